@@ -1,0 +1,46 @@
+using ChatOps.Core.Domain;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Access;
+
+/// <summary>Who may do what. Decisions only; the caller replies and audits.</summary>
+public sealed class AccessPolicy(AccessSettings settings)
+{
+    private readonly HashSet<string> _releasers = new(settings.Releasers, StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _approvers = new(settings.Approvers, StringComparer.OrdinalIgnoreCase);
+
+    public bool RequireDistinctApprover => settings.RequireDistinctApprover;
+
+    public bool IsReleaser(ChatUser user) => _releasers.Contains(user.Id);
+
+    public bool IsApprover(ChatUser user) => _approvers.Contains(user.Id);
+
+    /// <summary>Null when allowed, else the refusal to show.</summary>
+    public string? CanRelease(ChatUser user) =>
+        IsReleaser(user) ? null : $"{user} is not a releaser. Ask an admin to add it to ChatOps:Access:Releasers.";
+
+    public string? CanApprove(ChatUser user, ChatUser requester)
+    {
+        if (!IsApprover(user))
+            return $"{user} is not an approver. Ask an admin to add it to ChatOps:Access:Approvers.";
+        if (RequireDistinctApprover && user == requester)
+            return "You requested this release; another approver must approve it (four-eyes rule).";
+        return null;
+    }
+
+    /// <summary>Rejecting or cancelling stops a change: the requester or any approver may do it.</summary>
+    public string? CanStop(ChatUser user, ChatUser requester) =>
+        user == requester || IsApprover(user) || IsReleaser(user)
+            ? null
+            : $"{user} may not stop this release: only releasers and approvers can.";
+
+    public IReadOnlyList<string> RolesOf(ChatUser user)
+    {
+        var roles = new List<string>();
+        if (IsReleaser(user))
+            roles.Add("releaser");
+        if (IsApprover(user))
+            roles.Add("approver");
+        return roles;
+    }
+}

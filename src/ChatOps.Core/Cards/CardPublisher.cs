@@ -1,0 +1,53 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using Microsoft.Extensions.Logging;
+
+namespace ChatOps.Core.Cards;
+
+/// <summary>Shows a release's card on the platform it was started from, and remembers the message to edit.</summary>
+public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalStore approvals, IReleaseStore releases, TimeProvider clock, ILogger<CardPublisher> log)
+{
+    private readonly Dictionary<string, IChatSurface> _surfaces = surfaces.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
+
+    public async Task<ReleaseCard> RenderAsync(Release release, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var tokens = await approvals.OpenAsync(release.Id, now, cancellationToken);
+        return CardRenderer.Render(release, tokens, now);
+    }
+
+    /// <summary>A chat that is down must not stop a release, so failures are logged, not thrown.</summary>
+    public async Task PublishAsync(Release release, CancellationToken cancellationToken)
+    {
+        if (release.Channel is not { } channel || !_surfaces.TryGetValue(channel.Platform, out var surface))
+            return;
+        try
+        {
+            var card = await RenderAsync(release, cancellationToken);
+            var messageId = await surface.ShowCardAsync(channel, release.CardMessageId, card, cancellationToken);
+            if (messageId is not null && messageId != release.CardMessageId)
+            {
+                release.CardMessageId = messageId;
+                await releases.SaveAsync(release, null, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not show the card of release {ReleaseId} on {Platform}", release.Id, channel.Platform);
+        }
+    }
+
+    public async Task SayAsync(Release release, string text, CancellationToken cancellationToken)
+    {
+        if (release.Channel is not { } channel || !_surfaces.TryGetValue(channel.Platform, out var surface))
+            return;
+        try
+        {
+            await surface.SayAsync(channel, text, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not tell {Platform} about release {ReleaseId}", channel.Platform, release.Id);
+        }
+    }
+}

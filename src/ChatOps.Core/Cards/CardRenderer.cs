@@ -1,0 +1,109 @@
+using System.Globalization;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Steps;
+
+namespace ChatOps.Core.Cards;
+
+/// <summary>Turns a release record into a card. Pure: the same record, tokens and time give the same card.</summary>
+public static class CardRenderer
+{
+    public static ReleaseCard Render(Release release, IReadOnlyList<ActionToken> openTokens, DateTimeOffset now)
+    {
+        var names = release.Kind == ReleaseKind.Release
+            ? ReleaseStates.ReleaseSteps.Select(s => s.ToString()).ToList()
+            : RollbackSteps.Names(release.WithDatabase);
+        var lines = names.Select(name => Line(release.Steps.FirstOrDefault(s => s.Name == name) ?? new StepRecord { Name = name }, now)).ToList();
+        return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release), Summary(release), Buttons(release, openTokens));
+    }
+
+    private static CardLine Line(StepRecord step, DateTimeOffset now)
+    {
+        var timing = step.Status switch
+        {
+            StepStatus.Running when step.StartedAt is { } s => Seconds(now - s),
+            StepStatus.Done or StepStatus.Failed when step.Duration is { } d => Seconds(d),
+            _ => "",
+        };
+        return new CardLine(Label(step.Name), step.Status, timing, step.Detail);
+    }
+
+    public static string Label(string step) => step switch
+    {
+        nameof(ReleaseState.AwaitApproval) => "Approval",
+        nameof(ReleaseState.VerifySchema) => "Verify schema",
+        _ => step,
+    };
+
+    public static string Seconds(TimeSpan span) =>
+        span.TotalMinutes >= 1
+            ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s"
+            : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, span.TotalSeconds):0.0}s");
+
+    private static List<string> Details(Release release)
+    {
+        var o = release.Outputs;
+        var details = new List<string> { $"requested by {release.Requester}" };
+        if (o.HeadSha is not null)
+            details.Add($"commit {PreflightStep.Short(o.HeadSha)}");
+        if (release.PreviousTag is not null)
+            details.Add(release.Kind == ReleaseKind.Release ? $"replacing {release.PreviousTag}" : $"rolling back {release.PreviousTag}");
+        if (o.Backup is { } backup)
+            details.Add($"backup: {BackupStep.Describe(backup)}");
+        if (release.State == ReleaseState.AwaitApproval && o.Migrations is { } m)
+        {
+            details.Add($"migrations from {m.Current ?? "empty"} to {m.Head ?? "?"}:");
+            details.AddRange(m.Pending.Select(p => $"  • {p.Revision} {p.Message}"));
+        }
+        if (o.ApprovedBy is not null)
+            details.Add($"approved by {o.ApprovedBy}");
+        if (o.RejectedBy is not null)
+            details.Add($"rejected by {o.RejectedBy}");
+        if (o.MigrationExitCode is { } exit and not 0 && o.MigrationOutputTail is { } tail)
+            details.Add($"migration exit {exit}: {tail}");
+        if (o.RestoreReport is not null)
+            details.Add($"restore: {o.RestoreReport}");
+        if (o.RollbackReleaseId is { } rollback)
+            details.Add($"rolled back by #{rollback}");
+        return details;
+    }
+
+    private static string Summary(Release release)
+    {
+        var total = release.UpdatedAt - release.CreatedAt;
+        var changed = string.Join(", ", release.Outputs.Machines.Where(m => m.After is not null)
+            .GroupBy(m => m.Service).Select(g => $"{g.Key} ×{g.Count()}"));
+        return release.State switch
+        {
+            ReleaseState.Released => $"✅ Released {release.Tag} to {release.Environment} in {Seconds(total)}.",
+            ReleaseState.RolledBack => $"↩️ Rolled back {release.Environment} to {release.Tag} in {Seconds(total)}. {release.Environment} stays locked until /unlock.",
+            ReleaseState.Cancelled => $"⏹ Cancelled{(release.CancelRequestedBy is { } by ? $" by {by}" : "")}. Nothing was deployed; the tag and backup stay.",
+            ReleaseState.Failed => $"❌ Failed at {CardRenderer.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error}"
+                + (release.ChangedProduction ? $" Production changed ({(changed.Length > 0 ? changed : "migrations ran")}): roll back with the button or /rollback {release.Environment}." : " Production was not changed."),
+            ReleaseState.RollbackFailed => $"🔥 Rollback failed: {release.Error} Needs a human now.",
+            ReleaseState.NeedsAttention => $"⚠️ Needs attention at {CardRenderer.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error} Check, then /resume {release.Id} or /cancel {release.Id}.",
+            ReleaseState.AwaitApproval => $"⏸ Waiting for an approver{(release.Kind == ReleaseKind.Rollback ? " to restore the database" : "")}: /approve {release.Id} or /reject {release.Id}.",
+            _ => $"▶ {CardRenderer.Label(release.State.ToString())}…",
+        };
+    }
+
+    private static List<CardButton> Buttons(Release release, IReadOnlyList<ActionToken> tokens)
+    {
+        var buttons = new List<CardButton>();
+        void Add(CardAction action, string label, ButtonStyle style)
+        {
+            if (tokens.FirstOrDefault(t => t.Action == action) is { } token)
+                buttons.Add(new CardButton(label, action, token.Token, style));
+        }
+        if (release.State == ReleaseState.AwaitApproval)
+        {
+            Add(CardAction.Approve, release.Kind == ReleaseKind.Release ? "Approve migrations" : "Approve restore", ButtonStyle.Primary);
+            Add(CardAction.Reject, "Reject", ButtonStyle.Default);
+        }
+        if (new ReleaseWorkflow(release).CanCancel && release.State != ReleaseState.NeedsAttention)
+            Add(CardAction.Cancel, "Cancel", ButtonStyle.Default);
+        if (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs.RollbackReleaseId is null)
+            Add(CardAction.Rollback, "Roll back", ButtonStyle.Danger);
+        return buttons;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using ChatOps.Core.Cards;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Chat;
+
+/// <summary>Answers /status and /history in words an on-call engineer can read at 3 a.m.</summary>
+public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore releases, IEnvironmentStore environments, IDeployTarget deployTarget, TimeProvider clock)
+{
+    public async Task<string> EnvironmentAsync(string environment, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder($"{environment}:\n");
+        var active = await releases.ListAsync(environment, activeOnly: true, limit: 5, cancellationToken);
+        foreach (var release in active)
+            text.Append($"  running: {release.Title} at {CardRenderer.Label(release.State.ToString())} (by {release.Requester})\n");
+        if (active.Count == 0)
+            text.Append("  nothing running\n");
+
+        var state = await environments.GetAsync(environment, cancellationToken);
+        foreach (var service in settings.Environments[environment].Services)
+            text.Append("  ").Append(await DescribeServiceAsync(service, state, cancellationToken)).Append('\n');
+        text.Append($"  last migration: {state.LastMigration ?? "none recorded"}\n");
+        if (state.Lock is { } held && held.IsLive(clock.GetUtcNow()))
+            text.Append($"  🔒 locked by {held.LockedBy}: {held.Reason}\n");
+        return text.ToString().TrimEnd();
+    }
+
+    private async Task<string> DescribeServiceAsync(ServiceSettings service, EnvironmentState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Ask the platform, not our memory: someone may have deployed by hand.
+            var machines = await deployTarget.ListMachinesAsync(service.FlyApp, cancellationToken);
+            var images = machines.Select(m => m.Image).Distinct().ToList();
+            var tags = string.Join(", ", images.Select(TagOf));
+            return $"{service.Name}: {tags} on {machines.Count} machine{(machines.Count == 1 ? "" : "s")} ({string.Join(", ", images)})";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var recorded = state.Services.FirstOrDefault(s => s.Service == service.Name);
+            return $"{service.Name}: {recorded?.Tag ?? "unknown"} (recorded; Fly did not answer: {e.Message})";
+        }
+    }
+
+    public static string TagOf(string image)
+    {
+        var slash = image.LastIndexOf('/');
+        var colon = image.IndexOf(':', slash + 1);
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        if (colon < 0)
+            return at >= 0 ? image[(at + 1)..] : "latest";
+        return at > colon ? image[(colon + 1)..at] : image[(colon + 1)..];
+    }
+
+    public async Task<string> HistoryAsync(string environment, CancellationToken cancellationToken)
+    {
+        var recent = await releases.ListAsync(environment, activeOnly: false, limit: 10, cancellationToken);
+        if (recent.Count == 0)
+            return $"No releases in {environment} yet.";
+        var lines = recent.Select(r =>
+            $"  #{r.Id} {r.Kind.ToString().ToLowerInvariant()} {r.Tag} — {r.State} — by {r.Requester} {r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC ({CardRenderer.Seconds(r.UpdatedAt - r.CreatedAt)})");
+        return $"Recent releases in {environment}:\n{string.Join('\n', lines)}";
+    }
+
+    public async Task<string> TimelineAsync(long releaseId, CancellationToken cancellationToken)
+    {
+        var release = await releases.GetAsync(releaseId, cancellationToken);
+        if (release is null)
+            return $"There is no release #{releaseId}.";
+        var events = await releases.EventsAsync(releaseId, null, 500, cancellationToken);
+        var text = new StringBuilder($"{release.Title} — {release.State}{(release.Error is null ? "" : $": {release.Error}")}\n");
+        foreach (var e in events)
+            text.Append($"  {e.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {e.Actor} {e.Action}{(e.ToState is null ? "" : $" → {e.ToState}")}{(e.Detail.Length == 0 ? "" : $": {e.Detail}")}\n");
+        return text.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,44 @@
+using ChatOps.Core.Domain;
+
+namespace ChatOps.Core.Commands;
+
+/// <summary>A command typed in any chat, parsed and valid; the same grammar on every platform.</summary>
+public abstract record ChatCommand;
+
+public sealed record ReleaseCommand(ReleaseTag Tag, string Environment, bool DryRun) : ChatCommand;
+
+public sealed record RollbackCommand(string Environment, ReleaseTag? To, bool WithDatabase) : ChatCommand;
+
+public sealed record ApproveCommand(long ReleaseId) : ChatCommand;
+
+public sealed record RejectCommand(long ReleaseId) : ChatCommand;
+
+public sealed record CancelCommand(long? ReleaseId) : ChatCommand;
+
+public sealed record ResumeCommand(long ReleaseId) : ChatCommand;
+
+public sealed record StatusCommand(string Environment, long? ReleaseId) : ChatCommand;
+
+public sealed record HistoryCommand(string Environment) : ChatCommand;
+
+public sealed record LockCommand(string Environment, string Reason, TimeSpan? For) : ChatCommand;
+
+public sealed record UnlockCommand(string Environment, bool Force) : ChatCommand;
+
+public sealed record PlanCommand : ChatCommand;
+
+public sealed record WhoAmICommand : ChatCommand;
+
+public sealed record HelpCommand : ChatCommand;
+
+/// <summary>Either a command, one clear refusal, or nothing (the text was not meant for this bot).</summary>
+public sealed record ParseResult(ChatCommand? Command, string? Error)
+{
+    public static readonly ParseResult NotForUs = new(null, null);
+
+    public bool IsIgnored => Command is null && Error is null;
+
+    public static ParseResult Ok(ChatCommand command) => new(command, null);
+
+    public static ParseResult Fail(string error) => new(null, error);
+}

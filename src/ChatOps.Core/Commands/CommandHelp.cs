@@ -1,0 +1,41 @@
+namespace ChatOps.Core.Commands;
+
+public static class CommandHelp
+{
+    public static readonly IReadOnlyDictionary<string, string> Usage = new Dictionary<string, string>
+    {
+        ["release"] = "/release <tag> [env] [--dry-run]",
+        ["rollback"] = "/rollback [env] [--to <tag>] [--with-db]",
+        ["approve"] = "/approve <id>",
+        ["reject"] = "/reject <id>",
+        ["cancel"] = "/cancel [id]",
+        ["resume"] = "/resume <id>",
+        ["status"] = "/status [env|id]",
+        ["history"] = "/history [env]",
+        ["lock"] = "/lock [env] <reason> [--for 2h]",
+        ["unlock"] = "/unlock [env] [--force]",
+        ["plan"] = "/plan",
+        ["whoami"] = "/whoami",
+        ["help"] = "/help",
+    };
+
+    public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
+    {
+        ["release"] = "start a release; --dry-run shows the plan and the checks, changes nothing",
+        ["rollback"] = "roll back to the previous released tag (or --to); --with-db also restores the database",
+        ["approve"] = "approve the waiting gate of a release",
+        ["reject"] = "reject the waiting gate of a release",
+        ["cancel"] = "cancel a release before its migrations start",
+        ["resume"] = "continue a release that needs attention",
+        ["status"] = "what runs now and what is deployed, or one release's timeline",
+        ["history"] = "recent releases and rollbacks",
+        ["lock"] = "freeze deploys to an environment",
+        ["unlock"] = "lift a deploy freeze",
+        ["plan"] = "the release workflow as a diagram",
+        ["whoami"] = "your chat identity and roles",
+        ["help"] = "this list",
+    };
+
+    public static string Text() =>
+        "Commands:\n" + string.Join('\n', Usage.Select(u => $"  {u.Value,-42} {Descriptions[u.Key]}"));
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ChatOps.Core.Domain;
+
+namespace ChatOps.Core.Commands;
+
+/// <summary>Turns chat text into a <see cref="ChatCommand"/> or one refusal that says what would be right.</summary>
+public sealed class CommandParser
+{
+    public const int MaxLength = 1000;
+
+    private readonly Regex _tagPattern;
+    private readonly string _tagPatternText;
+    private readonly string _botName;
+    private readonly string _defaultEnvironment;
+    private readonly IReadOnlySet<string> _environments;
+
+    public CommandParser(string tagPattern, string botName, string defaultEnvironment, IEnumerable<string> environments)
+    {
+        // ECMAScript semantics keep \d to ASCII digits, so "v١.٢.٣" is not a tag.
+        _tagPattern = new Regex(tagPattern, RegexOptions.ECMAScript | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        _tagPatternText = tagPattern;
+        _botName = botName.TrimStart('@');
+        _defaultEnvironment = defaultEnvironment;
+        _environments = new HashSet<string>(environments, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public ParseResult Parse(string? text)
+    {
+        text = text?.Trim() ?? "";
+        if (text.Length == 0)
+            return ParseResult.Fail("Empty message. Type a command such as /release v0.2.0; /help lists them all.");
+        if (text.Length > MaxLength)
+            return ParseResult.Fail($"That message is {text.Length} characters long; a command has at most {MaxLength}. /help lists the commands.");
+        if (text[0] != '/')
+            return ParseResult.Fail("Commands start with '/', e.g. /release v0.2.0. /help lists them all.");
+
+        var words = Tokenize(text);
+        var head = words[0][1..];
+        var at = head.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            if (!string.Equals(head[(at + 1)..], _botName, StringComparison.OrdinalIgnoreCase))
+                return ParseResult.NotForUs;
+            head = head[..at];
+        }
+
+        var name = head.ToLowerInvariant();
+        var args = new Arguments(words.Skip(1).ToList());
+        var result = name switch
+        {
+            "release" => ParseRelease(args),
+            "rollback" => ParseRollback(args),
+            "approve" => ParseId(args, "approve", id => new ApproveCommand(id)),
+            "reject" => ParseId(args, "reject", id => new RejectCommand(id)),
+            "resume" => ParseId(args, "resume", id => new ResumeCommand(id)),
+            "cancel" => ParseCancel(args),
+            "status" => ParseStatus(args),
+            "history" => Environment(args, "history", env => new HistoryCommand(env)),
+            "lock" => ParseLock(args),
+            "unlock" => ParseUnlock(args),
+            "plan" => NoArguments(args, "plan", new PlanCommand()),
+            "whoami" => NoArguments(args, "whoami", new WhoAmICommand()),
+            "help" or "start" => ParseResult.Ok(new HelpCommand()),
+            _ => ParseResult.Fail($"Unknown command /{Shorten(head)}. /help lists the commands."),
+        };
+        return result;
+    }
+
+    private ParseResult ParseRelease(Arguments args)
+    {
+        var usage = CommandHelp.Usage["release"];
+        var dryRun = args.Flag("--dry-run");
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/release does not know {Shorten(flag)}. Usage: {usage}");
+        if (args.Positional.Count == 0)
+            return ParseResult.Fail($"/release needs a tag. Usage: {usage}, e.g. /release v0.2.0");
+        if (!ReleaseTag.TryParse(args.Positional[0], _tagPattern, out var tag))
+            return ParseResult.Fail($"'{Shorten(args.Positional[0])}' is not a release tag; tags match {_tagPatternText}, e.g. v0.2.0.");
+        if (args.Positional.Count > 2)
+            return ParseResult.Fail($"Too many words after /release. Usage: {usage}");
+        var env = args.Positional.Count == 2 ? args.Positional[1] : _defaultEnvironment;
+        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun));
+    }
+
+    private ParseResult ParseRollback(Arguments args)
+    {
+        var usage = CommandHelp.Usage["rollback"];
+        var withDb = args.Flag("--with-db");
+        var to = args.Option("--to");
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/rollback does not know {Shorten(flag)}. Usage: {usage}");
+        if (to is { Length: 0 })
+            return ParseResult.Fail($"--to needs a tag. Usage: {usage}");
+        ReleaseTag? tag = null;
+        if (to is not null && !ReleaseTag.TryParse(to, _tagPattern, out tag))
+            return ParseResult.Fail($"'{Shorten(to)}' is not a release tag; tags match {_tagPatternText}.");
+        if (args.Positional.Count > 1)
+            return ParseResult.Fail($"Too many words after /rollback. Usage: {usage}");
+        var env = args.Positional.Count == 1 ? args.Positional[0] : _defaultEnvironment;
+        return CheckEnvironment(env) ?? ParseResult.Ok(new RollbackCommand(Canonical(env), tag, withDb));
+    }
+
+    private ParseResult ParseCancel(Arguments args)
+    {
+        if (args.Positional.Count == 0 && args.UnknownFlag() is null)
+            return ParseResult.Ok(new CancelCommand(null));
+        return ParseId(args, "cancel", id => new CancelCommand(id));
+    }
+
+    private ParseResult ParseStatus(Arguments args)
+    {
+        if (args.Positional.Count == 1 && TryParseId(args.Positional[0], out var id))
+            return ParseResult.Ok(new StatusCommand(_defaultEnvironment, id));
+        return Environment(args, "status", env => new StatusCommand(env, null));
+    }
+
+    private ParseResult ParseLock(Arguments args)
+    {
+        var usage = CommandHelp.Usage["lock"];
+        var forText = args.Option("--for");
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/lock does not know {Shorten(flag)}. Usage: {usage}");
+        TimeSpan? duration = null;
+        if (forText is not null)
+        {
+            if (!TryParseDuration(forText, out var parsed))
+                return ParseResult.Fail($"'{Shorten(forText)}' is not a duration; use e.g. --for 30m, --for 2h or --for 1d.");
+            duration = parsed;
+        }
+        var words = args.Positional.ToList();
+        var env = _defaultEnvironment;
+        if (words.Count > 0 && _environments.Contains(words[0]))
+        {
+            env = words[0];
+            words.RemoveAt(0);
+        }
+        if (words.Count == 0)
+            return ParseResult.Fail($"/lock needs a reason, so others know why. Usage: {usage}, e.g. /lock incident on payments --for 2h");
+        return ParseResult.Ok(new LockCommand(Canonical(env), string.Join(' ', words), duration));
+    }
+
+    private ParseResult ParseUnlock(Arguments args)
+    {
+        var force = args.Flag("--force");
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/unlock does not know {Shorten(flag)}. Usage: {CommandHelp.Usage["unlock"]}");
+        return Environment(args, "unlock", env => new UnlockCommand(env, force));
+    }
+
+    private ParseResult Environment(Arguments args, string command, Func<string, ChatCommand> make)
+    {
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/{command} does not know {Shorten(flag)}. Usage: {CommandHelp.Usage[command]}");
+        if (args.Positional.Count > 1)
+            return ParseResult.Fail($"Too many words after /{command}. Usage: {CommandHelp.Usage[command]}");
+        var env = args.Positional.Count == 1 ? args.Positional[0] : _defaultEnvironment;
+        return CheckEnvironment(env) ?? ParseResult.Ok(make(Canonical(env)));
+    }
+
+    private static ParseResult ParseId(Arguments args, string command, Func<long, ChatCommand> make)
+    {
+        var usage = CommandHelp.Usage[command];
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/{command} does not know {Shorten(flag)}. Usage: {usage}");
+        if (args.Positional.Count != 1)
+            return ParseResult.Fail($"/{command} needs one release id. Usage: {usage}, e.g. /{command} 12");
+        return TryParseId(args.Positional[0], out var id)
+            ? ParseResult.Ok(make(id))
+            : ParseResult.Fail($"'{Shorten(args.Positional[0])}' is not a release id; ids are numbers like 12 or #12.");
+    }
+
+    private static ParseResult NoArguments(Arguments args, string command, ChatCommand command1) =>
+        args.Count == 0 ? ParseResult.Ok(command1) : ParseResult.Fail($"/{command} takes no arguments. Usage: {CommandHelp.Usage[command]}");
+
+    private ParseResult? CheckEnvironment(string env) =>
+        _environments.Contains(env)
+            ? null
+            : ParseResult.Fail($"Unknown environment '{Shorten(env)}'. Known: {string.Join(", ", _environments.Order())}.");
+
+    private string Canonical(string env) => _environments.First(e => string.Equals(e, env, StringComparison.OrdinalIgnoreCase));
+
+    private static bool TryParseId(string text, out long id) =>
+        long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    public static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        var match = Regex.Match(text, @"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$", RegexOptions.ECMAScript, TimeSpan.FromMilliseconds(50));
+        if (!match.Success || text.Length == 0)
+            return false;
+        int Part(int i) => match.Groups[i].Success ? int.Parse(match.Groups[i].Value, CultureInfo.InvariantCulture) : 0;
+        duration = new TimeSpan(Part(1), Part(2), Part(3), Part(4));
+        return duration > TimeSpan.Zero && duration <= TimeSpan.FromDays(30);
+    }
+
+    private static List<string> Tokenize(string text) =>
+        text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private sealed class Arguments(List<string> words)
+    {
+        public int Count => words.Count;
+
+        public IReadOnlyList<string> Positional => words.Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
+
+        public bool Flag(string name) => words.RemoveAll(w => string.Equals(w, name, StringComparison.OrdinalIgnoreCase)) > 0;
+
+        public string? Option(string name)
+        {
+            var i = words.FindIndex(w => string.Equals(w, name, StringComparison.OrdinalIgnoreCase));
+            if (i < 0)
+                return null;
+            var value = i + 1 < words.Count && !words[i + 1].StartsWith("--", StringComparison.Ordinal) ? words[i + 1] : "";
+            words.RemoveRange(i, value.Length > 0 ? 2 : 1);
+            return value;
+        }
+
+        public string? UnknownFlag() => words.FirstOrDefault(w => w.StartsWith("--", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,24 @@
+using System.Text.RegularExpressions;
+
+namespace ChatOps.Core.Domain;
+
+/// <summary>A git tag that names a release; valid by construction against the configured pattern.</summary>
+public sealed record ReleaseTag
+{
+    public ReleaseTag(string value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 100 || value.Any(char.IsWhiteSpace))
+            throw new ArgumentException($"'{value}' is not a tag.", nameof(value));
+        Value = value;
+    }
+
+    public string Value { get; }
+
+    public static bool TryParse(string text, Regex pattern, out ReleaseTag? tag)
+    {
+        tag = text.Length <= 100 && pattern.IsMatch(text) ? new ReleaseTag(text) : null;
+        return tag is not null;
+    }
+
+    public override string ToString() => Value;
+}

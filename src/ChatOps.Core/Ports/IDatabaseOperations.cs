@@ -1,0 +1,19 @@
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Ports;
+
+/// <summary>Work on the target database: backup before migrations, schema check after, restore on rollback.</summary>
+public interface IDatabaseOperations
+{
+    Task<BackupRecord> BackupAsync(string environment, EnvironmentSettings settings, string tag, CancellationToken cancellationToken);
+
+    Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken);
+
+    Task<string> RestoreAsync(EnvironmentSettings settings, BackupRecord backup, CancellationToken cancellationToken);
+}
+
+public sealed record SchemaReport(IReadOnlyList<string> MissingTables, string? AlembicVersion, string? ExpectedHead, string Checked)
+{
+    public bool Ok => MissingTables.Count == 0 && (ExpectedHead is null || AlembicVersion == ExpectedHead);
+}

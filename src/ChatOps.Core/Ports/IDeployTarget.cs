@@ -1,0 +1,26 @@
+namespace ChatOps.Core.Ports;
+
+/// <summary>The platform the services run on (Fly Machines).</summary>
+public interface IDeployTarget
+{
+    Task<IReadOnlyList<MachineStatus>> ListMachinesAsync(string app, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts one machine on <paramref name="image"/>: lease, update, wait for started and passing checks, release.
+    /// A machine already on the image and healthy is left alone, which makes a retry safe.
+    /// </summary>
+    Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Runs a command in a started machine of the app. A timeout is an unknown outcome, reported as such.</summary>
+    Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Takes a snapshot of the app's first volume and returns its id once the platform lists it.</summary>
+    Task<string> SnapshotVolumeAsync(string app, CancellationToken cancellationToken);
+}
+
+public sealed record MachineStatus(string Id, string State, string Image, bool Healthy);
+
+public sealed record ExecResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>The outside call may or may not have taken effect: only a human can tell.</summary>
+public sealed class OutcomeUnknownException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,34 @@
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Core.Ports;
+
+/// <summary>Releases and their append-only audit trail.</summary>
+public interface IReleaseStore
+{
+    /// <summary>Stores a new release unless the environment already has an active one (enforced by the store).</summary>
+    Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken);
+
+    Task<Release?> GetAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Saves the record and appends the event in one transaction.</summary>
+    Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken);
+
+    Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>Either the stored release (with its id) or the active release that holds the environment.</summary>
+public sealed record StartOutcome(Release? Started, Release? Holder);
+
+public sealed record AuditEvent(
+    long? ReleaseId,
+    string Environment,
+    string Actor,
+    string Action,
+    string? FromState,
+    string? ToState,
+    string Detail,
+    DateTimeOffset At);

@@ -1,0 +1,38 @@
+namespace ChatOps.Core.Ports;
+
+/// <summary>The release repository (GitHub): head commit, checks, tags, notes and files.</summary>
+public interface ISourceControl
+{
+    Task<string> GetHeadShaAsync(CancellationToken cancellationToken);
+
+    /// <summary>Check runs and commit statuses of a commit, latest per name.</summary>
+    Task<IReadOnlyList<CheckResult>> GetChecksAsync(string sha, CancellationToken cancellationToken);
+
+    /// <summary>Creates an annotated tag on <paramref name="sha"/>, or accepts the existing one on the same sha.</summary>
+    /// <exception cref="TagConflictException">The tag exists on another commit.</exception>
+    Task<TagResult> EnsureTagAsync(string tag, string sha, string message, CancellationToken cancellationToken);
+
+    /// <summary>The commit a tag points at, or null when there is no such tag.</summary>
+    Task<string?> GetTagCommitAsync(string tag, CancellationToken cancellationToken);
+
+    /// <summary>Commit subjects between two refs, oldest first (the release notes' raw material).</summary>
+    Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken);
+
+    /// <summary>Reads a file, lets <paramref name="edit"/> change it (null: leave it), writes it back as one commit.</summary>
+    Task<FileUpdate> UpdateFileAsync(string path, Func<string?, string?> edit, string message, CancellationToken cancellationToken);
+}
+
+public sealed record CheckResult(string Name, string Status, string? Conclusion)
+{
+    public bool Passed => Status == "completed" && Conclusion is "success" or "neutral" or "skipped";
+}
+
+public sealed record TagResult(string TagObjectSha, bool Created);
+
+public sealed record FileUpdate(bool Changed, string? CommitSha);
+
+public sealed class TagConflictException(string tag, string existingSha, string wantedSha)
+    : Exception($"Tag {tag} already exists on {Short(existingSha)}, not on {Short(wantedSha)}; pick a new tag or delete the old one.")
+{
+    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
+}

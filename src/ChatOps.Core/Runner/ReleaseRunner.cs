@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using ChatOps.Core.Cards;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+using ChatOps.Core.Steps;
+using Microsoft.Extensions.Logging;
+
+namespace ChatOps.Core.Runner;
+
+/// <summary>
+/// Moves releases forward: load the record, run the step of its state, record the outcome, fire the
+/// trigger, save — in that order, one release at a time, so a crashed bot picks up where it stopped.
+/// </summary>
+public sealed partial class ReleaseRunner(
+    IReleaseStore releases,
+    IApprovalStore approvals,
+    IEnvironmentStore environments,
+    ReleasePorts ports,
+    ChatOpsSettings settings,
+    RunnerSettings runnerSettings,
+    CardPublisher cards,
+    TimeProvider clock,
+    ILogger<ReleaseRunner> log) : IAsyncDisposable
+{
+    public const string System = "chatops:runner";
+
+    private static readonly IReadOnlyDictionary<ReleaseState, IReleaseStep> Steps = new IReleaseStep[]
+    {
+        new PreflightStep(), new TagStep(), new BackupStep(), new ApprovalGateStep(), new MigrateStep(), new VerifySchemaStep(),
+        new DeployStep(), new VerifyStep(), new SmokeStep(), new ObserveStep(), new DocumentStep(), new RollbackSteps(),
+    }.ToDictionary(s => s.State);
+
+    private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Advances the release in the background.</summary>
+    public void Enqueue(long releaseId)
+    {
+        Track(Task.Run(() => AdvanceAsync(releaseId, _stopping.Token)));
+    }
+
+    private void Track(Task task)
+    {
+        _inFlight.TryAdd(task, 0);
+        task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when no release is being advanced (all are waiting, stopped or finished).</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (!_inFlight.IsEmpty)
+            await Task.WhenAll(_inFlight.Keys).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    public async Task AdvanceAsync(long releaseId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The lock is taken per step, so a decision (cancel, approve) can get in between two steps.
+            var more = true;
+            while (more)
+                more = await WithReleaseAsync(releaseId, async release => release is not null && await StepOnceAsync(release, cancellationToken), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.LogInformation("Stopped advancing release {ReleaseId}; it resumes at the next start", releaseId);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Release {ReleaseId} could not be advanced", releaseId);
+        }
+    }
+
+    /// <summary>Runs the step that belongs to the release's state; false when there is nothing more to do now.</summary>
+    private async Task<bool> StepOnceAsync(Release release, CancellationToken cancellationToken)
+    {
+        var workflow = new ReleaseWorkflow(release);
+        if (_cancelRequests.TryRemove(release.Id, out var requested))
+            release.CancelRequestedBy = requested;
+        if (release.CancelRequestedBy is { } canceller)
+        {
+            if (workflow.CanCancel && release.State != ReleaseState.NeedsAttention)
+            {
+                var from = release.State;
+                workflow.Cancel();
+                await FinishAsync(release, canceller, "cancel", from, $"cancelled by {canceller}", cancellationToken);
+                return false;
+            }
+            release.CancelRequestedBy = null;
+        }
+
+        if (release.State == ReleaseState.Requested)
+        {
+            workflow.Begin();
+            await approvals.IssueAsync(NewToken(release.Id, CardAction.Cancel, "cancel", null, TimeSpan.FromDays(1)), cancellationToken);
+            await SaveAsync(release, System, "begin", ReleaseState.Requested, "started", cancellationToken);
+            return true;
+        }
+
+        if (!Steps.TryGetValue(release.State, out var step) || !ShouldRun(release))
+        {
+            await cards.PublishAsync(release, cancellationToken);
+            return false;
+        }
+
+        var state = release.State;
+        var record = release.Step(state.ToString());
+        if (ReleaseStates.IsPastPointOfNoReturn(state))
+            await approvals.VoidAsync(release.Id, "cancel", clock.GetUtcNow(), cancellationToken);
+        record.Status = StepStatus.Running;
+        record.StartedAt = clock.GetUtcNow();
+        record.FinishedAt = null;
+        record.Attempts++;
+        await SaveAsync(release, System, "step-started", null, state.ToString(), cancellationToken);
+
+        var outcome = await RunStepAsync(step, release, cancellationToken);
+        record.FinishedAt = clock.GetUtcNow();
+        record.Detail = outcome.Detail;
+        await ApplyAsync(release, workflow, state, record, outcome, cancellationToken);
+        return ShouldRun(release) && ReleaseStates.Working.Contains(release.State);
+    }
+
+    private static bool ShouldRun(Release release) =>
+        ReleaseStates.Working.Contains(release.State)
+        || (release.State == ReleaseState.AwaitApproval && release.Kind == ReleaseKind.Release
+            && release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status is null or StepStatus.Pending);
+
+    private async Task<StepOutcome> RunStepAsync(IReleaseStep step, Release release, CancellationToken cancellationToken)
+    {
+        if (!settings.Environments.TryGetValue(release.Environment, out var environment))
+            return StepOutcome.Fail($"Environment {release.Environment} is no longer configured.");
+        var context = new StepContext(release, environment, ports, runnerSettings, environments, clock,
+            ct => releases.SaveAsync(release, null, ct));
+        try
+        {
+            return await step.RunAsync(context, cancellationToken);
+        }
+        catch (OutcomeUnknownException unknown)
+        {
+            return new StepOutcome(StepResult.Failed, unknown.Message) { OutcomeUnknown = true };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Step {Step} of release {ReleaseId} failed", step.State, release.Id);
+            return StepOutcome.Fail(Readable(e));
+        }
+    }
+
+    private static string Readable(Exception e) => e switch
+    {
+        TaskCanceledException or TimeoutException => $"timed out: {e.Message}",
+        _ => e.Message,
+    };
+
+    private ActionToken NewToken(long releaseId, CardAction action, string gate, string? planHash, TimeSpan lifetime)
+    {
+        var now = clock.GetUtcNow();
+        return new ActionToken(Tokens.New(), releaseId, action, gate, planHash, now, now + lifetime);
+    }
+
+    private async Task SaveAsync(Release release, string actor, string action, ReleaseState? from, string detail, CancellationToken cancellationToken)
+    {
+        release.UpdatedAt = clock.GetUtcNow();
+        var audit = new AuditEvent(release.Id, release.Environment, actor, action, from?.ToString(), release.State.ToString(), detail, release.UpdatedAt);
+        await releases.SaveAsync(release, audit, cancellationToken);
+        await cards.PublishAsync(release, cancellationToken);
+    }
+
+    private async Task<T> WithReleaseAsync<T>(long releaseId, Func<Release?, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await work(await releases.GetAsync(releaseId, cancellationToken));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await WhenIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            log.LogWarning("Releases were still running at shutdown; they resume at the next start");
+        }
+        _stopping.Dispose();
+    }
+}

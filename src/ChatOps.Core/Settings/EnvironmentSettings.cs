@@ -1,0 +1,73 @@
+namespace ChatOps.Core.Settings;
+
+public sealed class EnvironmentSettings
+{
+    public List<ServiceSettings> Services { get; set; } = [];
+    public string ApiKey { get; set; } = "";
+    public string DatabaseUrl { get; set; } = "";
+    public MigrationSettings Migrations { get; set; } = new();
+    public BackupSettings Backup { get; set; } = new();
+    public List<SmokeTestSettings> SmokeTests { get; set; } = [];
+    public ObservabilitySettings Observability { get; set; } = new();
+    public bool AutoRollback { get; set; }
+    public TimeSpan DeployTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed class ServiceSettings
+{
+    public string Name { get; set; } = "";
+    public string FlyApp { get; set; } = "";
+    /// <summary>Image reference with a <c>{tag}</c> placeholder, e.g. <c>registry.fly.io/my-api:{tag}</c>.</summary>
+    public string Image { get; set; } = "";
+    public string HealthUrl { get; set; } = "";
+    public string VersionUrl { get; set; } = "";
+
+    public string ImageFor(string tag) => Image.Replace("{tag}", tag, StringComparison.Ordinal);
+}
+
+public sealed class MigrationSettings
+{
+    /// <summary>Fly app whose machine runs the migration command; empty means the environment has no migrations.</summary>
+    public string App { get; set; } = "";
+    public string Command { get; set; } = "alembic upgrade head";
+    public List<string> ExpectedTables { get; set; } = [];
+    public bool SkipApprovalWhenNothingPending { get; set; } = true;
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed class BackupSettings
+{
+    /// <summary><c>pg_dump</c> or <c>fly-snapshot</c>.</summary>
+    public string Mode { get; set; } = "pg_dump";
+    public string Directory { get; set; } = "backups";
+    public int Keep { get; set; } = 10;
+    /// <summary>For <c>fly-snapshot</c>: the app whose volume is snapshotted (defaults to the migrations app).</summary>
+    public string App { get; set; } = "";
+}
+
+public sealed class SmokeTestSettings
+{
+    public string Name { get; set; } = "";
+    public string Method { get; set; } = "GET";
+    /// <summary>May contain <c>{name}</c> placeholders filled from values captured by earlier probes.</summary>
+    public string Url { get; set; } = "";
+    public string Body { get; set; } = "";
+    public int ExpectStatus { get; set; } = 200;
+    /// <summary>JSON property that must be present in the response; its value is captured under the same name.</summary>
+    public string Capture { get; set; } = "";
+    /// <summary>When set, the captured or named property must have one of these values.</summary>
+    public string ExpectProperty { get; set; } = "";
+    public List<string> ExpectValues { get; set; } = [];
+}
+
+public sealed class ObservabilitySettings
+{
+    public string PrometheusUrl { get; set; } = "";
+    public string Query { get; set; } = "";
+    public string LangSmithUrl { get; set; } = "";
+    public string LangSmithApiKey { get; set; } = "";
+    public string LangSmithProject { get; set; } = "";
+    public string LangSmithRunName { get; set; } = "";
+
+    public bool IsConfigured => PrometheusUrl.Length > 0 || LangSmithUrl.Length > 0;
+}

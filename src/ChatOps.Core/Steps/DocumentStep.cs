@@ -1,0 +1,27 @@
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Core.Steps;
+
+/// <summary>Runbook §9: a section for the tag at the top of CHANGELOG.md.</summary>
+public sealed class DocumentStep : IReleaseStep
+{
+    public ReleaseState State => ReleaseState.Document;
+
+    public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var release = context.Release;
+        var source = context.Ports.SourceControl;
+        var changes = await source.GetChangesAsync(release.PreviousTag, release.Tag, cancellationToken);
+        var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
+        var update = await source.UpdateFileAsync(
+            Changelog.Path,
+            existing => Changelog.Prepend(existing, release.Tag, today, changes),
+            $"docs: changelog for {release.Tag} (ChatOps release #{release.Id})",
+            cancellationToken);
+        if (update.CommitSha is not null)
+            release.Outputs.ChangelogCommit = update.CommitSha;
+        return StepOutcome.Done(update.Changed
+            ? $"CHANGELOG.md: {release.Tag} section with {changes.Count} change{(changes.Count == 1 ? "" : "s")}"
+            : $"CHANGELOG.md already has {release.Tag}");
+    }
+}

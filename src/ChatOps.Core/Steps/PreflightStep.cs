@@ -1,0 +1,55 @@
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Core.Steps;
+
+/// <summary>Runbook §1: the head of the release branch must have every required check green.</summary>
+public sealed class PreflightStep : IReleaseStep
+{
+    public ReleaseState State => ReleaseState.Preflight;
+
+    public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var outputs = context.Release.Outputs;
+        var check = await CheckAsync(context, cancellationToken);
+        outputs.HeadSha = check.Sha;
+        outputs.PassedChecks = check.Passed.ToList();
+        if (!check.Ok)
+            return StepOutcome.Fail(check.Problem);
+
+        foreach (var service in context.Environment.Services)
+        {
+            if (outputs.PreviousVersions.ContainsKey(service.Name) || service.VersionUrl.Length == 0)
+                continue;
+            var version = await context.Ports.Probes.VersionAsync(service.VersionUrl, context.Environment.ApiKey, cancellationToken);
+            outputs.PreviousVersions[service.Name] = version.Ok ? version.Value : null;
+        }
+        context.Release.PreviousTag ??= outputs.PreviousVersions.Values.FirstOrDefault(v => v is not null);
+        return StepOutcome.Done($"{Short(check.Sha)}: {string.Join(", ", check.Passed)} passed");
+    }
+
+    public static async Task<PreflightCheck> CheckAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var sha = await context.Ports.SourceControl.GetHeadShaAsync(cancellationToken);
+        var checks = await context.Ports.SourceControl.GetChecksAsync(sha, cancellationToken);
+        var byName = checks.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var required = context.Settings.RequiredChecks;
+        var missing = required.Where(r => !byName.ContainsKey(r)).ToList();
+        var failing = required.Where(r => byName.TryGetValue(r, out var c) && !c.Passed)
+            .Select(r => $"{r} ({byName[r].Conclusion ?? byName[r].Status})").ToList();
+        var passed = required.Where(r => byName.TryGetValue(r, out var c) && c.Passed).ToList();
+        var problems = new List<string>();
+        if (failing.Count > 0)
+            problems.Add($"failing: {string.Join(", ", failing)}");
+        if (missing.Count > 0)
+            problems.Add($"missing: {string.Join(", ", missing)}");
+        var problem = problems.Count == 0 ? "" : $"Required checks on {Short(sha)} are not green — {string.Join("; ", problems)}.";
+        return new PreflightCheck(sha, passed, problem);
+    }
+
+    internal static string Short(string? sha) => sha is { Length: > 7 } ? sha[..7] : sha ?? "?";
+}
+
+public sealed record PreflightCheck(string Sha, IReadOnlyList<string> Passed, string Problem)
+{
+    public bool Ok => Problem.Length == 0;
+}

@@ -1,0 +1,94 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Core.Steps;
+
+/// <summary>
+/// Runbook §7: restore the database when asked (after its own approval), put every machine back on its
+/// recorded image (no rebuild), then check that each service is healthy and reports the previous tag.
+/// Each part records itself, so a resumed rollback skips what is already done.
+/// </summary>
+public sealed class RollbackSteps : IReleaseStep
+{
+    public const string Restore = "Restore database";
+    public const string Redeploy = "Redeploy";
+    public const string Verify = "Verify";
+
+    public ReleaseState State => ReleaseState.RollingBack;
+
+    public static IReadOnlyList<string> Names(bool withDatabase) =>
+        withDatabase ? [nameof(ReleaseState.AwaitApproval), Restore, Redeploy, Verify] : [Redeploy, Verify];
+
+    public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var release = context.Release;
+        if (release.WithDatabase)
+        {
+            var failure = await PartAsync(context, Restore, async () =>
+            {
+                var backup = release.Outputs.Backup ?? throw new InvalidOperationException("No backup is recorded for this rollback.");
+                release.Outputs.RestoreReport = await context.Ports.Database.RestoreAsync(context.Environment, backup, cancellationToken);
+                return release.Outputs.RestoreReport;
+            }, cancellationToken);
+            if (failure is not null)
+                return failure;
+        }
+
+        var redeployFailure = await PartAsync(context, Redeploy, async () =>
+        {
+            var targets = await TargetsAsync(context, cancellationToken);
+            var count = await DeployStep.RollAsync(context, targets, release.Tag, cancellationToken);
+            return $"{count} machine{(count == 1 ? "" : "s")} back on {release.Tag}";
+        }, cancellationToken);
+        if (redeployFailure is not null)
+            return redeployFailure;
+
+        var verifyFailure = await PartAsync(context, Verify, async () =>
+        {
+            var problems = await VerifyStep.CheckAsync(context, release.Tag, cancellationToken);
+            if (problems.Count > 0)
+                throw new InvalidOperationException(string.Join("; ", problems));
+            return $"every service healthy on {release.Tag}";
+        }, cancellationToken);
+        return verifyFailure ?? StepOutcome.Done($"{release.Environment} back on {release.Tag}");
+    }
+
+    /// <summary>The image per service to return to: the one recorded when planning, else the tag's image from configuration.</summary>
+    private static Task<List<(string Service, string App, string Image)>> TargetsAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        var recorded = context.Release.Outputs.RollbackTargets;
+        var targets = context.Environment.Services
+            .Select(s => (s.Name, s.FlyApp, recorded.TryGetValue(s.Name, out var image) ? image : s.ImageFor(context.Release.Tag)))
+            .ToList();
+        return Task.FromResult(targets);
+    }
+
+    private static async Task<StepOutcome?> PartAsync(StepContext context, string name, Func<Task<string>> work, CancellationToken cancellationToken)
+    {
+        var step = context.Release.Step(name);
+        if (step.Status == StepStatus.Done)
+            return null;
+        step.Status = StepStatus.Running;
+        step.StartedAt = context.Clock.GetUtcNow();
+        step.Attempts++;
+        await context.CheckpointAsync(cancellationToken);
+        try
+        {
+            step.Detail = await work();
+            step.Status = StepStatus.Done;
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutcomeUnknownException)
+        {
+            step.Detail = e.Message;
+            step.Status = StepStatus.Failed;
+            return StepOutcome.Fail($"{name}: {e.Message}");
+        }
+        finally
+        {
+            step.FinishedAt = context.Clock.GetUtcNow();
+            await context.CheckpointAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Steps;
+
+/// <summary>The outside systems a release talks to, each behind its own small interface.</summary>
+public sealed record ReleasePorts(ISourceControl SourceControl, IDeployTarget DeployTarget, IDatabaseOperations Database, IServiceProbes Probes);
+
+/// <summary>Settings the runner takes from outside the ChatOps section (GitHub:RequiredChecks, the bot's version).</summary>
+public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string BotVersion)
+{
+    /// <summary>How many times Verify probes a service before calling it unhealthy.</summary>
+    public int VerifyAttempts { get; init; } = 5;
+
+    public TimeSpan VerifyInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed class StepContext(
+    Release release,
+    EnvironmentSettings environment,
+    ReleasePorts ports,
+    RunnerSettings settings,
+    IEnvironmentStore environments,
+    TimeProvider clock,
+    Func<CancellationToken, Task> checkpoint)
+{
+    public Release Release { get; } = release;
+    public EnvironmentSettings Environment { get; } = environment;
+    public ReleasePorts Ports { get; } = ports;
+    public RunnerSettings Settings { get; } = settings;
+    public IEnvironmentStore Environments { get; } = environments;
+    public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Saves progress made inside a long step (one machine deployed), so a crash resumes after it.</summary>
+    public Task CheckpointAsync(CancellationToken cancellationToken) => checkpoint(cancellationToken);
+}
+
+public enum StepResult
+{
+    Succeeded,
+    Skipped,
+    Failed,
+    AwaitApproval,
+    NothingToApprove,
+    PlanChanged,
+}
+
+public sealed record StepOutcome(StepResult Result, string Detail)
+{
+    /// <summary>The step cannot tell whether its outside action happened; a human must look.</summary>
+    public bool OutcomeUnknown { get; init; }
+
+    public static StepOutcome Done(string detail) => new(StepResult.Succeeded, detail);
+
+    public static StepOutcome Skip(string detail) => new(StepResult.Skipped, detail);
+
+    public static StepOutcome Fail(string detail) => new(StepResult.Failed, detail);
+}
+
+/// <summary>One runbook step. Idempotent: run twice, it finds its own earlier work and moves on.</summary>
+public interface IReleaseStep
+{
+    ReleaseState State { get; }
+
+    Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken);
+}

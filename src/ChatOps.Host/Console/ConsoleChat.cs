@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using ChatOps.Core.Access;
+using ChatOps.Core.Chat;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Host.Console;
+
+/// <summary>
+/// A chat in the terminal, in the spirit of Hubot's shell adapter: commands from stdin, cards on stdout,
+/// buttons as numbers, <c>/as name</c> to speak as someone else, <c>/quit</c> to leave.
+/// </summary>
+public sealed partial class ConsoleChat(
+    ConsoleIO io,
+    ConsoleSurface surface,
+    ChatOpsBot bot,
+    ReleaseRunner runner,
+    ChatOpsSettings settings,
+    IConfiguration configuration,
+    IHostApplicationLifetime lifetime,
+    ILogger<ConsoleChat> log) : BackgroundService
+{
+    public static readonly ChatChannel Channel = new("console", "terminal");
+
+    private ChatUser _user = ChatUser.Of("console", configuration["Console:User"] is { Length: > 0 } name ? name : "alice");
+
+    public ChatUser User => _user;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        io.Write($"ChatOps console — you are {_user}. /help lists the commands, /as <name> changes who speaks, /quit leaves.\n");
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var line = await io.Input.ReadLineAsync(stoppingToken);
+                if (line is null || !await HandleLineAsync(line, stoppingToken))
+                    break;
+            }
+            if (!io.Interactive)
+                await runner.WhenIdleAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        log.LogInformation("Console chat closed");
+        lifetime.StopApplication();
+    }
+
+    /// <summary>Handles one typed line; false when the person asked to quit.</summary>
+    public async Task<bool> HandleLineAsync(string line, CancellationToken cancellationToken)
+    {
+        line = line.Trim();
+        if (line.Length == 0)
+            return true;
+        if (!io.Interactive)
+            io.Write($"{_user.Id["console:".Length..]}> {line}\n");
+        if (line is "/quit" or "/exit")
+            return false;
+
+        if (line.StartsWith("/as", StringComparison.OrdinalIgnoreCase) && (line.Length == 3 || line[3] == ' '))
+            io.Write(SwitchUser(line[3..].Trim()) + "\n");
+        else if (int.TryParse(line, out var number))
+            await PressAsync(number, cancellationToken);
+        else
+        {
+            var reply = await bot.HandleAsync(new IncomingMessage(_user, Channel, line), cancellationToken);
+            if (reply.Text.Length > 0)
+                io.Write(reply.Text + "\n");
+        }
+        if (!io.Interactive)
+            await runner.WhenIdleAsync(cancellationToken);
+        return true;
+    }
+
+    private string SwitchUser(string name)
+    {
+        if (!UserName().IsMatch(name))
+            return "Usage: /as <name>, e.g. /as bob (letters, digits, . _ -; at most 32).";
+        _user = ChatUser.Of("console", name.ToLowerInvariant());
+        var roles = new AccessPolicy(settings.Access).RolesOf(_user);
+        return $"Now speaking as {_user} ({(roles.Count == 0 ? "no roles" : string.Join(", ", roles))}).";
+    }
+
+    private async Task PressAsync(int number, CancellationToken cancellationToken)
+    {
+        var buttons = surface.Buttons;
+        if (number < 1 || number > buttons.Count)
+        {
+            io.Write(buttons.Count == 0 ? "There are no buttons to press right now.\n" : $"Choose a button from 1 to {buttons.Count}.\n");
+            return;
+        }
+        var reply = await bot.PressAsync(new ButtonPress(_user, Channel, buttons[number - 1].Token), cancellationToken);
+        io.Write((reply.IsRefusal ? "⛔ " : "") + reply.Text + "\n");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
+    private static partial Regex UserName();
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using ChatOps.Core.Cards;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
+
+namespace ChatOps.Host.Console;
+
+/// <summary>
+/// The console as a chat platform. A card is drawn whole at its milestones (start, gates, end) and as one
+/// line per step change in between, so a transcript stays readable when stdout is a file.
+/// </summary>
+public sealed class ConsoleSurface(ConsoleIO io) : IChatSurface
+{
+    private readonly ConcurrentDictionary<long, ReleaseCard> _shown = new();
+    private IReadOnlyList<CardButton> _buttons = [];
+
+    public string Platform => "console";
+
+    /// <summary>The numbered buttons of the card drawn last; typing the number presses one.</summary>
+    public IReadOnlyList<CardButton> Buttons => Volatile.Read(ref _buttons);
+
+    public Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
+    {
+        _shown.TryGetValue(card.ReleaseId, out var previous);
+        _shown[card.ReleaseId] = card;
+        if (ConsoleCardView.IsMilestone(card, previous))
+        {
+            if (card.Buttons.Count > 0 || card.IsFinal)
+                Volatile.Write(ref _buttons, card.Buttons);
+            io.Write(ConsoleCardView.Render(card));
+        }
+        else if (previous is not null)
+        {
+            foreach (var line in card.Lines.Where((l, i) => i >= previous.Lines.Count || previous.Lines[i].Status != l.Status))
+                io.Write($"  #{card.ReleaseId} {ConsoleCardView.Line(line)}\n");
+        }
+        return Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");
+    }
+
+    public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken)
+    {
+        io.Write(text + "\n");
+        return Task.CompletedTask;
+    }
+}

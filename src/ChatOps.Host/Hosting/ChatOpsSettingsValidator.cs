@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Settings;
+using Microsoft.Extensions.Options;
+
+namespace ChatOps.Host.Hosting;
+
+/// <summary>Checks the ChatOps section at start-up; each failure names the key to fix.</summary>
+public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
+{
+    public ValidateOptionsResult Validate(string? name, ChatOpsSettings options)
+    {
+        var errors = new List<string>();
+        if (options.Mode is not ("auto" or "sandbox" or "live"))
+            errors.Add($"ChatOps:Mode must be auto, sandbox or live, not '{options.Mode}'.");
+        try
+        {
+            _ = new Regex(options.TagPattern, RegexOptions.ECMAScript);
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"ChatOps:TagPattern is not a valid regular expression: {e.Message}");
+        }
+        if (!options.Environments.ContainsKey(options.DefaultEnvironment))
+            errors.Add($"ChatOps:DefaultEnvironment '{options.DefaultEnvironment}' is not one of ChatOps:Environments ({string.Join(", ", options.Environments.Keys)}).");
+        foreach (var user in options.Access.Releasers.Concat(options.Access.Approvers))
+        {
+            if (!user.Contains(':', StringComparison.Ordinal) || user.EndsWith(':'))
+                errors.Add($"ChatOps:Access entry '{user}' must look like telegram:123, slack:U0123 or console:alice.");
+        }
+        if (options.Access.ApprovalTimeout <= TimeSpan.Zero)
+            errors.Add("ChatOps:Access:ApprovalTimeout must be positive, e.g. 00:30:00.");
+        foreach (var (env, settings) in options.Environments)
+            errors.AddRange(ValidateEnvironment($"ChatOps:Environments:{env}", settings));
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static IEnumerable<string> ValidateEnvironment(string key, EnvironmentSettings env)
+    {
+        if (env.Services.Count == 0)
+            yield return $"{key}:Services needs at least one service.";
+        for (var i = 0; i < env.Services.Count; i++)
+        {
+            var s = env.Services[i];
+            var k = $"{key}:Services:{i}";
+            if (s.Name.Length == 0)
+                yield return $"{k}:Name is missing.";
+            if (s.FlyApp.Length == 0)
+                yield return $"{k}:FlyApp is missing.";
+            if (!s.Image.Contains("{tag}", StringComparison.Ordinal))
+                yield return $"{k}:Image must contain {{tag}}, e.g. registry.fly.io/my-api:{{tag}}.";
+            if (!Uri.TryCreate(s.HealthUrl, UriKind.Absolute, out _))
+                yield return $"{k}:HealthUrl must be an absolute URL.";
+            if (s.VersionUrl.Length > 0 && !Uri.TryCreate(s.VersionUrl, UriKind.Absolute, out _))
+                yield return $"{k}:VersionUrl must be an absolute URL.";
+        }
+        if (env.Backup.Mode is not ("pg_dump" or "fly-snapshot"))
+            yield return $"{key}:Backup:Mode must be pg_dump or fly-snapshot, not '{env.Backup.Mode}'.";
+        if (env.Backup.Mode == "pg_dump" && env.DatabaseUrl.Length == 0)
+            yield return $"{key}:DatabaseUrl is needed for Backup:Mode pg_dump.";
+        if (env.Backup.Mode == "fly-snapshot" && env.Backup.App.Length == 0 && env.Migrations.App.Length == 0)
+            yield return $"{key}:Backup:App (or Migrations:App) names the app whose volume is snapshotted.";
+        if (env.Backup.Keep < 1)
+            yield return $"{key}:Backup:Keep must be at least 1.";
+        foreach (var test in env.SmokeTests.Where(t => t.Name.Length == 0 || t.Url.Length == 0))
+            yield return $"{key}:SmokeTests entries need a Name and a Url ('{test.Name}').";
+    }
+}

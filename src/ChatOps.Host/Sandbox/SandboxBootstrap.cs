@@ -1,0 +1,74 @@
+using ChatOps.Core.Settings;
+using ChatOps.Sandbox;
+
+namespace ChatOps.Host.Sandbox;
+
+/// <summary>
+/// Starts the loopback simulators and points the configuration at them, so the real GitHub and Fly
+/// clients and the real probes run against them: the newcomer's first run and the tests' ground.
+/// </summary>
+public static class SandboxBootstrap
+{
+    public static async Task<SandboxServer> StartAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var settings = configuration.GetSection("ChatOps").Get<ChatOpsSettings>() ?? new ChatOpsSettings();
+        var environment = settings.Environments.GetValueOrDefault(settings.DefaultEnvironment) ?? new EnvironmentSettings();
+        var options = new SandboxOptions();
+        if (environment.Services.Count > 0)
+            options.Apps = environment.Services.Select(s => new SandboxApp(s.Name, s.FlyApp, 2)).ToList();
+        if (environment.Migrations.App.Length > 0)
+            options.MigrationsApp = environment.Migrations.App;
+        if (configuration.GetSection("GitHub:RequiredChecks").Get<string[]>() is { Length: > 0 } checks)
+            options.RequiredChecks = checks;
+        if (configuration["GitHub:Repository"] is { Length: > 0 } repository)
+            options.Repository = repository;
+        if (configuration["Sandbox:DelayMilliseconds"] is { } delay)
+            options.Delay = TimeSpan.FromMilliseconds(int.Parse(delay, System.Globalization.CultureInfo.InvariantCulture));
+        return await SandboxServer.StartAsync(options, cancellationToken);
+    }
+
+    /// <summary>The configuration keys that aim every environment at the simulators.</summary>
+    public static Dictionary<string, string?> Overlay(IConfiguration configuration, SandboxServer sandbox)
+    {
+        var overlay = new Dictionary<string, string?>
+        {
+            ["GitHub:ApiBaseUrl"] = sandbox.GitHubApiUrl.ToString().TrimEnd('/'),
+            ["GitHub:Token"] = sandbox.Options.GitHubToken,
+            ["GitHub:Repository"] = sandbox.Options.Repository,
+            ["GitHub:Branch"] = sandbox.Options.Branch,
+            ["Fly:ApiBaseUrl"] = sandbox.FlyApiUrl.ToString().TrimEnd('/'),
+            ["Fly:ApiToken"] = sandbox.Options.FlyToken,
+        };
+        var settings = configuration.GetSection("ChatOps").Get<ChatOpsSettings>() ?? new ChatOpsSettings();
+        foreach (var (name, env) in settings.Environments)
+        {
+            var key = $"ChatOps:Environments:{name}";
+            overlay[$"{key}:ApiKey"] = sandbox.Options.ApiKey;
+            var bases = new Dictionary<string, string>();
+            for (var i = 0; i < env.Services.Count; i++)
+            {
+                var service = env.Services[i];
+                var url = sandbox.ServiceUrl(service.Name).ToString().TrimEnd('/');
+                bases[BaseOf(service.HealthUrl)] = url;
+                overlay[$"{key}:Services:{i}:HealthUrl"] = $"{url}/health";
+                overlay[$"{key}:Services:{i}:VersionUrl"] = $"{url}/version";
+            }
+            for (var i = 0; i < env.SmokeTests.Count; i++)
+            {
+                var smoke = env.SmokeTests[i].Url;
+                var match = bases.Keys.FirstOrDefault(b => b.Length > 0 && smoke.StartsWith(b, StringComparison.OrdinalIgnoreCase));
+                if (match is not null)
+                    overlay[$"{key}:SmokeTests:{i}:Url"] = bases[match] + smoke[match.Length..];
+            }
+            if (env.DatabaseUrl.Length == 0)
+            {
+                // No database to dump in the sandbox: the simulated Fly volume is snapshotted instead.
+                overlay[$"{key}:Backup:Mode"] = "fly-snapshot";
+            }
+        }
+        return overlay;
+    }
+
+    private static string BaseOf(string healthUrl) =>
+        Uri.TryCreate(healthUrl, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "";
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Host.Store;
+
+/// <summary>The release record as stored: the whole record as JSON, with the queried fields also in columns.</summary>
+public static class ReleaseJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        // Computed properties (Title, ChangedProduction, Duration) are derived again on load.
+        IgnoreReadOnlyProperties = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static string Serialize(Release release) => JsonSerializer.Serialize(release, Options);
+
+    public static Release Deserialize(string json) =>
+        JsonSerializer.Deserialize<Release>(json, Options) ?? throw new InvalidDataException("Empty release record.");
+}

@@ -1,0 +1,91 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace ChatOps.Host.Store;
+
+public sealed partial class SqliteStore
+{
+    private const string InsertEvent = """
+        INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at)
+        VALUES (@ReleaseId, @Environment, @Actor, @Action, @FromState, @ToState, @Detail, @At)
+        """;
+
+    public async Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync(async (c, tx) =>
+            {
+                release.Id = await c.ExecuteScalarAsync<long>(
+                    """
+                    INSERT INTO releases (environment, kind, tag, state, active, requester, created_at, updated_at, record)
+                    VALUES (@Environment, @Kind, @Tag, @State, 1, @Requester, @Created, @Updated, '{}') RETURNING id
+                    """,
+                    new { release.Environment, Kind = release.Kind.ToString(), release.Tag, State = release.State.ToString(), release.Requester, Created = Ms(release.CreatedAt), Updated = Ms(release.UpdatedAt) }, tx);
+                await c.ExecuteAsync("UPDATE releases SET record = @record WHERE id = @id", new { record = ReleaseJson.Serialize(release), id = release.Id }, tx);
+                await c.ExecuteAsync(InsertEvent, EventRow(started with { ReleaseId = release.Id }), tx);
+                return new StartOutcome(release, null);
+            }, cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            var holder = (await ListAsync(release.Environment, activeOnly: true, limit: 1, cancellationToken)).FirstOrDefault();
+            return holder is null ? await TryStartAsync(release, started, cancellationToken) : new StartOutcome(null, holder);
+        }
+    }
+
+    public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var json = await c.QuerySingleOrDefaultAsync<string>("SELECT record FROM releases WHERE id = @id", new { id });
+            return json is null ? null : ReleaseJson.Deserialize(json);
+        });
+
+    public Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync(
+                "UPDATE releases SET state = @State, active = @Active, tag = @Tag, updated_at = @Updated, record = @Record WHERE id = @Id",
+                new { State = release.State.ToString(), Active = release.IsActive ? 1 : (int?)null, release.Tag, Updated = Ms(release.UpdatedAt), Record = ReleaseJson.Serialize(release), release.Id }, tx);
+            if (audit is not null)
+                await c.ExecuteAsync(InsertEvent, EventRow(audit), tx);
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<Release>>(async c =>
+        {
+            var rows = await c.QueryAsync<string>(
+                """
+                SELECT record FROM releases
+                WHERE (@environment IS NULL OR environment = @environment) AND (@activeOnly = 0 OR active = 1)
+                ORDER BY id DESC LIMIT @limit
+                """,
+                new { environment, activeOnly = activeOnly ? 1 : 0, limit });
+            return rows.Select(ReleaseJson.Deserialize).ToList();
+        });
+
+    public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>
+        WriteAsync((c, tx) => c.ExecuteAsync(InsertEvent, EventRow(audit), tx), cancellationToken);
+
+    public Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<AuditEvent>>(async c =>
+        {
+            var rows = await c.QueryAsync<EventRecord>(
+                """
+                SELECT release_id AS ReleaseId, environment AS Environment, actor AS Actor, action AS Action, from_state AS FromState,
+                       to_state AS ToState, detail AS Detail, at AS At
+                FROM events WHERE (@releaseId IS NULL OR release_id = @releaseId) AND (@environment IS NULL OR environment = @environment)
+                ORDER BY id DESC LIMIT @limit
+                """,
+                new { releaseId, environment, limit });
+            return rows.Reverse().Select(r => new AuditEvent(r.ReleaseId, r.Environment, r.Actor, r.Action, r.FromState, r.ToState, r.Detail, At(r.At))).ToList();
+        });
+
+    private static object EventRow(AuditEvent e) =>
+        new { e.ReleaseId, e.Environment, e.Actor, e.Action, e.FromState, e.ToState, e.Detail, At = Ms(e.At) };
+
+    private sealed record EventRecord(long? ReleaseId, string Environment, string Actor, string Action, string? FromState, string? ToState, string Detail, long At);
+}

@@ -1,0 +1,100 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace ChatOps.Host.Store;
+
+/// <summary>
+/// The embedded default store (SQLite): nothing to install for a first run. Writes are serialized by one
+/// gate because SQLite allows one writer; the volume of a release bot is far below what that limits.
+/// </summary>
+public sealed partial class SqliteStore : IReleaseStore, IApprovalStore, IEnvironmentStore, IUpdateLog, IStoreProbe, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteConnection? _keepAlive;
+
+    public SqliteStore(string connectionString)
+    {
+        _connectionString = connectionString;
+        // An in-memory database lives as long as one connection to it is open.
+        if (connectionString.Contains("Mode=Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            _keepAlive = new SqliteConnection(connectionString);
+            _keepAlive.Open();
+        }
+        Migrate();
+    }
+
+    public static SqliteStore InMemory() => new($"Data Source=chatops-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
+
+    public static SqliteStore AtPath(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+            Directory.CreateDirectory(directory);
+        return new SqliteStore($"Data Source={path}");
+    }
+
+    private void Migrate()
+    {
+        using var connection = Open();
+        connection.Execute("PRAGMA journal_mode = WAL;");
+        connection.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        var applied = connection.ExecuteScalar<long?>("SELECT MAX(version) FROM schema_version") ?? 0;
+        for (var version = (int)applied + 1; version <= SqliteSchema.Migrations.Count; version++)
+        {
+            using var tx = connection.BeginTransaction();
+            connection.Execute(SqliteSchema.Migrations[version - 1], transaction: tx);
+            connection.Execute("INSERT INTO schema_version (version) VALUES (@version)", new { version }, tx);
+            tx.Commit();
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        connection.Execute("PRAGMA busy_timeout = 5000;");
+        return connection;
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = Open();
+            await using var tx = connection.BeginTransaction();
+            var result = await work(connection, tx);
+            await tx.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work)
+    {
+        await using var connection = Open();
+        return await work(connection);
+    }
+
+    public string Kind => "embedded";
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken) =>
+        await ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken))) == 1;
+
+    internal static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    internal static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public void Dispose()
+    {
+        _keepAlive?.Dispose();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using ChatOps.Core.Access;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Tests;
+
+public sealed class AccessPolicyTests
+{
+    private static readonly ChatUser Alice = new("console:alice");
+    private static readonly ChatUser Bob = new("console:bob");
+    private static readonly ChatUser Carol = new("telegram:42");
+
+    private static AccessPolicy Policy(bool distinct = true) => new(new AccessSettings
+    {
+        Releasers = ["console:alice", "console:bob"],
+        Approvers = ["console:bob", "console:alice"],
+        RequireDistinctApprover = distinct,
+    });
+
+    [Fact]
+    public void Approve_by_requester_is_refused_when_distinct_approver_required() =>
+        Assert.Contains("four-eyes", Policy().CanApprove(Alice, Alice));
+
+    [Fact]
+    public void Approve_by_requester_is_allowed_when_the_rule_is_off() =>
+        Assert.Null(Policy(distinct: false).CanApprove(Alice, Alice));
+
+    [Fact]
+    public void Approve_by_another_approver_is_allowed() =>
+        Assert.Null(Policy().CanApprove(Bob, Alice));
+
+    [Fact]
+    public void Approve_by_someone_without_the_role_is_refused() =>
+        Assert.Contains("not an approver", Policy().CanApprove(Carol, Alice));
+
+    [Fact]
+    public void Only_releasers_may_release()
+    {
+        Assert.Null(Policy().CanRelease(Alice));
+        Assert.Contains("not a releaser", Policy().CanRelease(Carol));
+    }
+
+    [Fact]
+    public void Roles_are_matched_without_regard_to_case() =>
+        Assert.Null(Policy().CanRelease(new ChatUser("console:ALICE")));
+}

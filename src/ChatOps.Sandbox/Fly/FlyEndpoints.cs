@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ChatOps.Sandbox;
+
+internal static class FlyEndpoints
+{
+    public const string NonceHeader = "fly-machine-lease-nonce";
+    private static readonly string[] WaitStates = ["started", "stopped", "suspended", "destroyed"];
+
+    public static void MapFly(this WebApplication app, FlyCloud fly, SandboxOptions options, SandboxFaults faults, MutationLog mutations)
+    {
+        var gate = new FlyGate(options, faults);
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/fly"), branch => branch.Use(gate.InvokeAsync));
+
+        var apps = app.MapGroup("/fly/v1/apps/{app}");
+        apps.MapGet("/machines", (string app, HttpRequest request) =>
+        {
+            if (fly.FindApp(app) is not { } state)
+            {
+                return FlyJson.Error(404, "app not found");
+            }
+
+            var states = request.Query["state"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var summary = bool.TryParse(request.Query["summary"], out var s) && s;
+            lock (state.Gate)
+            {
+                var now = DateTimeOffset.UtcNow;
+                return SandboxJson.Json(state.Machines.Select(m => FlyCloud.Advance(m, now))
+                    .Where(m => states.Length == 0 || states.Contains(m.State))
+                    .Select(m => FlyJson.Machine(m, summary)).ToList());
+            }
+        });
+
+        apps.MapGet("/machines/{id}", (string app, string id) =>
+            fly.WithMachine(app, id, m => SandboxJson.Json(FlyJson.Machine(m))));
+
+        apps.MapPost("/machines/{id}", async (string app, string id, HttpRequest request) =>
+        {
+            if (await SandboxJson.ReadObjectAsync(request) is not { } body)
+            {
+                return FlyJson.Error(400, "invalid JSON body");
+            }
+
+            if (body["config"] is not JsonObject config || config.GetString("image") is not { Length: > 0 } image)
+            {
+                return FlyJson.Error(400, "invalid config: image is required");
+            }
+
+            var nonce = request.Headers[NonceHeader].ToString();
+            return fly.WithMachine(app, id, m =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                if (m.Lease is { } lease && lease.ExpiresAt > now && lease.Nonce != nonce)
+                {
+                    return FlyJson.Error(409, FlyJson.HeldBy(lease));
+                }
+
+                if (body.GetString("current_version") is { } current && current != m.InstanceId)
+                {
+                    return FlyJson.Error(412, $"failed_precondition: machine version {m.InstanceId} does not match current_version {current}");
+                }
+
+                // The whole config is replaced; nothing is merged.
+                var keepStopped = body.GetBool("skip_launch") == true && m.State == "stopped";
+                m.Config = (JsonObject)config.DeepClone();
+                m.InstanceId = FlyIds.Ulid();
+                m.UpdatedAt = now;
+                m.Checks = [];
+                m.State = keepStopped ? "stopped" : "replacing";
+                m.StartsAt = keepStopped ? null : now + fly.Delay;
+                m.ChecksPassAt = keepStopped ? null : now + fly.Delay + fly.Delay;
+                m.Events.Insert(0, new MachineEvent("update", keepStopped ? "stopped" : "replacing", "user", now));
+                mutations.Record($"fly.update:{m.Id}:{image}");
+                return SandboxJson.Json(FlyJson.Machine(m));
+            });
+        });
+
+        apps.MapGet("/machines/{id}/wait", async (string app, string id, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var state = request.Query["state"].ToString() is { Length: > 0 } st ? st : "started";
+            if (!WaitStates.Contains(state))
+            {
+                return FlyJson.Error(400, $"invalid state \"{state}\"");
+            }
+
+            var timeout = ParseSeconds(request.Query["timeout"].ToString());
+            if (timeout is null)
+            {
+                return FlyJson.Error(400, "invalid timeout");
+            }
+
+            var version = request.Query["instance_id"].ToString() is { Length: > 0 } i ? i : request.Query["version"].ToString();
+            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Clamp(timeout.Value, 1, 60));
+            while (true)
+            {
+                switch (fly.HasReached(app, id, state, version))
+                {
+                    case null:
+                        return FlyJson.MachineNotFound();
+                    case true:
+                        return SandboxJson.Json(new { ok = true });
+                }
+
+                if (DateTimeOffset.UtcNow >= deadline)
+                {
+                    return FlyJson.Error(408, $"deadline_exceeded: machine {id} did not reach state {state} in time");
+                }
+
+                await Task.Delay(10, cancellationToken);
+            }
+        });
+
+        apps.MapLeases(fly, mutations);
+        apps.MapExec(fly, mutations);
+        apps.MapVolumes(fly, mutations);
+        app.Map("/fly/{**rest}", () => FlyJson.Error(404, "not found"));
+    }
+
+    // Seconds as an integer, or a Go duration in seconds ("60s"); absent means the 60 s default.
+    private static int? ParseSeconds(string value)
+    {
+        if (value.Length == 0)
+        {
+            return 60;
+        }
+
+        var number = value.EndsWith('s') ? value[..^1] : value;
+        return int.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+    }
+}

@@ -1,0 +1,21 @@
+namespace ChatOps.Sandbox;
+
+public sealed class SandboxOptions
+{
+    public string Repository { get; set; } = "acme/myloware";
+    public string Branch { get; set; } = "main";
+    public string InitialTag { get; set; } = "v0.1.0";
+    public List<SandboxApp> Apps { get; set; } = [new("api", "myloware-api", 2), new("orchestrator", "myloware-orchestrator", 2)];
+    public string MigrationsApp { get; set; } = "myloware-api";
+
+    // The target services' x-api-key.
+    public string ApiKey { get; set; } = "sandbox-api-key";
+    public string GitHubToken { get; set; } = "sandbox-github-token";
+    public string FlyToken { get; set; } = "sandbox-fly-token";
+
+    // Small realistic delays: a machine starting after an update, its checks turning passing, a snapshot appearing.
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(40);
+    public string[] RequiredChecks { get; set; } = ["test", "coverage", "ruff", "black"];
+}
+
+public sealed record SandboxApp(string Service, string FlyApp, int MachineCount);

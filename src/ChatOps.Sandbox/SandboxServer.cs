@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ChatOps.Sandbox;
+
+// GitHub, Fly and the target services on one loopback Kestrel with a random port, under /github, /fly and
+// /services/{service}.
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, SandboxOptions options, Uri baseUrl, GitHubRepo gitHub, FlyCloud fly,
+        SandboxFaults faults, MutationLog mutations)
+    {
+        _app = app;
+        Options = options;
+        BaseUrl = baseUrl;
+        GitHub = gitHub;
+        Fly = fly;
+        Faults = faults;
+        Mutations = mutations;
+    }
+
+    public SandboxOptions Options { get; }
+    public Uri BaseUrl { get; }
+    public Uri GitHubApiUrl => new(BaseUrl, "github");
+    public Uri FlyApiUrl => new(BaseUrl, "fly");
+    public GitHubRepo GitHub { get; }
+    public FlyCloud Fly { get; }
+    public SandboxFaults Faults { get; }
+    public MutationLog Mutations { get; }
+
+    public Uri ServiceUrl(string service) =>
+        Options.Apps.Any(a => a.Service == service)
+            ? new Uri(BaseUrl, "services/" + service)
+            : throw new ArgumentException($"no sandbox service named {service}", nameof(service));
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
+    {
+        // No config-file reload: many sandboxes in one test run would otherwise each hold a file watcher.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+
+        var app = builder.Build();
+        var mutations = new MutationLog();
+        var faults = new SandboxFaults();
+        var gitHub = new GitHubRepo(options, mutations);
+        var fly = new FlyCloud(options, faults, mutations);
+        app.MapGitHub(gitHub, options, faults);
+        app.MapFly(fly, options, faults, mutations);
+        app.MapTargetServices(options, fly, faults);
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseUrl = new Uri(address.TrimEnd('/') + "/");
+        gitHub.ApiUrl = new Uri(baseUrl, "github").ToString();
+        return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -14,7 +14,7 @@ public static class CardRenderer
             ? ReleaseStates.ReleaseSteps.Select(s => s.ToString()).ToList()
             : RollbackSteps.Names(release.WithDatabase);
         var lines = names.Select(name => Line(release.Steps.FirstOrDefault(s => s.Name == name) ?? new StepRecord { Name = name }, now)).ToList();
-        return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release), Summary(release), Buttons(release, openTokens));
+        return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release, now), Summary(release), Buttons(release, openTokens));
     }
 
     private static CardLine Line(StepRecord step, DateTimeOffset now)
@@ -32,6 +32,7 @@ public static class CardRenderer
     {
         nameof(ReleaseState.AwaitApproval) => "Approval",
         nameof(ReleaseState.VerifySchema) => "Verify schema",
+        nameof(ReleaseState.RollingBack) => "Rolling back",
         _ => step,
     };
 
@@ -40,7 +41,7 @@ public static class CardRenderer
             ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s"
             : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, span.TotalSeconds):0.0}s");
 
-    private static List<string> Details(Release release)
+    private static List<string> Details(Release release, DateTimeOffset now)
     {
         var o = release.Outputs;
         var details = new List<string> { $"requested by {release.Requester}" };
@@ -55,6 +56,8 @@ public static class CardRenderer
             details.Add($"migrations from {m.Current ?? "empty"} to {m.Head ?? "?"}:");
             details.AddRange(m.Pending.Select(p => $"  • {p.Revision} {p.Message}"));
         }
+        if (release.Kind == ReleaseKind.Rollback && release.State == ReleaseState.AwaitApproval && o.Backup is { } restore)
+            details.Add($"restoring {Path.GetFileName(restore.Location)} taken {Seconds(now - restore.CreatedAt)} ago: every write since then will be lost");
         if (o.ApprovedBy is not null)
             details.Add($"approved by {o.ApprovedBy}");
         if (o.RejectedBy is not null)

@@ -34,6 +34,14 @@ public sealed partial class ReleaseRunner
         if (withDatabase && bad?.Outputs.Backup is null)
             return StartResult.No($"No backup is recorded for {(bad is null ? environment : $"release #{bad.Id}")}, so --with-db cannot restore anything.");
 
+        if (withDatabase && bad!.Outputs.Backup!.Kind == "fly-snapshot")
+        {
+            var snapshot = bad.Outputs.Backup.Location;
+            return StartResult.No($"The backup of #{bad.Id} is Fly volume snapshot {snapshot}; restoring it is a provider-side operation: "
+                + $"`fly volumes create <name> --snapshot-id {snapshot} -a <app>`, then point the database machine at the new volume. "
+                + $"/rollback {environment} without --with-db rolls the images back.");
+        }
+
         var now = clock.GetUtcNow();
         var rollback = new Release
         {

@@ -71,7 +71,7 @@ public sealed partial class ReleaseRunner
             await approvals.IssueAsync(NewToken(release.Id, CardAction.Rollback, "rollback", null, TimeSpan.FromDays(7)), cancellationToken);
         if (release.State == ReleaseState.RolledBack)
         {
-            var reason = $"rolled back {release.PreviousTag ?? "?"} → {release.Tag} (rollback #{release.Id}); /unlock {release.Environment} once fixed";
+            var reason = $"rolled back {release.PreviousTag ?? "?"} → {release.Tag} (rollback #{release.Id})";
             await environments.LockAsync(new EnvironmentLock(release.Environment, release.Requester, reason, now, null), now, cancellationToken);
         }
         await SaveAsync(release, actor, action, from, detail, cancellationToken);

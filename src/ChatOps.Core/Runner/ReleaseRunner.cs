@@ -34,6 +34,7 @@ public sealed partial class ReleaseRunner(
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     /// <summary>Advances the release in the background.</summary>
     public void Enqueue(long releaseId)
@@ -119,12 +120,12 @@ public sealed partial class ReleaseRunner(
         record.FinishedAt = clock.GetUtcNow();
         record.Detail = outcome.Detail;
         await ApplyAsync(release, workflow, state, record, outcome, cancellationToken);
-        return ShouldRun(release) && ReleaseStates.Working.Contains(release.State);
+        return ShouldRun(release);
     }
 
     private static bool ShouldRun(Release release) =>
         ReleaseStates.Working.Contains(release.State)
-        || (release.State == ReleaseState.AwaitApproval && release.Kind == ReleaseKind.Release
+        || (release.State == ReleaseState.AwaitApproval
             && release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status is null or StepStatus.Pending);
 
     private async Task<StepOutcome> RunStepAsync(IReleaseStep step, Release release, CancellationToken cancellationToken)
@@ -184,6 +185,8 @@ public sealed partial class ReleaseRunner(
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync();
         try
         {

@@ -9,6 +9,11 @@ public sealed class ApprovalGateStep : IReleaseStep
 
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
+        if (context.Release.Kind == ReleaseKind.Rollback)
+        {
+            var backup = context.Release.Outputs.Backup;
+            return new StepOutcome(StepResult.AwaitApproval, $"restoring {(backup is null ? "the backup" : Path.GetFileName(backup.Location))} waits for an approver");
+        }
         var plan = await BuildPlanAsync(context, cancellationToken);
         var outputs = context.Release.Outputs;
         outputs.Migrations = new MigrationPreview(outputs.Migrations?.Current, outputs.Migrations?.Head, plan.Migrations);

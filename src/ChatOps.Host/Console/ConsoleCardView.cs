@@ -49,6 +49,6 @@ public static class ConsoleCardView
     /// <summary>Whether a card is worth drawing whole: a gate, an end, or buttons that changed.</summary>
     public static bool IsMilestone(ReleaseCard card, ReleaseCard? previous) =>
         previous is null
-        || card.State != previous.State && (card.IsFinal || card.State is ReleaseState.AwaitApproval or ReleaseState.NeedsAttention)
+        || card.State != previous.State && (card.IsFinal || card.State is ReleaseState.NeedsAttention)
         || !card.Buttons.Select(b => b.Token).SequenceEqual(previous.Buttons.Select(b => b.Token)) && card.Buttons.Count > 0;
 }

@@ -44,7 +44,6 @@ public sealed class ChatOpsApp : IAsyncDisposable
         else
             builder.Configuration["ChatOps:ResolvedMode"] = "live";
 
-        builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? "http://127.0.0.1:8080");
         builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, builder.Configuration));
         builder.Services.AddChatOps(builder.Configuration, sandbox);
         configureServices?.Invoke(builder.Services);
@@ -52,6 +51,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
         var web = builder.Build();
         web.UseSerilogRequestLogging();
         web.MapHealth();
+        web.MapTelegram();
         return new ChatOpsApp(web, sandbox);
     }
 

@@ -33,7 +33,9 @@ public static class ChatOpsServices
         services.AddStore(configuration, sandbox is not null);
         services.AddGitHub(configuration);
         services.AddFly(configuration);
+        services.AddTelegram(configuration);
         services.AddServiceProbes();
+        services.AddSingleton<PostgresTarget>();
         services.AddSingleton<IDatabaseOperations, TargetDatabase>();
         services.AddSingleton(sp => new ReleasePorts(
             sp.GetRequiredService<ISourceControl>(), sp.GetRequiredService<IDeployTarget>(),
@@ -64,6 +66,15 @@ public static class ChatOpsServices
 
     private static void AddStore(this IServiceCollection services, IConfiguration configuration, bool sandbox)
     {
+        // DATABASE_URL is mapped onto this key; a postgres:// URL or an Npgsql key=value string. Set, it wins even in the sandbox.
+        if (configuration.GetConnectionString("ChatOps") is { Length: > 0 } connectionString)
+        {
+            services.AddSingleton(_ => new PostgresStore(PostgresConnectionString.DataSource(connectionString)));
+            // Registered before the runner's hosted service, so the schema is migrated before anything uses the store.
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresStore>());
+            AddPorts<PostgresStore>(services);
+            return;
+        }
         services.AddSingleton(_ =>
         {
             // The sandbox's simulated GitHub and Fly start fresh every run, so its store does too.
@@ -71,10 +82,17 @@ public static class ChatOpsServices
                 return SqliteStore.InMemory();
             return SqliteStore.AtPath(configuration["ChatOps:StorePath"] ?? Path.Combine("data", "chatops.db"));
         });
-        services.AddSingleton<IReleaseStore>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IApprovalStore>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IEnvironmentStore>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IUpdateLog>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteStore>());
+        AddPorts<SqliteStore>(services);
+
+        static void AddPorts<TStore>(IServiceCollection services)
+            where TStore : class, IReleaseStore, IApprovalStore, IEnvironmentStore, IUpdateLog, IReleaseLeases, IStoreProbe
+        {
+            services.AddSingleton<IReleaseStore>(sp => sp.GetRequiredService<TStore>());
+            services.AddSingleton<IApprovalStore>(sp => sp.GetRequiredService<TStore>());
+            services.AddSingleton<IEnvironmentStore>(sp => sp.GetRequiredService<TStore>());
+            services.AddSingleton<IUpdateLog>(sp => sp.GetRequiredService<TStore>());
+            services.AddSingleton<IReleaseLeases>(sp => sp.GetRequiredService<TStore>());
+            services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<TStore>());
+        }
     }
 }

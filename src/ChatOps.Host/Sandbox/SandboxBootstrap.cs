@@ -24,7 +24,13 @@ public static class SandboxBootstrap
             options.Repository = repository;
         if (configuration["Sandbox:DelayMilliseconds"] is { } delay)
             options.Delay = TimeSpan.FromMilliseconds(int.Parse(delay, System.Globalization.CultureInfo.InvariantCulture));
-        return await SandboxServer.StartAsync(options, cancellationToken);
+        var sandbox = await SandboxServer.StartAsync(options, cancellationToken);
+        if (environment.DatabaseUrl.Length > 0)
+        {
+            var project = configuration["Sandbox:AlembicProject"] is { Length: > 0 } dir ? dir : RealAlembic.DefaultProject;
+            sandbox.Fly.ExecHandler = new RealAlembic(project, Database.TargetConnection.Parse(environment.DatabaseUrl).ToUrl(), RealAlembic.DefaultPython).RunAsync;
+        }
+        return sandbox;
     }
 
     /// <summary>The configuration keys that aim every environment at the simulators.</summary>

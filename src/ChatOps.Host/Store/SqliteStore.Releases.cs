@@ -48,7 +48,7 @@ public sealed partial class SqliteStore
         {
             await c.ExecuteAsync(
                 "UPDATE releases SET state = @State, active = @Active, tag = @Tag, updated_at = @Updated, record = @Record WHERE id = @Id",
-                new { State = release.State.ToString(), Active = release.IsActive ? 1 : (int?)null, release.Tag, Updated = Ms(release.UpdatedAt), Record = ReleaseJson.Serialize(release), release.Id }, tx);
+                new { State = release.State.ToString(), Active = release.IsActive ? 1 : 0, release.Tag, Updated = Ms(release.UpdatedAt), Record = ReleaseJson.Serialize(release), release.Id }, tx);
             if (audit is not null)
                 await c.ExecuteAsync(InsertEvent, EventRow(audit), tx);
             return 0;

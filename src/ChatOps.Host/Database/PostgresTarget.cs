@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+using Npgsql;
+
+namespace ChatOps.Host.Database;
+
+/// <summary>Runbook §3, §4 and §7.2 on a real PostgreSQL: pg_dump to gzip, schema check with Npgsql, psql restore.</summary>
+public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> log)
+{
+    private static readonly TimeSpan DumpTimeout = TimeSpan.FromMinutes(30);
+
+    public async Task<BackupRecord> BackupAsync(TargetConnection target, BackupSettings settings, string tag, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.Directory);
+        var now = clock.GetUtcNow();
+        var name = $"backup_pre_{tag}_{now.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}.sql.gz";
+        var path = Path.GetFullPath(Path.Combine(settings.Directory, name));
+        // Written under a temporary name and renamed only when complete, so a file with the final name is always whole.
+        var partial = path + ".partial";
+        using (var process = ChildProcess.Start("pg_dump", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--format=plain"], target.ToEnvironment(), redirectInput: false))
+        {
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await using (var file = File.Create(partial))
+            await using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
+            {
+                await process.StandardOutput.BaseStream.CopyToAsync(gzip, cancellationToken);
+            }
+            var exit = await ChildProcess.WaitAsync(process, DumpTimeout, cancellationToken);
+            var errors = target.Scrub((await stderr).Trim());
+            if (exit != 0)
+            {
+                File.Delete(partial);
+                throw new InvalidOperationException($"pg_dump of {target} failed (exit {exit}): {Tail(errors)}");
+            }
+        }
+        var plainBytes = await UncompressedLengthAsync(partial, cancellationToken);
+        if (plainBytes == 0)
+        {
+            File.Delete(partial);
+            throw new InvalidOperationException($"pg_dump of {target} produced nothing; no backup was kept.");
+        }
+        File.Move(partial, path, overwrite: true);
+        var sha256 = await HashAsync(path, cancellationToken);
+        var size = new FileInfo(path).Length;
+        log.LogInformation("Backed up {Target} to {Path} ({Size} bytes, sha256 {Sha256})", target.ToString(), path, size, sha256);
+        Prune(settings);
+        return new BackupRecord("pg_dump", path, size, sha256, now);
+    }
+
+    public async Task<SchemaReport> VerifyAsync(TargetConnection target, IReadOnlyList<string> expectedTables, string? expectedHead, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(target.ToNpgsql());
+        await connection.OpenAsync(cancellationToken);
+        var tables = await TablesAsync(connection, cancellationToken);
+        var missing = expectedTables.Where(t => !tables.Contains(t)).ToList();
+        string? version = null;
+        if (tables.Contains("alembic_version"))
+        {
+            await using var command = new NpgsqlCommand("SELECT version_num FROM alembic_version LIMIT 1", connection);
+            version = await command.ExecuteScalarAsync(cancellationToken) as string;
+        }
+        var checkedText = $"{expectedTables.Count - missing.Count}/{expectedTables.Count} expected tables, alembic_version {version ?? "empty"}";
+        return new SchemaReport(missing, version, expectedHead, checkedText);
+    }
+
+    public async Task<string> RestoreAsync(TargetConnection target, BackupRecord backup, IReadOnlyList<string> keyTables, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(backup.Location))
+            throw new InvalidOperationException($"The backup file {backup.Location} is gone; nothing was restored.");
+        if (backup.Sha256 is not null && await HashAsync(backup.Location, cancellationToken) != backup.Sha256)
+            throw new InvalidOperationException($"The backup file {Path.GetFileName(backup.Location)} does not match its recorded sha256; nothing was restored.");
+        using (var process = ChildProcess.Start("psql", ["-v", "ON_ERROR_STOP=1", "--single-transaction", "--quiet", "--no-psqlrc"], target.ToEnvironment(), redirectInput: true))
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await using (var file = File.OpenRead(backup.Location))
+            await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+            {
+                await gzip.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
+                process.StandardInput.Close();
+            }
+            var exit = await ChildProcess.WaitAsync(process, DumpTimeout, cancellationToken);
+            await stdout;
+            if (exit != 0)
+                throw new InvalidOperationException($"psql restore of {Path.GetFileName(backup.Location)} failed (exit {exit}), nothing was changed: {Tail(target.Scrub(await stderr))}");
+        }
+        return await ReportAsync(target, keyTables, cancellationToken);
+    }
+
+    /// <summary>What the runbook checks after a restore: the tables (\dt) and the row counts of the key ones.</summary>
+    private static async Task<string> ReportAsync(TargetConnection target, IReadOnlyList<string> keyTables, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(target.ToNpgsql());
+        await connection.OpenAsync(cancellationToken);
+        var tables = await TablesAsync(connection, cancellationToken);
+        var counts = new List<string>();
+        foreach (var table in keyTables.Where(tables.Contains))
+        {
+            await using var command = new NpgsqlCommand($"SELECT COUNT(*) FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            counts.Add($"{table}={await command.ExecuteScalarAsync(cancellationToken)}");
+        }
+        var missing = keyTables.Where(t => !tables.Contains(t)).ToList();
+        return $"{tables.Count} tables ({string.Join(", ", tables.Order())}); rows: {string.Join(", ", counts)}"
+            + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "");
+    }
+
+    private static async Task<HashSet<string>> TablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+            tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    private static async Task<long> UncompressedLengthAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await gzip.ReadAsync(buffer, cancellationToken)) > 0)
+            total += read;
+        return total;
+    }
+
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+    }
+
+    private void Prune(BackupSettings settings)
+    {
+        var old = new DirectoryInfo(settings.Directory).GetFiles("backup_pre_*.sql.gz")
+            .OrderByDescending(f => f.LastWriteTimeUtc).Skip(settings.Keep);
+        foreach (var file in old)
+        {
+            file.Delete();
+            log.LogInformation("Removed old backup {Path} (keeping {Keep})", file.FullName, settings.Keep);
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 400 ? text : "…" + text[^400..];
+}

@@ -1,0 +1,38 @@
+namespace ChatOps.Host.GitHub;
+
+// The parts of GitHub's JSON the client reads; names map through the snake_case serializer.
+internal sealed record GitObject(string Type, string Sha);
+
+internal sealed record GitRef(string Ref, GitObject Object);
+
+internal sealed record GitTag(string Sha, string Tag, GitObject Object);
+
+internal sealed record CommitMessage(string Message);
+
+internal sealed record CommitInfo(string Sha, CommitMessage Commit);
+
+internal sealed record Branch(string Name, CommitInfo Commit);
+
+internal sealed record CheckRun(long Id, string Name, string Status, string? Conclusion);
+
+internal sealed record CheckRunPage(int TotalCount, List<CheckRun> CheckRuns);
+
+internal sealed record CommitStatus(string Context, string State);
+
+internal sealed record CombinedStatus(string State, int TotalCount, List<CommitStatus> Statuses);
+
+internal sealed record Comparison(List<CommitInfo> Commits);
+
+internal sealed record ContentFile(string Type, string Sha, string? Content, string? Encoding);
+
+internal sealed record WrittenCommit(string Sha);
+
+internal sealed record ContentWrite(WrittenCommit Commit);
+
+internal sealed record Tagger(string Name, string Email, string Date);
+
+internal sealed record NewTag(string Tag, string Message, string Object, string Type, Tagger Tagger);
+
+internal sealed record NewRef(string Ref, string Sha);
+
+internal sealed record FileWrite(string Message, string Content, string? Sha, string Branch);

@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace ChatOps.Host.GitHub;
+
+public sealed partial class GitHubOptions
+{
+    public const string Section = "GitHub";
+    public static readonly IReadOnlyList<string> DefaultRequiredChecks = ["test", "coverage", "ruff", "black"];
+
+    public string Token { get; set; } = "";
+    public string ApiBaseUrl { get; set; } = "https://api.github.com";
+    public string Repository { get; set; } = "";
+    public string Branch { get; set; } = "main";
+
+    // Empty until bound: the configuration binder appends to a pre-filled list instead of replacing it, so the
+    // defaults are filled in after binding (see AddGitHub).
+    public List<string> RequiredChecks { get; set; } = [];
+
+    // Per attempt; retries and the total budget come from OutsideCalls.
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string Owner => Repository.Split('/')[0];
+    public string Name => Repository.Split('/')[^1];
+
+    internal static bool IsRepository(string value) => RepositoryPattern().IsMatch(value);
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+    private static partial Regex RepositoryPattern();
+}
+
+internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GitHubOptions options)
+    {
+        List<string> errors = [];
+        if (string.IsNullOrWhiteSpace(options.Token))
+        {
+            errors.Add("GitHub:Token is missing (or set GITHUB_TOKEN)");
+        }
+
+        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            errors.Add("GitHub:ApiBaseUrl must be an absolute http(s) URL such as https://api.github.com");
+        }
+
+        if (!GitHubOptions.IsRepository(options.Repository))
+        {
+            errors.Add("GitHub:Repository must look like owner/name");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Branch))
+        {
+            errors.Add("GitHub:Branch is missing");
+        }
+
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            errors.Add("GitHub:Timeout must be positive");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

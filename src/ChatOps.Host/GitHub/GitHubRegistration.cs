@@ -1,0 +1,32 @@
+using ChatOps.Core.Ports;
+using ChatOps.Host.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ChatOps.Host.GitHub;
+
+public static class GitHubRegistration
+{
+    public static IServiceCollection AddGitHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GitHubOptions>()
+            .Bind(configuration.GetSection(GitHubOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (o.RequiredChecks.Count == 0)
+                {
+                    o.RequiredChecks = [.. GitHubOptions.DefaultRequiredChecks];
+                }
+
+                o.ApiBaseUrl = o.ApiBaseUrl.TrimEnd('/');
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubOptions>, GitHubOptionsValidator>());
+        services.AddResilientHttpClient(GitHubClient.HttpClientName)
+            .Configure<IOptions<GitHubOptions>>((call, gitHub) => call.AttemptTimeout = gitHub.Value.Timeout);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<GitHubClient>();
+        services.AddSingleton<ISourceControl>(sp => sp.GetRequiredService<GitHubClient>());
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+using Npgsql;
+
+namespace ChatOps.Host.Store;
+
+/// <summary>
+/// The bot's own database address, as <c>ConnectionStrings:ChatOps</c> holds it: a <c>postgres://user:pass@host:port/db?sslmode=…</c>
+/// URL (how Fly sets <c>DATABASE_URL</c>) or an Npgsql key=value string. Errors name the part that is wrong, never the password.
+/// </summary>
+public static class PostgresConnectionString
+{
+    public static string ToNpgsql(string value)
+    {
+        value = value.Trim();
+        if (!IsUrl(value))
+            return new NpgsqlConnectionStringBuilder(value).ConnectionString;
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Host.Length == 0)
+            throw new FormatException("ConnectionStrings:ChatOps is not a valid postgres://user:password@host:port/database URL.");
+        var user = url.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            // IPv6 hosts come bracketed from Uri; Npgsql wants them bare.
+            Host = url.Host.Trim('[', ']'),
+            Port = url.Port > 0 ? url.Port : 5432,
+            Database = url.AbsolutePath.Trim('/') is { Length: > 0 } database ? Uri.UnescapeDataString(database) : null,
+            Username = user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : null,
+            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+        };
+        foreach (var (key, setting) in QueryPairs(url))
+            Apply(builder, key, setting);
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The one pooled data source of the process for the bot's own database.</summary>
+    public static NpgsqlDataSource DataSource(string value)
+    {
+        var builder = new NpgsqlDataSourceBuilder(ToNpgsql(value));
+        builder.ConnectionStringBuilder.ApplicationName ??= "chatops";
+        return builder.Build();
+    }
+
+    private static bool IsUrl(string value) =>
+        value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<(string Key, string Value)> QueryPairs(Uri url) =>
+        url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Select(pair => (Uri.UnescapeDataString(pair[0]).ToLowerInvariant(), pair.Length > 1 ? Uri.UnescapeDataString(pair[1]) : ""));
+
+    // libpq's URL parameters where they differ from Npgsql's keywords; anything else must be an Npgsql keyword.
+    private static void Apply(NpgsqlConnectionStringBuilder builder, string key, string value)
+    {
+        switch (key)
+        {
+            case "sslmode":
+                builder.SslMode = Enum.TryParse<SslMode>(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode)
+                    ? mode
+                    : throw new FormatException($"ConnectionStrings:ChatOps has an unknown sslmode '{value}'.");
+                break;
+            case "connect_timeout":
+                builder.Timeout = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case "application_name":
+                builder.ApplicationName = value;
+                break;
+            default:
+                try
+                {
+                    builder[key] = value;
+                }
+                catch (ArgumentException)
+                {
+                    throw new FormatException($"ConnectionStrings:ChatOps has a URL parameter Npgsql does not know: '{key}'.");
+                }
+                break;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using Npgsql;
+
+namespace ChatOps.Host.Store;
+
+public sealed partial class PostgresStore
+{
+    // The partial unique index decides: a second active release for the environment inserts nothing.
+    private const string InsertRelease = """
+        INSERT INTO releases (environment, kind, tag, state, active, requester, bot_version, created_at, updated_at, record)
+        VALUES ($1, $2, $3, $4, TRUE, $5, $6, $7, $8, $9::jsonb)
+        ON CONFLICT (environment) WHERE active DO NOTHING
+        RETURNING id
+        """;
+    private const string WriteRecord = "UPDATE releases SET record = $2::jsonb WHERE id = $1";
+    private const string SelectHolder = "SELECT record FROM releases WHERE environment = $1 AND active";
+    private const string SelectRelease = "SELECT record FROM releases WHERE id = $1";
+    private const string UpdateRelease = """
+        UPDATE releases SET state = $2, active = $3, tag = $4, updated_at = $5, record = $6::jsonb WHERE id = $1
+        """;
+    private const string SelectReleases = """
+        SELECT record FROM releases
+        WHERE ($1::text IS NULL OR environment = $1) AND (NOT $2 OR active)
+        ORDER BY id DESC LIMIT $3
+        """;
+    private const string InsertEvent = """
+        INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """;
+    // The latest events, oldest first.
+    private const string SelectEvents = """
+        SELECT release_id, environment, actor, action, from_state, to_state, detail, at FROM (
+            SELECT * FROM events
+            WHERE ($1::bigint IS NULL OR release_id = $1) AND ($2::text IS NULL OR environment = $2)
+            ORDER BY id DESC LIMIT $3) AS latest
+        ORDER BY id
+        """;
+
+    public async Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var outcome = await InTransactionAsync(async connection =>
+            {
+                await using var insert = connection.Command(InsertRelease, release.Environment, release.Kind.ToString(), release.Tag,
+                    release.State.ToString(), release.Requester, release.BotVersion, release.CreatedAt, release.UpdatedAt, ReleaseJson.Serialize(release));
+                if (await insert.ExecuteScalarAsync(cancellationToken) is not long id)
+                {
+                    // The insert waited for any competing one to commit, so the holder is visible to this next statement.
+                    await using var select = connection.Command(SelectHolder, release.Environment);
+                    var holder = await select.ExecuteScalarAsync(cancellationToken) as string;
+                    return holder is null ? null : new StartOutcome(null, ReleaseJson.Deserialize(holder));
+                }
+                release.Id = id;
+                await using var batch = new NpgsqlBatch(connection)
+                {
+                    BatchCommands = { PostgresCommands.BatchCommand(WriteRecord, id, ReleaseJson.Serialize(release)), EventCommand(started with { ReleaseId = id }) },
+                };
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+                return new StartOutcome(release, null);
+            }, cancellationToken);
+            // No outcome: the holder ended between our insert and our look; the environment may be free now.
+            if (outcome is not null)
+                return outcome;
+        }
+    }
+
+    public async Task<Release?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command(SelectRelease, id);
+        return await command.ExecuteScalarAsync(cancellationToken) is string json ? ReleaseJson.Deserialize(json) : null;
+    }
+
+    public Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken)
+    {
+        var update = PostgresCommands.BatchCommand(UpdateRelease, release.Id, release.State.ToString(), release.IsActive, release.Tag,
+            release.UpdatedAt, ReleaseJson.Serialize(release));
+        return ExecuteBatchAsync(audit is null ? [update] : [update, EventCommand(audit)], cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command(SelectReleases, environment, activeOnly, limit);
+        return await command.ReadAllAsync(r => ReleaseJson.Deserialize(r.GetString(0)), cancellationToken);
+    }
+
+    public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>
+        ExecuteBatchAsync([EventCommand(audit)], cancellationToken);
+
+    public async Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command(SelectEvents, releaseId, environment, limit);
+        return await command.ReadAllAsync(r => new AuditEvent(
+            r.NullableLong(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), r.NullableString(5), r.GetString(6), r.Time(7)),
+            cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand EventCommand(AuditEvent e) =>
+        PostgresCommands.BatchCommand(InsertEvent, e.ReleaseId, e.Environment, e.Actor, e.Action, e.FromState, e.ToState, e.Detail, e.At);
+}

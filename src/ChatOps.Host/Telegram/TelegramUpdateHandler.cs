@@ -1,0 +1,105 @@
+using System.Globalization;
+using ChatOps.Core.Chat;
+using ChatOps.Core.Domain;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+
+namespace ChatOps.Host.Telegram;
+
+/// <summary>
+/// Turns Telegram updates into the bot's commands and button presses, whether they came by polling or webhook.
+/// The Telegram update id is the dedupe key, so a redelivered update has no second effect.
+/// </summary>
+public sealed class TelegramUpdateHandler(
+    ChatOpsBot chatOps,
+    ITelegramBotClient bot,
+    TelegramSurface surface,
+    TelegramBotIdentity identity,
+    IOptions<TelegramOptions> options,
+    ILogger<TelegramUpdateHandler> log)
+{
+    private const int MaxAnswerLength = 200;
+
+    /// <summary>Never throws for a bad update: Telegram would deliver it again and again.</summary>
+    public async Task HandleSafelyAsync(Update update, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (update.Message is { } message)
+                await OnMessageAsync(update.Id, message, cancellationToken);
+            else if (update.CallbackQuery is { } query)
+                await OnButtonAsync(update.Id, query, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogError(e, "Telegram update {UpdateId} could not be handled", update.Id);
+        }
+    }
+
+    private async Task OnMessageAsync(int updateId, Message message, CancellationToken cancellationToken)
+    {
+        if (message.From is not { } from || TelegramCommandText.From(message.Text, message.Entities) is not { } command)
+            return;
+        if (!IsAllowed(updateId, message.Chat.Id))
+            return;
+        if (!command.IsFor(await identity.UsernameAsync(cancellationToken)))
+        {
+            log.LogDebug("Ignored {Command} in chat {ChatId}: it is addressed to @{Addressee}", command.Command, message.Chat.Id, command.Addressee);
+            return;
+        }
+        var incoming = new IncomingMessage(User(from), Channel(message.Chat.Id), command.Text, Id(updateId));
+        var reply = await chatOps.HandleAsync(incoming, cancellationToken);
+        if (reply.Text.Length > 0)
+            await surface.ReplyAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
+    }
+
+    private async Task OnButtonAsync(int updateId, CallbackQuery query, CancellationToken cancellationToken)
+    {
+        var reply = BotReply.None;
+        try
+        {
+            if (query.Message?.Chat.Id is { } chatId && IsAllowed(updateId, chatId) && query.Data is { Length: > 0 } token)
+                reply = await chatOps.PressAsync(new ButtonPress(User(query.From), Channel(chatId), token, Id(updateId)), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogError(e, "Telegram button press {UpdateId} could not be handled", updateId);
+            reply = new BotReply("That did not work; the error is in the bot's log.", IsRefusal: true);
+        }
+        finally
+        {
+            // Always answered, or the person's client spins until it times out.
+            await AnswerAsync(query.Id, reply, cancellationToken);
+        }
+    }
+
+    private async Task AnswerAsync(string queryId, BotReply reply, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = reply.Text.Length > MaxAnswerLength ? reply.Text[..(MaxAnswerLength - 1)] + "…" : reply.Text;
+            await bot.AnswerCallbackQuery(callbackQueryId: queryId, text: text.Length > 0 ? text : null, showAlert: reply.IsRefusal, cancellationToken: cancellationToken);
+        }
+        catch (ApiRequestException e)
+        {
+            // Usually "query is too old": the press waited too long. The press itself has been handled.
+            log.LogInformation("Could not answer a Telegram button press: {Error}", e.Message);
+        }
+    }
+
+    private bool IsAllowed(int updateId, long chatId)
+    {
+        if (options.Value.IsAllowed(chatId))
+            return true;
+        log.LogWarning("Ignored Telegram update {UpdateId} from chat {ChatId}: it is not in Telegram:AllowedChatIds", updateId, chatId);
+        return false;
+    }
+
+    private static ChatUser User(User from) => ChatUser.Of(TelegramSurface.PlatformName, from.Id.ToString(CultureInfo.InvariantCulture));
+
+    private static ChatChannel Channel(long chatId) => new(TelegramSurface.PlatformName, chatId.ToString(CultureInfo.InvariantCulture));
+
+    private static string Id(int updateId) => updateId.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+
+namespace ChatOps.Sandbox;
+
+// What the simulated Telegram holds, as snapshots a test can read without locks.
+
+public sealed record TelegramChat(long Id, string Type, string? Title);
+
+public sealed record TelegramUser(long Id, string FirstName, string? Username, bool IsBot = false);
+
+public sealed record TelegramButton(string Text, string CallbackData, string? Style);
+
+// Text is what a client shows (tags gone, entities decoded); Html is what the bot sent, when it used HTML.
+public sealed record TelegramMessage(
+    long ChatId,
+    int Id,
+    long FromId,
+    string Text,
+    string? Html,
+    IReadOnlyList<TelegramButton> Buttons,
+    int? ReplyTo,
+    IReadOnlyList<string> Versions)
+{
+    public int EditCount => Versions.Count - 1;
+}
+
+public sealed record TelegramCall(string Method, JsonObject Body, TimeSpan At, int Status, string? Error);
+
+public sealed record TelegramCallbackAnswer(string QueryId, string? Text, bool ShowAlert);
+
+public sealed record TelegramWebhook(string Url, string? Secret);
+
+public sealed record TelegramBotCommand(string Command, string Description);
+
+internal sealed record TelegramFault(int ErrorCode, string Description, int? RetryAfter);
+
+// A failure the way the Bot API reports it: HTTP status = error_code, the same in the body.
+internal sealed class TelegramApiError(int code, string description, int? retryAfter = null) : Exception(description)
+{
+    public int Code => code;
+    public int? RetryAfter => retryAfter;
+
+    public static TelegramApiError BadRequest(string what) => new(400, "Bad Request: " + what);
+}

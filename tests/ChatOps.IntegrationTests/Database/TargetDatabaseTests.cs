@@ -1,0 +1,141 @@
+using System.IO.Compression;
+using ChatOps.Core.Ports;
+using ChatOps.Host.Sandbox;
+using ChatOps.IntegrationTests.Harness;
+using ChatOps.IntegrationTests.Store;
+using ChatOps.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ChatOps.IntegrationTests.Database;
+
+/// <summary>Runbook §3, §4 and §7.2 against a real PostgreSQL, real pg_dump/psql and the target app's real Alembic migrations.</summary>
+public sealed class TargetDatabaseTests : IAsyncLifetime
+{
+    private readonly PostgresTestDatabase _database = new();
+    private readonly string _backups = Path.Combine(Path.GetTempPath(), $"chatops-backups-{Guid.NewGuid():N}");
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        if (Directory.Exists(_backups))
+            Directory.Delete(_backups, recursive: true);
+    }
+
+    private Task<SandboxBot> StartAsync(string? databaseUrl = null) => SandboxBot.StartAsync(new Dictionary<string, string?>
+    {
+        ["ChatOps:Environments:production:DatabaseUrl"] = databaseUrl ?? _database.ConnectionString,
+        ["ChatOps:Environments:production:Backup:Mode"] = "pg_dump",
+        ["ChatOps:Environments:production:Backup:Directory"] = _backups,
+    });
+
+    /// <summary>The database as production has it before the release: two revisions applied, some runs.</summary>
+    private async Task SeedAsync()
+    {
+        var alembic = new RealAlembic(RealAlembic.DefaultProject, Host.Database.TargetConnection.Parse(_database.ConnectionString).ToUrl(), RealAlembic.DefaultPython);
+        var result = await alembic.RunAsync(new FlyExecRequest("app", "m", ["alembic", "upgrade", "2b3c4d5e6f7a"], 60), CancellationToken.None);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        await _database.ExecuteAsync("INSERT INTO runs (run_id, status) VALUES ('run-seed-1', 'published'), ('run-seed-2', 'running')");
+    }
+
+    [Fact]
+    public async Task A_release_backs_up_lists_the_two_pending_revisions_migrates_and_checks_the_schema()
+    {
+        await SeedAsync();
+        await using var bot = await StartAsync();
+
+        var requested = await bot.SayAsync("/release v0.2.0");
+        Assert.Contains("3c4d5e6f7a8b create webhook_events", requested);
+        Assert.Contains("4d5e6f7a8b9c add runs.priority", requested);
+        Assert.Contains("backup_pre_v0.2.0_", requested);
+        await bot.SayAsync("/as bob");
+        var done = await bot.SayAsync("/approve 1");
+
+        Assert.Contains("✅ Released v0.2.0", done);
+        Assert.Contains("3/3 expected tables, alembic_version 4d5e6f7a8b9c", done);
+        var release = await bot.App.Services.GetRequiredService<IReleaseStore>().GetAsync(1, CancellationToken.None);
+        var backup = release!.Outputs.Backup!;
+        Assert.Matches(@"backup_pre_v0\.2\.0_\d{12}\.sql\.gz$", backup.Location);
+        Assert.Equal(64, backup.Sha256!.Length);
+        var dump = await GunzipAsync(backup.Location);
+        Assert.Contains("run-seed-1", dump);
+        Assert.Contains("DROP TABLE IF EXISTS public.runs", dump);
+        Assert.Empty(Directory.GetFiles(_backups, "*.partial"));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_fails_the_backup_readably_and_the_password_is_shown_nowhere()
+    {
+        const string wrong = "not-the-password-7f3a";
+        var url = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Password = wrong }.ConnectionString;
+        await using var bot = await StartAsync(url);
+
+        var output = await bot.SayAsync("/release v0.2.0");
+
+        Assert.Contains("Failed at Backup", output);
+        Assert.Contains("password authentication failed", output);
+        Assert.DoesNotContain(wrong, output);
+        var events = await bot.App.Services.GetRequiredService<IReleaseStore>().EventsAsync(1, null, 100, CancellationToken.None);
+        Assert.DoesNotContain(events, e => e.Detail.Contains(wrong, StringComparison.Ordinal));
+        Assert.Equal(0, bot.Sandbox.Mutations.Count("fly.exec"));
+    }
+
+    [Fact]
+    public async Task A_migration_that_raises_fails_the_release_with_its_error_text()
+    {
+        await SeedAsync();
+        await _database.ExecuteAsync("CREATE TABLE webhook_events (id int)");
+        await using var bot = await StartAsync();
+        await bot.SayAsync("/release v0.2.0");
+        await bot.SayAsync("/as bob");
+
+        var output = await bot.SayAsync("/approve 1");
+
+        Assert.Contains("Failed at Migrate", output);
+        Assert.Contains("relation \"webhook_events\" already exists", output);
+    }
+
+    [Fact]
+    public async Task Rollback_with_database_restores_the_backup_after_its_own_approval()
+    {
+        await SeedAsync();
+        await using var bot = await StartAsync();
+        await bot.SayAsync("/release v0.2.0");
+        await bot.SayAsync("/as bob");
+        await bot.SayAsync("/approve 1");
+        await _database.ExecuteAsync("DROP TABLE artifacts");
+        await _database.ExecuteAsync("INSERT INTO runs (run_id, status) VALUES ('run-after-1', 'running')");
+
+        await bot.SayAsync("/as alice");
+        var asked = await bot.SayAsync("/rollback --with-db");
+        Assert.Contains("every write since then will be lost", asked);
+        Assert.Contains("[1] Approve restore", asked);
+        await bot.SayAsync("/as bob");
+        var restored = await bot.SayAsync("1");
+
+        Assert.Contains("Rolled back production to v0.1.0", restored);
+        Assert.Contains("runs=2", restored);
+        Assert.Equal(2L, await ScalarAsync("SELECT COUNT(*) FROM runs"));
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM runs WHERE run_id = 'run-after-1'"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'artifacts'"));
+        Assert.Equal("2b3c4d5e6f7a", await ScalarAsync("SELECT version_num FROM alembic_version"));
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<string> GunzipAsync(string path)
+    {
+        await using var file = File.OpenRead(path);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return await reader.ReadToEndAsync();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text;
+using ChatOps.Core.Runner;
+using ChatOps.Host.Console;
+using ChatOps.Host.Hosting;
+using ChatOps.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatOps.IntegrationTests.Harness;
+
+/// <summary>
+/// The real host in sandbox mode, spoken to through the console adapter's command path: each line is
+/// handled as if typed on stdin by a script, which waits for the work it started to settle.
+/// </summary>
+public sealed class SandboxBot : IAsyncDisposable
+{
+    private readonly StringBuilder _output;
+    private readonly ChatOpsApp _app;
+
+    private SandboxBot(ChatOpsApp app, StringBuilder output)
+    {
+        _app = app;
+        _output = output;
+    }
+
+    public ChatOpsApp App => _app;
+
+    public SandboxServer Sandbox => _app.Sandbox!;
+
+    public ReleaseRunner Runner => _app.Services.GetRequiredService<ReleaseRunner>();
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public static async Task<SandboxBot> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var output = new StringBuilder();
+        var writer = new LockedWriter(output);
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ChatOps:Mode"] = "sandbox",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Console:Enabled"] = "false",
+            ["ChatOps:VerifyInterval"] = "00:00:00.200",
+            ["ChatOps:VerifyAttempts"] = "3",
+            ["Sandbox:DelayMilliseconds"] = "20",
+            ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
+            ["Logging:Level"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            overrides[key] = value;
+        var app = await ChatOpsApp.CreateAsync([], overrides, services =>
+        {
+            services.AddSingleton(new ConsoleIO(TextReader.Null, writer, interactive: false));
+            services.AddSingleton<ConsoleChat>();
+        });
+        await app.Web.StartAsync();
+        return new SandboxBot(app, output);
+    }
+
+    /// <summary>Types one line as the current console user; returns what the bot printed because of it.</summary>
+    public async Task<string> SayAsync(string line)
+    {
+        int start;
+        lock (_output)
+            start = _output.Length;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _app.Services.GetRequiredService<ConsoleChat>().HandleLineAsync(line, timeout.Token);
+        lock (_output)
+            return _output.ToString(start, _output.Length - start);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // CHATOPS_TRANSCRIPTS=<dir> keeps each session's console output, for reading a failure.
+        if (Environment.GetEnvironmentVariable("CHATOPS_TRANSCRIPTS") is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+            await File.WriteAllTextAsync(Path.Combine(directory, $"session-{Guid.NewGuid():N}.txt"), Output);
+        }
+        await _app.Web.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed class LockedWriter(StringBuilder target) : TextWriter
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            lock (target)
+                target.Append(value);
+        }
+
+        public override void Write(string? value)
+        {
+            lock (target)
+                target.Append(value);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using ChatOps.Core.Ports;
+using ChatOps.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using static ChatOps.IntegrationTests.Telegram.TelegramBotHost;
+
+namespace ChatOps.IntegrationTests.Telegram;
+
+/// <summary>Which updates reach the bot: by polling or by webhook, from allowed chats, addressed to this bot.</summary>
+[Collection(TelegramCollection.Name)]
+public sealed class TelegramCommandTests
+{
+    [Fact]
+    public async Task Start_up_sets_the_command_menu_and_a_command_for_another_bot_is_ignored()
+    {
+        await using var bot = await StartAsync();
+        await bot.WaitUntilAsync("the command menu", () => bot.Telegram.Commands.Any(c => c.Command == "release"));
+        Assert.Contains(bot.Telegram.Commands, c => c.Command == "whoami");
+
+        var forOther = bot.Telegram.Type(Group, Releaser, "/whoami@SomeOtherBot");
+        var forUs = bot.Telegram.Type(Group, Releaser, $"/whoami@{bot.Telegram.Bot.Username!.ToUpperInvariant()}");
+
+        var reply = await bot.WaitForAsync("the /whoami reply", () => bot.RepliesTo(forUs).FirstOrDefault());
+        Assert.Contains($"You are telegram:{Releaser}", reply.Text);
+        Assert.Empty(bot.RepliesTo(forOther));
+    }
+
+    [Fact]
+    public async Task Updates_from_a_chat_outside_the_allowed_list_are_ignored()
+    {
+        const long otherChat = -1009999999999;
+        await using var bot = await StartAsync(new Dictionary<string, string?> { ["Telegram:AllowedChatIds:0"] = Group.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var outside = bot.Telegram.Type(otherChat, Releaser, "/release v0.2.0");
+        var inside = bot.Telegram.Type(Group, Releaser, "/whoami");
+
+        await bot.WaitForAsync("the /whoami reply", () => bot.RepliesTo(inside).FirstOrDefault());
+        Assert.Empty(bot.RepliesTo(outside, otherChat));
+        Assert.Empty(bot.Telegram.BotMessages(otherChat));
+        var releases = bot.App.Services.GetRequiredService<IReleaseStore>();
+        Assert.Empty(await releases.ListAsync(null, activeOnly: false, limit: 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_webhook_handles_an_update_with_the_secret_and_refuses_one_without_it()
+    {
+        const string secret = "webhook_Secret-42";
+        await using var bot = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Telegram:WebhookUrl"] = "https://bot.example.com/telegram/webhook",
+            ["Telegram:WebhookSecret"] = secret,
+        });
+        var webhook = await bot.WaitForAsync("setWebhook", () => bot.Telegram.Webhook);
+        Assert.Equal(new TelegramWebhook("https://bot.example.com/telegram/webhook", secret), webhook);
+        var update = bot.Telegram.NewTextUpdate(Group, Releaser, "/release v0.2.0");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, "webhook_Secret-43"));
+        Assert.Empty(bot.Telegram.BotMessages(Group));
+        var releases = bot.App.Services.GetRequiredService<IReleaseStore>();
+        Assert.Empty(await releases.ListAsync(null, activeOnly: false, limit: 10, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.OK, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, secret));
+        await bot.CardWithButtonAsync("Release #1", "Approve migrations");
+        // Telegram redelivers when it thinks a call failed: the second copy is acknowledged and changes nothing.
+        Assert.Equal(HttpStatusCode.OK, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, secret));
+        await bot.Runner.WhenIdleAsync(CancellationToken.None);
+
+        Assert.Single(bot.RepliesTo(update));
+        Assert.Null(bot.Card("Release #2"));
+        Assert.Empty(bot.Telegram.CallsTo("getUpdates"));
+    }
+}

@@ -6,7 +6,11 @@ namespace ChatOps.Core.Ports;
 /// <summary>Work on the target database: backup before migrations, schema check after, restore on rollback.</summary>
 public interface IDatabaseOperations
 {
-    Task<BackupRecord> BackupAsync(string environment, EnvironmentSettings settings, string tag, CancellationToken cancellationToken);
+    /// <summary>
+    /// Backs up the target database. A complete backup of the same tag made since <paramref name="reuseSince"/>
+    /// (by an attempt that crashed before recording it) is returned instead of making another.
+    /// </summary>
+    Task<BackupRecord> BackupAsync(EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken);
 
     Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken);
 

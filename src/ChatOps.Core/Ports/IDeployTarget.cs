@@ -14,8 +14,11 @@ public interface IDeployTarget
     /// <summary>Runs a command in a started machine of the app. A timeout is an unknown outcome, reported as such.</summary>
     Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Takes a snapshot of the app's first volume and returns its id once the platform lists it.</summary>
-    Task<string> SnapshotVolumeAsync(string app, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes a snapshot of the app's first volume and returns its id once the platform lists it; a snapshot
+    /// taken since <paramref name="reuseSince"/> is returned instead, so a retried backup makes no second one.
+    /// </summary>
+    Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken);
 }
 
 public sealed record MachineStatus(string Id, string State, string Image, bool Healthy);

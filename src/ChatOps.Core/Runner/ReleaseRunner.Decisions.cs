@@ -15,7 +15,7 @@ public sealed partial class ReleaseRunner
 
     public async Task<Decision> DecideAsync(long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
     {
-        var decision = await WithReleaseAsync(releaseId, async release =>
+        var decision = await DecideUnderLeaseAsync(releaseId, async release =>
         {
             if (release is null)
                 return Decision.No($"There is no release #{releaseId}.");
@@ -68,19 +68,18 @@ public sealed partial class ReleaseRunner
         if (Access.CanStop(user, current.RequestedBy) is { } refusal)
             return Decision.No(refusal);
         var gate = _locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1));
-        if (!await gate.WaitAsync(0, cancellationToken))
+        if (gate.CurrentCount == 0)
         {
-            // A step is running: cancelling takes effect when it ends, unless that step is already past the point of no return.
+            // A step is running here: cancelling takes effect when it ends, unless that step is already past the point of no return.
             if (!new ReleaseWorkflow(current).CanCancel)
                 return Decision.No(PastPointOfNoReturn(current));
             _cancelRequests[releaseId] = user.Id;
             return Decision.Yes($"Cancelling release #{releaseId} once {current.State} ends.");
         }
-        try
+        return await DecideUnderLeaseAsync(releaseId, async release =>
         {
-            var release = await releases.GetAsync(releaseId, cancellationToken) ?? current;
-            if (!release.IsActive)
-                return Decision.No($"Release #{releaseId} already ended: {release.State}.");
+            if (release is null || !release.IsActive)
+                return Decision.No($"Release #{releaseId} already ended: {release?.State}.");
             var workflow = new ReleaseWorkflow(release);
             if (!workflow.CanCancel)
                 return Decision.No(PastPointOfNoReturn(release));
@@ -89,16 +88,24 @@ public sealed partial class ReleaseRunner
             workflow.Cancel();
             await FinishAsync(release, user.Id, "cancel", from, $"cancelled by {user}", cancellationToken);
             return Decision.Yes($"Release #{releaseId} cancelled by {user}. Nothing was deployed.");
-        }
-        finally
+        }, cancellationToken);
+    }
+
+    private async Task<Decision> DecideUnderLeaseAsync(long releaseId, Func<Release?, Task<Decision>> decide, CancellationToken cancellationToken)
+    {
+        try
         {
-            gate.Release();
+            return await WithReleaseAsync(releaseId, decide, cancellationToken);
+        }
+        catch (LeaseHeldException held)
+        {
+            return Decision.No(held.Message);
         }
     }
 
     public async Task<Decision> ResumeAsync(long releaseId, ChatUser user, CancellationToken cancellationToken)
     {
-        var decision = await WithReleaseAsync(releaseId, async release =>
+        var decision = await DecideUnderLeaseAsync(releaseId, async release =>
         {
             if (release is null)
                 return Decision.No($"There is no release #{releaseId}.");

@@ -60,19 +60,30 @@ public sealed partial class ReleaseRunner
 
         var started = await StartAsync(rollback, user, $"rollback to {target} requested{(withDatabase ? " with database restore" : "")}", cancellationToken);
         if (started.Release is not null && bad is not null)
+            await LinkRollbackAsync(bad.Id, started.Release.Id, now, cancellationToken);
+        return started;
+    }
+
+    /// <summary>Marks the rolled-back release with its rollback and takes its Roll back button away.</summary>
+    private async Task LinkRollbackAsync(long badId, long rollbackId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
         {
-            await WithReleaseAsync(bad.Id, async stored =>
+            await WithReleaseAsync(badId, async stored =>
             {
                 if (stored is null)
                     return 0;
-                stored.Outputs.RollbackReleaseId = started.Release.Id;
+                stored.Outputs.RollbackReleaseId = rollbackId;
                 await releases.SaveAsync(stored, null, cancellationToken);
                 await approvals.VoidAsync(stored.Id, "rollback", now, cancellationToken);
                 await cards.PublishAsync(stored, cancellationToken);
                 return 0;
             }, cancellationToken);
         }
-        return started;
+        catch (LeaseHeldException)
+        {
+            log.LogWarning("Could not mark release {ReleaseId} as rolled back by {RollbackId}: another instance holds it", badId, rollbackId);
+        }
     }
 
     private async Task<StartResult> StartAsync(Release release, ChatUser user, string detail, CancellationToken cancellationToken)
@@ -98,48 +109,56 @@ public sealed partial class ReleaseRunner
         {
             if (waiting.State != ReleaseState.AwaitApproval)
                 continue;
-            await WithReleaseAsync(waiting.Id, async release =>
+            await DecideUnderLeaseAsync(waiting.Id, async release =>
             {
                 var gate = release?.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
                 if (release is null || release.State != ReleaseState.AwaitApproval || gate?.Status != StepStatus.Waiting)
-                    return 0;
+                    return Decision.No("not waiting");
                 var open = await approvals.OpenAsync(release.Id, clock.GetUtcNow(), cancellationToken);
                 if (open.Any(t => t.Action == CardAction.Approve))
-                    return 0;
+                    return Decision.No("still open");
                 gate.Status = StepStatus.Failed;
                 gate.Detail = $"nobody approved within {settings.Access.ApprovalTimeout}";
                 new ReleaseWorkflow(release).Expire();
                 await FinishAsync(release, System, "expire", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);
-                return 0;
+                return Decision.Yes("expired");
             }, cancellationToken);
         }
     }
 
     /// <summary>
-    /// At start-up: continue every unfinished release. A step that was cut off mid-way and cannot tell whether
-    /// its outside action happened (migrations, a database restore) stops in NeedsAttention instead.
+    /// At start-up and on every sweep: take over each unfinished release whose lease is free or expired —
+    /// after a restart, or when the instance that ran it died.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        foreach (var active in await releases.ListAsync(null, activeOnly: true, limit: 1000, cancellationToken))
+        foreach (var id in await leases.UnclaimedAsync(clock.GetUtcNow(), cancellationToken))
+            Enqueue(id);
+    }
+
+    /// <summary>
+    /// A step still marked running when its release is claimed was cut off by a crash. Most steps are safe to
+    /// run again; one that cannot tell whether its outside action happened (migrations, a database restore)
+    /// stops in NeedsAttention for a human instead. True when the release stopped there.
+    /// </summary>
+    private async Task<bool> RepairInterruptedAsync(Release release, CancellationToken cancellationToken)
+    {
+        var running = release.Steps.FirstOrDefault(s => s.Status == StepStatus.Running);
+        if (running is null)
+            return false;
+        var unsafeToRepeat = running.Name is nameof(ReleaseState.Migrate) or ChatOps.Core.Steps.RollbackSteps.Restore;
+        var workflow = new ReleaseWorkflow(release);
+        if (!unsafeToRepeat || !workflow.CanInterrupt)
         {
-            var interrupted = await WithReleaseAsync(active.Id, async release =>
-            {
-                if (release is null)
-                    return false;
-                var running = release.Steps.FirstOrDefault(s => s.Status == StepStatus.Running);
-                var unsafeToRepeat = running?.Name is nameof(ReleaseState.Migrate) or ChatOps.Core.Steps.RollbackSteps.Restore;
-                if (!unsafeToRepeat || !new ReleaseWorkflow(release).CanInterrupt)
-                    return false;
-                var from = release.State;
-                running!.Status = StepStatus.Failed;
-                new ReleaseWorkflow(release).Interrupt($"the bot stopped while {running.Name} was running; it may or may not have finished.");
-                await SaveAsync(release, System, "needs-attention", from, release.Error!, cancellationToken);
-                return true;
-            }, cancellationToken);
-            if (!interrupted)
-                Enqueue(active.Id);
+            log.LogInformation("Resuming release {ReleaseId} at {Step} after an interruption", release.Id, running.Name);
+            return false;
         }
+        var from = release.State;
+        running.Status = StepStatus.Failed;
+        running.Detail = "cut off by a restart";
+        workflow.Interrupt($"the bot stopped while {running.Name} was running; it may or may not have finished.");
+        await SaveAsync(release, System, "needs-attention", from, release.Error!, cancellationToken);
+        return true;
     }
 }
 

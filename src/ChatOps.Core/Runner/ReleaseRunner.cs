@@ -16,6 +16,7 @@ public sealed partial class ReleaseRunner(
     IReleaseStore releases,
     IApprovalStore approvals,
     IEnvironmentStore environments,
+    IReleaseLeases leases,
     ReleasePorts ports,
     ChatOpsSettings settings,
     RunnerSettings runnerSettings,
@@ -61,8 +62,23 @@ public sealed partial class ReleaseRunner(
         {
             // The lock is taken per step, so a decision (cancel, approve) can get in between two steps.
             var more = true;
+            var first = true;
             while (more)
-                more = await WithReleaseAsync(releaseId, async release => release is not null && await StepOnceAsync(release, cancellationToken), cancellationToken);
+            {
+                more = await WithReleaseAsync(releaseId, async release =>
+                {
+                    if (release is null)
+                        return false;
+                    if (first && await RepairInterruptedAsync(release, cancellationToken))
+                        return false;
+                    first = false;
+                    return await StepOnceAsync(release, cancellationToken);
+                }, cancellationToken);
+            }
+        }
+        catch (LeaseHeldException)
+        {
+            log.LogDebug("Release {ReleaseId} is being advanced by another instance", releaseId);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -101,17 +117,15 @@ public sealed partial class ReleaseRunner(
         }
 
         if (!Steps.TryGetValue(release.State, out var step) || !ShouldRun(release))
-        {
-            await cards.PublishAsync(release, cancellationToken);
             return false;
-        }
 
         var state = release.State;
         var record = release.Step(state.ToString());
         if (ReleaseStates.IsPastPointOfNoReturn(state))
             await approvals.VoidAsync(release.Id, "cancel", clock.GetUtcNow(), cancellationToken);
         record.Status = StepStatus.Running;
-        record.StartedAt = clock.GetUtcNow();
+        // The first start is kept across attempts: a retried backup looks for what the first attempt made since then.
+        record.StartedAt ??= clock.GetUtcNow();
         record.FinishedAt = null;
         record.Attempts++;
         await SaveAsync(release, System, "step-started", null, state.ToString(), cancellationToken);
@@ -126,7 +140,7 @@ public sealed partial class ReleaseRunner(
     private static bool ShouldRun(Release release) =>
         ReleaseStates.Working.Contains(release.State)
         || (release.State == ReleaseState.AwaitApproval
-            && release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status is null or StepStatus.Pending);
+            && release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status is null or StepStatus.Pending or StepStatus.Running);
 
     private async Task<StepOutcome> RunStepAsync(IReleaseStep step, Release release, CancellationToken cancellationToken)
     {
@@ -169,17 +183,61 @@ public sealed partial class ReleaseRunner(
         await cards.PublishAsync(release, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> holding both this process's lock on the release and the shared lease in the
+    /// store, renewed while the work runs, so two bot instances never advance one release at the same time.
+    /// </summary>
     private async Task<T> WithReleaseAsync<T>(long releaseId, Func<Release?, Task<T>> work, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            return await work(await releases.GetAsync(releaseId, cancellationToken));
+            if (!await ClaimAsync(releaseId, cancellationToken))
+                throw new LeaseHeldException(releaseId);
+            using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var renewing = RenewAsync(releaseId, renewal.Token);
+            try
+            {
+                return await work(await releases.GetAsync(releaseId, cancellationToken));
+            }
+            finally
+            {
+                await renewal.CancelAsync();
+                await renewing;
+                await leases.ReleaseAsync(releaseId, runnerSettings.Owner, CancellationToken.None);
+            }
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    private Task<bool> ClaimAsync(long releaseId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return leases.TryClaimAsync(releaseId, runnerSettings.Owner, now, now + runnerSettings.LeaseTtl, cancellationToken);
+    }
+
+    private async Task RenewAsync(long releaseId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(runnerSettings.LeaseTtl / 3, clock, cancellationToken);
+                if (!await ClaimAsync(releaseId, cancellationToken))
+                    log.LogWarning("Lost the lease on release {ReleaseId}; another instance may take it over", releaseId);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The work ended.
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Renewing the lease on release {ReleaseId} failed", releaseId);
         }
     }
 

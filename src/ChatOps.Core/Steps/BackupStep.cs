@@ -12,7 +12,8 @@ public sealed class BackupStep : IReleaseStep
         var release = context.Release;
         if (release.Outputs.Backup is { } done)
             return StepOutcome.Done(Describe(done));
-        var backup = await context.Ports.Database.BackupAsync(release.Environment, context.Environment, release.Tag, cancellationToken);
+        var since = release.Step(nameof(ReleaseState.Backup)).StartedAt ?? context.Clock.GetUtcNow();
+        var backup = await context.Ports.Database.BackupAsync(context.Environment, release.Tag, since, cancellationToken);
         release.Outputs.Backup = backup;
         return StepOutcome.Done(Describe(backup));
     }

@@ -14,7 +14,16 @@ public sealed class MigrateStep : IReleaseStep
         if (settings.App.Length == 0)
             return StepOutcome.Skip("no migrations configured");
 
+        var approvedHead = release.Outputs.Migrations?.Head;
+        var approvedCount = release.Outputs.Migrations?.Pending.Count ?? 0;
         var plan = await ApprovalGateStep.BuildPlanAsync(context, cancellationToken);
+        // A resumed release whose migrations did finish before the crash: at the approved head now, nothing to run again.
+        if (approvedCount > 0 && plan.Migrations.Count == 0 && release.Outputs.Migrations?.Current == approvedHead && release.Step(nameof(ReleaseState.Migrate)).Attempts > 1)
+        {
+            release.Outputs.MigrationExitCode = 0;
+            await context.Environments.RecordMigrationAsync(release.Environment, approvedHead!, cancellationToken);
+            return StepOutcome.Done($"already at {approvedHead}: the migrations finished before the interruption");
+        }
         if (plan.Hash() != release.Outputs.PlanHash)
             return new StepOutcome(StepResult.PlanChanged, "the plan changed since it was approved: asking again");
 

@@ -14,6 +14,12 @@ public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string
     public int VerifyAttempts { get; init; } = 5;
 
     public TimeSpan VerifyInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a claim on a release lasts unless renewed; another instance takes over after it.</summary>
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>This bot instance's name in leases and the audit log.</summary>
+    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }
 
 public sealed class StepContext(

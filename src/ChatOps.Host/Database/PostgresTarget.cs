@@ -13,9 +13,11 @@ public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> l
 {
     private static readonly TimeSpan DumpTimeout = TimeSpan.FromMinutes(30);
 
-    public async Task<BackupRecord> BackupAsync(TargetConnection target, BackupSettings settings, string tag, CancellationToken cancellationToken)
+    public async Task<BackupRecord> BackupAsync(TargetConnection target, BackupSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.Directory);
+        if (await FindCompleteAsync(settings, tag, reuseSince, cancellationToken) is { } done)
+            return done;
         var now = clock.GetUtcNow();
         var name = $"backup_pre_{tag}_{now.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}.sql.gz";
         var path = Path.GetFullPath(Path.Combine(settings.Directory, name));
@@ -117,6 +119,19 @@ public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> l
         while (await reader.ReadAsync(cancellationToken))
             tables.Add(reader.GetString(0));
         return tables;
+    }
+
+    /// <summary>A whole dump of this tag written since <paramref name="since"/>: an earlier attempt finished it and then crashed.</summary>
+    private async Task<BackupRecord?> FindCompleteAsync(BackupSettings settings, string tag, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var file = new DirectoryInfo(settings.Directory).GetFiles($"backup_pre_{tag}_*.sql.gz")
+            .Where(f => f.LastWriteTimeUtc >= since.UtcDateTime.AddSeconds(-1))
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .FirstOrDefault();
+        if (file is null)
+            return null;
+        log.LogInformation("Reusing the complete backup {Path} made by an earlier attempt", file.FullName);
+        return new BackupRecord("pg_dump", file.FullName, file.Length, await HashAsync(file.FullName, cancellationToken), new DateTimeOffset(file.LastWriteTimeUtc));
     }
 
     private static async Task<long> UncompressedLengthAsync(string path, CancellationToken cancellationToken)

@@ -12,15 +12,15 @@ namespace ChatOps.Host.Database;
 /// </summary>
 public sealed class TargetDatabase(IDeployTarget deployTarget, PostgresTarget postgres, TimeProvider clock) : IDatabaseOperations
 {
-    public async Task<BackupRecord> BackupAsync(string environment, EnvironmentSettings settings, string tag, CancellationToken cancellationToken)
+    public async Task<BackupRecord> BackupAsync(EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {
         if (settings.Backup.Mode == "fly-snapshot")
         {
             var app = settings.Backup.App.Length > 0 ? settings.Backup.App : settings.Migrations.App;
-            var snapshot = await deployTarget.SnapshotVolumeAsync(app, cancellationToken);
+            var snapshot = await deployTarget.SnapshotVolumeAsync(app, reuseSince, cancellationToken);
             return new BackupRecord("fly-snapshot", snapshot, 0, null, clock.GetUtcNow());
         }
-        return await postgres.BackupAsync(TargetConnection.Parse(settings.DatabaseUrl), settings.Backup, tag, cancellationToken);
+        return await postgres.BackupAsync(TargetConnection.Parse(settings.DatabaseUrl), settings.Backup, tag, reuseSince, cancellationToken);
     }
 
     public async Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken)

@@ -40,14 +40,19 @@ public sealed partial class FlyClient
         }
     }
 
-    public async Task<string> SnapshotVolumeAsync(string app, CancellationToken cancellationToken)
+    public async Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {
         using var client = Open();
         var volumes = await App(client, app, "volumes").CallJsonAsync<List<Volume>>(SystemName, HttpMethod.Get, null, cancellationToken);
         var volume = volumes.FirstOrDefault(v => v.State is null || !GoneVolumeStates.Contains(v.State))
             ?? throw new InvalidOperationException($"{app} has no volume to snapshot.");
 
-        var before = (await SnapshotsAsync(client, app, volume.Id, cancellationToken)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var existing = await SnapshotsAsync(client, app, volume.Id, cancellationToken);
+        // Fly reports whole seconds; a snapshot from the same second as the first attempt's start counts as its own.
+        var since = reuseSince.AddTicks(-(reuseSince.Ticks % TimeSpan.TicksPerSecond));
+        if (existing.Where(s => s.CreatedAt >= since).OrderByDescending(s => s.CreatedAt).FirstOrDefault() is { } taken)
+            return taken.Id;
+        var before = existing.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         using (await App(client, app, "volumes", volume.Id, "snapshots").SendAsync(SystemName, HttpMethod.Post, null, cancellationToken))
         {
             // The answer's body is not a stable contract (fly-go ignores it); the snapshot list is.

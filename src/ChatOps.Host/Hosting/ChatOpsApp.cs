@@ -8,10 +8,13 @@ namespace ChatOps.Host.Hosting;
 /// <summary>Everything a test or Program.cs needs to start the bot: configuration, mode, services, endpoints.</summary>
 public sealed class ChatOpsApp : IAsyncDisposable
 {
-    private ChatOpsApp(WebApplication web, SandboxServer? sandbox)
+    private readonly bool _ownsSandbox;
+
+    private ChatOpsApp(WebApplication web, SandboxServer? sandbox, bool ownsSandbox)
     {
         Web = web;
         Sandbox = sandbox;
+        _ownsSandbox = ownsSandbox;
     }
 
     public WebApplication Web { get; }
@@ -23,10 +26,12 @@ public sealed class ChatOpsApp : IAsyncDisposable
     /// <param name="args">Command line: <c>--config FILE</c> adds a JSON file on top of appsettings.json.</param>
     /// <param name="overrides">Highest-precedence settings (tests).</param>
     /// <param name="configureServices">Last word on the services (tests swap the console's input and output).</param>
+    /// <param name="sharedSandbox">A sandbox already running, shared by several hosts (tests of two instances).</param>
     public static async Task<ChatOpsApp> CreateAsync(
         string[] args,
         IDictionary<string, string?>? overrides = null,
         Action<IServiceCollection>? configureServices = null,
+        SandboxServer? sharedSandbox = null,
         CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -35,7 +40,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
         SandboxServer? sandbox = null;
         if (ChatOpsMode.IsSandbox(builder.Configuration))
         {
-            sandbox = await SandboxBootstrap.StartAsync(builder.Configuration, cancellationToken);
+            sandbox = sharedSandbox ?? await SandboxBootstrap.StartAsync(builder.Configuration, cancellationToken);
             builder.Configuration.AddInMemoryCollection(SandboxBootstrap.Overlay(builder.Configuration, sandbox));
             if (overrides is not null)
                 builder.Configuration.AddInMemoryCollection(overrides);
@@ -52,7 +57,8 @@ public sealed class ChatOpsApp : IAsyncDisposable
         web.UseSerilogRequestLogging();
         web.MapHealth();
         web.MapTelegram();
-        return new ChatOpsApp(web, sandbox);
+        web.MapSlack();
+        return new ChatOpsApp(web, sandbox, ownsSandbox: sharedSandbox is null);
     }
 
     private static void ConfigureSources(ConfigurationManager configuration, string[] args, IDictionary<string, string?>? overrides)
@@ -99,7 +105,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Web.DisposeAsync();
-        if (Sandbox is not null)
+        if (Sandbox is not null && _ownsSandbox)
             await Sandbox.DisposeAsync();
     }
 }

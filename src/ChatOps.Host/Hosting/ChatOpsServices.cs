@@ -34,6 +34,7 @@ public static class ChatOpsServices
         services.AddGitHub(configuration);
         services.AddFly(configuration);
         services.AddTelegram(configuration);
+        services.AddSlack(configuration);
         services.AddServiceProbes();
         services.AddSingleton<PostgresTarget>();
         services.AddSingleton<IDatabaseOperations, TargetDatabase>();
@@ -44,6 +45,7 @@ public static class ChatOpsServices
         {
             VerifyInterval = configuration.GetValue("ChatOps:VerifyInterval", TimeSpan.FromSeconds(1)),
             VerifyAttempts = configuration.GetValue("ChatOps:VerifyAttempts", 5),
+            LeaseTtl = configuration.GetValue("ChatOps:LeaseTtl", TimeSpan.FromSeconds(30)),
         });
 
         services.AddSingleton<CardPublisher>();

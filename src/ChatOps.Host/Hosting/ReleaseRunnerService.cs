@@ -2,7 +2,7 @@ using ChatOps.Core.Runner;
 
 namespace ChatOps.Host.Hosting;
 
-/// <summary>Resumes unfinished releases at start-up, then expires undecided approvals on a timer.</summary>
+/// <summary>Resumes unfinished releases at start-up; then, on a timer, expires undecided approvals and takes over releases whose instance died.</summary>
 public sealed class ReleaseRunnerService(ReleaseRunner runner, IConfiguration configuration, ILogger<ReleaseRunnerService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,10 +17,11 @@ public sealed class ReleaseRunnerService(ReleaseRunner runner, IConfiguration co
                 try
                 {
                     await runner.ExpireApprovalsAsync(stoppingToken);
+                    await runner.RecoverAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    log.LogError(e, "Expiring approvals failed; trying again at the next tick");
+                    log.LogError(e, "The release sweep failed; trying again at the next tick");
                 }
             }
         }

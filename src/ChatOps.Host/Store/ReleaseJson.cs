@@ -11,6 +11,8 @@ public static class ReleaseJson
     {
         // Computed properties (Title, ChangedProduction, Duration) are derived again on load.
         IgnoreReadOnlyProperties = true,
+        // Fill the dictionaries the record creates, so their case-insensitive comparers survive a reload.
+        PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
         Converters = { new JsonStringEnumConverter() },
     };
 

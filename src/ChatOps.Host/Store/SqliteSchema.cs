@@ -60,5 +60,8 @@ internal static class SqliteSchema
             until INTEGER);
         CREATE TABLE processed_updates (platform TEXT NOT NULL, update_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (platform, update_id));
         """,
+        """
+        CREATE TABLE release_leases (release_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
+        """,
     ];
 }

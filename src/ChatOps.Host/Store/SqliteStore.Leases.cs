@@ -6,10 +6,6 @@ namespace ChatOps.Host.Store;
 
 public sealed partial class SqliteStore : IReleaseLeases
 {
-    // The leases keep a table of their own, created on first use, so the embedded schema's numbered steps stay as they were.
-    private const string CreateLeases = """
-        CREATE TABLE IF NOT EXISTS release_leases (release_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)
-        """;
     private const string ClaimLease = """
         INSERT INTO release_leases (release_id, owner, expires_at) SELECT @releaseId, @owner, @until WHERE EXISTS (SELECT 1 FROM releases WHERE id = @releaseId)
         ON CONFLICT (release_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
@@ -22,20 +18,12 @@ public sealed partial class SqliteStore : IReleaseLeases
         """;
 
     public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-        LeaseWriteAsync(async (c, tx) => await c.ExecuteAsync(ClaimLease, new { releaseId, owner, now = Ms(now), until = Ms(until) }, tx) == 1, cancellationToken);
+        WriteAsync(async (c, tx) => await c.ExecuteAsync(ClaimLease, new { releaseId, owner, now = Ms(now), until = Ms(until) }, tx) == 1, cancellationToken);
 
     public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) =>
-        LeaseWriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM release_leases WHERE release_id = @releaseId AND owner = @owner", new { releaseId, owner }, tx),
+        WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM release_leases WHERE release_id = @releaseId AND owner = @owner", new { releaseId, owner }, tx),
             cancellationToken);
 
-    // Through the write gate as well: the first lease call may be the one that creates the table.
     public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        LeaseWriteAsync<IReadOnlyList<long>>(async (c, tx) => (await c.QueryAsync<long>(SelectUnclaimed, new { now = Ms(now) }, tx)).ToList(), cancellationToken);
-
-    private Task<T> LeaseWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) =>
-        {
-            await c.ExecuteAsync(CreateLeases, transaction: tx);
-            return await work(c, tx);
-        }, cancellationToken);
+        ReadAsync<IReadOnlyList<long>>(async c => (await c.QueryAsync<long>(SelectUnclaimed, new { now = Ms(now) })).ToList());
 }

@@ -15,6 +15,7 @@ public sealed class TelegramSurface(ITelegramBotClient bot, IOptions<TelegramOpt
     public const string PlatformName = "telegram";
 
     private readonly ConcurrentDictionary<long, TelegramChatLane> _lanes = new();
+    private int _disposed;
 
     public string Platform => PlatformName;
 
@@ -42,6 +43,9 @@ public sealed class TelegramSurface(ITelegramBotClient bot, IOptions<TelegramOpt
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as an IChatSurface, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await Task.WhenAll(_lanes.Values.Select(lane => lane.DisposeAsync().AsTask()));
     }
 }

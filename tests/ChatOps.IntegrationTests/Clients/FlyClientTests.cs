@@ -170,7 +170,7 @@ public sealed class FlyClientTests : ClientFixture
     [Fact]
     public async Task A_snapshot_is_returned_once_the_volume_lists_it()
     {
-        var id = await Fly.SnapshotVolumeAsync(App, CancellationToken.None);
+        var id = await Fly.SnapshotVolumeAsync(App, DateTimeOffset.UtcNow, CancellationToken.None);
 
         Assert.StartsWith("vs_", id);
         Assert.Equal(1, Sandbox.Fly.SnapshotCount(App));

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using ChatOps.Core.Cards;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Host.Slack;
+
+/// <summary>A release card as Block Kit, with its notification fallback text.</summary>
+public sealed record SlackCard(string Text, JsonArray Blocks)
+{
+    private readonly string _json = Blocks.ToJsonString();
+
+    // Updates compare on this, so an unchanged card costs no chat.update.
+    public bool SameAs(SlackCard? other) => other is not null && Text == other.Text && _json == other._json;
+
+    public SlackMessage Message(string channel, string? ts = null) => new(channel, Text, Blocks, ts);
+}
+
+public static class SlackCardView
+{
+    // Section text allows 3000 characters; the fallback text is kept well under Slack's 4000.
+    public const int MaxSectionText = 3000;
+
+    public static SlackCard Render(ReleaseCard card)
+    {
+        var blocks = new JsonArray
+        {
+            Section($"*{Escape(card.Title)}*"),
+            Section(string.Join('\n', card.Lines.Select(Line))),
+        };
+        if (card.Details.Count > 0)
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "context",
+                ["elements"] = new JsonArray { Mrkdwn(Trim(string.Join('\n', card.Details.Select(Escape)), MaxSectionText)) },
+            });
+        blocks.Add(Section(Escape(card.Summary)));
+        if (card.Buttons.Count > 0)
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "actions",
+                ["block_id"] = $"release-{card.ReleaseId}",
+                ["elements"] = new JsonArray([.. card.Buttons.Select(Button)]),
+            });
+        return new SlackCard(Trim($"{card.Title}: {card.Summary}", MaxSectionText), blocks);
+    }
+
+    // Whatever we insert (tags, commit messages, error output) must not be read as a mention or a link.
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    public static string Trim(string text, int max) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, max / 4), " … ", text.AsSpan(text.Length - (max - max / 4 - 3)));
+
+    /// <summary>A plain reply (command answers): escaped, and several lines kept aligned in a code block.</summary>
+    public static string Plain(string text)
+    {
+        var escaped = Trim(Escape(text), MaxSectionText);
+        return escaped.Contains('\n', StringComparison.Ordinal) ? $"```{escaped}```" : escaped;
+    }
+
+    private static JsonObject Section(string mrkdwn) => new()
+    {
+        ["type"] = "section",
+        ["text"] = Mrkdwn(Trim(mrkdwn.Length == 0 ? " " : mrkdwn, MaxSectionText)),
+    };
+
+    private static JsonObject Mrkdwn(string text) => new() { ["type"] = "mrkdwn", ["text"] = text };
+
+    private static JsonObject PlainText(string text, int max) => new() { ["type"] = "plain_text", ["text"] = Trim(text, max) };
+
+    private static string Line(CardLine line)
+    {
+        var (symbol, state) = line.Status switch
+        {
+            StepStatus.Running => ("▶", $"running {line.Timing}"),
+            StepStatus.Waiting => ("⏸", "waiting"),
+            StepStatus.Done => ("✓", $"done {line.Timing}"),
+            StepStatus.Skipped => ("–", "skipped"),
+            StepStatus.Failed => ("✗", $"failed {line.Timing}"),
+            _ => ("·", "pending"),
+        };
+        var text = $"{symbol} *{Escape(line.Step)}* {state.TrimEnd()}";
+        return line.Detail.Length > 0 && line.Status != StepStatus.Pending ? $"{text} · {Escape(Trim(line.Detail, 300))}" : text;
+    }
+
+    private static JsonObject Button(CardButton button)
+    {
+        var json = new JsonObject
+        {
+            ["type"] = "button",
+            ["action_id"] = button.Action.ToString().ToLowerInvariant(),
+            ["text"] = PlainText(button.Label, 75),
+            // The opaque token: looked up in the store on every click, so a forged value does nothing.
+            ["value"] = button.Token,
+        };
+        if (button.Style != ButtonStyle.Default)
+            json["style"] = button.Style == ButtonStyle.Primary ? "primary" : "danger";
+        if (button.Action == CardAction.Rollback)
+            json["confirm"] = new JsonObject
+            {
+                ["title"] = PlainText("Roll back?", 100),
+                ["text"] = PlainText("This redeploys the previous images of every service and locks the environment until /unlock.", 300),
+                ["confirm"] = PlainText("Roll back", 30),
+                ["deny"] = PlainText("Keep it", 30),
+                ["style"] = "danger",
+            };
+        return json;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatOps.Host.Slack;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+// In the composition root's namespace, so ChatOpsApp calls it without a using of its own.
+namespace ChatOps.Host.Hosting;
+
+public static class SlackEndpoints
+{
+    public const string RetryHeader = "X-Slack-Retry-Num";
+
+    // Slack's payloads are a few kilobytes; a click carries the card's blocks, still far below this.
+    private const int MaxBody = 1 << 20;
+
+    /// <summary>
+    /// <c>POST /slack/commands</c>, <c>/slack/interactions</c>, <c>/slack/events</c>: a request without a valid v0
+    /// signature inside the 5-minute window gets 401 and changes nothing; a valid one is acknowledged at once and
+    /// handled in the background. Off (404) without <c>Slack:SigningSecret</c>, as in Socket Mode only.
+    /// </summary>
+    public static void MapSlack(this WebApplication app)
+    {
+        if (app.Services.GetService<SlackInbox>() is null)
+            return;
+        var slack = app.MapGroup("/slack");
+        slack.MapPost("/commands", (HttpRequest request, SlackInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
+            VerifiedAsync(request, options.Value, clock, log, body =>
+            {
+                var form = new JsonObject();
+                foreach (var (key, value) in QueryHelpers.ParseQuery(body))
+                    form[key] = value.ToString();
+                return Results.Json(inbox.OnCommand(form).ToJson());
+            }));
+        slack.MapPost("/interactions", (HttpRequest request, SlackInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
+            VerifiedAsync(request, options.Value, clock, log, body =>
+            {
+                if (!QueryHelpers.ParseQuery(body).TryGetValue("payload", out var payload) || SlackJson.ParseObject(payload.ToString()) is not { } json)
+                    return Results.BadRequest();
+                inbox.OnInteraction(json);
+                return Results.Ok();
+            }));
+        slack.MapPost("/events", (HttpRequest request, SlackInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
+            VerifiedAsync(request, options.Value, clock, log, body =>
+            {
+                if (SlackJson.ParseObject(body) is not { } json)
+                    return Results.BadRequest();
+                if (json.Text("type") == "url_verification")
+                    return Results.Json(new { challenge = json.Text("challenge") ?? "" });
+                if (request.Headers[RetryHeader].ToString() is { Length: > 0 } retry)
+                    log.LogInformation("Slack redelivered event {EventId} (retry {Retry}, {Reason})", json.Text("event_id"), retry, request.Headers["X-Slack-Retry-Reason"].ToString());
+                inbox.OnEvent(json);
+                return Results.Ok();
+            }));
+    }
+
+    private static async Task<IResult> VerifiedAsync(HttpRequest request, SlackOptions options, TimeProvider clock, ILogger log, Func<string, IResult> handle)
+    {
+        if (!options.AcceptsHttp)
+            return Results.NotFound();
+        var raw = await ReadAsync(request);
+        if (raw is null)
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        // Checked on the bytes as received: a parsed and re-encoded form would not match the signature.
+        var check = SlackSignature.Check(options.SigningSecret, request.Headers[SlackSignature.TimestampHeader].ToString(),
+            request.Headers[SlackSignature.SignatureHeader].ToString(), raw, clock.GetUtcNow());
+        if (check != SignatureCheck.Valid)
+        {
+            log.LogWarning("Refused a call to {Path}: signature {Check}", request.Path.Value, check);
+            return Results.Unauthorized();
+        }
+        return handle(Encoding.UTF8.GetString(raw));
+    }
+
+    private static async Task<byte[]?> ReadAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBody)
+            return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBody)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

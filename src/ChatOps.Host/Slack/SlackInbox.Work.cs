@@ -1,0 +1,65 @@
+using ChatOps.Core.Chat;
+
+namespace ChatOps.Host.Slack;
+
+public sealed partial class SlackInbox
+{
+    private static readonly BotReply Failed = new("That did not work; the error is in the bot's log.", IsRefusal: true);
+
+    private async Task CommandAsync(IncomingMessage incoming, string? responseUrl, CancellationToken cancellationToken)
+    {
+        var reply = await HandleAsync("command", incoming, () => bot.HandleAsync(incoming, cancellationToken), cancellationToken);
+        await RespondAsync(responseUrl, reply, cancellationToken);
+    }
+
+    // Refusals (and acceptances) go to the one who clicked only: the card itself shows what changed.
+    private async Task PressAsync(ButtonPress press, string? responseUrl, CancellationToken cancellationToken)
+    {
+        var reply = await HandleAsync("click", press, () => bot.PressAsync(press, cancellationToken), cancellationToken);
+        await RespondAsync(responseUrl, reply, cancellationToken);
+    }
+
+    private async Task MentionAsync(IncomingMessage incoming, string channel, string? thread, CancellationToken cancellationToken)
+    {
+        var reply = await HandleAsync("mention", incoming, () => bot.HandleAsync(incoming, cancellationToken), cancellationToken);
+        if (reply.Text.Length == 0 || thread is null)
+            return;
+        try
+        {
+            await surface.ReplyInThreadAsync(channel, thread, Text(reply), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Could not answer a Slack mention in channel {ChannelId}: {Error}", channel, e.Message);
+        }
+    }
+
+    private async Task<BotReply> HandleAsync(string what, object request, Func<Task<BotReply>> handle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await handle();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogError(e, "Slack {What} could not be handled: {Request}", what, request);
+            return Failed;
+        }
+    }
+
+    private async Task RespondAsync(string? responseUrl, BotReply reply, CancellationToken cancellationToken)
+    {
+        if (reply.Text.Length == 0 || responseUrl is null)
+            return;
+        try
+        {
+            await api.RespondAsync(responseUrl, new SlackReply(SlackCardView.Plain(Text(reply))), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Could not answer through Slack's response_url: {Error}", e.Message);
+        }
+    }
+
+    private static string Text(BotReply reply) => reply.IsRefusal ? "⛔ " + reply.Text : reply.Text;
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+
+namespace ChatOps.Sandbox;
+
+// What the simulated Slack holds, as snapshots a test can read without locks.
+
+public sealed record SlackSimMessage(string Channel, string Ts, string Text, JsonArray Blocks, string? ThreadTs, IReadOnlyList<string> Versions)
+{
+    public int UpdateCount => Versions.Count - 1;
+
+    // The fallback text and every text in the blocks, as someone reading the channel sees them.
+    public string AllText => string.Join('\n', new[] { Text }.Concat(Blocks.SelectMany(BlockTexts)));
+
+    public IReadOnlyList<SlackSimButton> Buttons =>
+        [.. Blocks.OfType<JsonObject>().Where(b => (string?)b["type"] == "actions")
+            .SelectMany(b => (b["elements"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(e => (string?)e["type"] == "button")
+                .Select(e => new SlackSimButton((string?)b["block_id"] ?? "", (string?)e["action_id"] ?? "", (string?)e["text"]?["text"] ?? "",
+                    (string?)e["value"] ?? "", (string?)e["style"], e["confirm"] is JsonObject)))];
+
+    private static IEnumerable<string> BlockTexts(JsonNode? block) =>
+        block is not JsonObject b ? []
+        : b["text"]?["text"] is JsonValue text ? [(string)text!]
+        : (b["elements"] as JsonArray ?? []).Select(e => e?["text"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null).OfType<string>();
+}
+
+public sealed record SlackSimButton(string BlockId, string ActionId, string Text, string Value, string? Style, bool HasConfirm);
+
+public sealed record SlackApiCall(string Method, JsonObject Body, TimeSpan At, int Status, string? Error);
+
+// A post the bot made to a response_url the simulator handed out with a command or a click.
+public sealed record SlackHookPost(string HookId, JsonObject Body, TimeSpan At)
+{
+    public string Text => (string?)Body["text"] ?? "";
+
+    public bool IsEphemeral => (string?)Body["response_type"] != "in_channel";
+}
+
+// What Slack got back for one delivery: the HTTP status and body, or the Socket Mode ack and its payload (status 0:
+// never acknowledged). At is when the answer came, on the clock of Calls and HookPosts, for ordering checks.
+public sealed record SlackDelivery(int Status, JsonNode? Ack, string? HookId, TimeSpan Elapsed, TimeSpan At, string? EventId = null)
+{
+    public string AckText => Ack is JsonObject o ? (string?)o["text"] ?? "" : Ack?.ToString() ?? "";
+}
+
+// Ways to get a signature wrong, for the tests of the bot's verifier.
+public sealed record SigningTweak(string? Secret = null, TimeSpan? Age = null, bool Unsigned = false, Func<string, string>? ChangeBody = null);
+
+internal sealed record SlackFault(string Error, int Status, int? RetryAfter);

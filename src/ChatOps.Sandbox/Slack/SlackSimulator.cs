@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ChatOps.Sandbox;
+
+// A loopback Slack on its own Kestrel with a random port, after reference/slack-api.md: the Web API methods the
+// bot calls (POST /api/{method}), response_url hooks (POST /hooks/{id}), a Socket Mode WebSocket server
+// (/link), and a signed-request sender that plays the people in the channel. Tests read what the bot did.
+public sealed partial class SlackSimulator : IAsyncDisposable
+{
+    public const string DefaultBotToken = "xoxb-test";
+    public const string DefaultAppToken = "xapp-1-test";
+    public const string BotUserId = "U0CHATOPS";
+
+    private readonly Lock _gate = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<(string Channel, string Ts), SlackSimMessage> _messages = [];
+    private readonly List<SlackApiCall> _calls = [];
+    private readonly List<SlackHookPost> _hookPosts = [];
+    private readonly Dictionary<string, Queue<SlackFault>> _faults = new(StringComparer.Ordinal);
+    private WebApplication? _app;
+    private long _lastTs;
+    private long _ids;
+
+    private SlackSimulator(string signingSecret, string botToken, string appToken)
+    {
+        SigningSecret = signingSecret;
+        BotToken = botToken;
+        AppToken = appToken;
+    }
+
+    public string SigningSecret { get; }
+    public string BotToken { get; }
+    public string AppToken { get; }
+    public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
+    public Uri ApiUrl => new(BaseUrl, "api");
+
+    // Where the bot listens (its /slack/* endpoints), for deliveries over HTTP.
+    public Uri? BotUrl { get; set; }
+
+    // On: commands, clicks and events go over the bot's Socket Mode connection instead of HTTP, as when the app
+    // has Socket Mode enabled.
+    public bool UseSocketMode { get; set; }
+
+    public static async Task<SlackSimulator> StartAsync(
+        string signingSecret, string botToken = DefaultBotToken, string appToken = DefaultAppToken, CancellationToken cancellationToken = default)
+    {
+        var simulator = new SlackSimulator(signingSecret, botToken, appToken);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapPost("/api/{method}", simulator.InvokeAsync);
+        app.MapPost("/hooks/{id}", simulator.HookAsync);
+        app.Map("/link", (RequestDelegate)simulator.LinkAsync);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        simulator.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        simulator._app = app;
+        return simulator;
+    }
+
+    public IReadOnlyList<SlackApiCall> Calls
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _calls];
+        }
+    }
+
+    public IReadOnlyList<SlackApiCall> CallsTo(string method) => Calls.Where(c => c.Method == method).ToList();
+
+    // The bot's messages in a channel, oldest first; thread replies included.
+    public IReadOnlyList<SlackSimMessage> Messages(string channel)
+    {
+        lock (_gate)
+            return _messages.Values.Where(m => m.Channel == channel).OrderBy(m => m.Ts, StringComparer.Ordinal).ToList();
+    }
+
+    public IReadOnlyList<SlackHookPost> HookPosts(string? hookId = null)
+    {
+        lock (_gate)
+            return _hookPosts.Where(p => hookId is null || p.HookId == hookId).ToList();
+    }
+
+    // The next calls of a method fail this way, e.g. FailNext("chat.update", "ratelimited", 429, retryAfter: 1).
+    public void FailNext(string method, string error, int status = 200, int? retryAfter = null, int times = 1)
+    {
+        lock (_gate)
+        {
+            if (!_faults.TryGetValue(method, out var queue))
+                _faults[method] = queue = new Queue<SlackFault>();
+            for (var i = 0; i < times; i++)
+                queue.Enqueue(new SlackFault(error, status, retryAfter));
+        }
+    }
+
+    // As if someone deleted the message: updates of it now fail with message_not_found.
+    public void DeleteMessage(string channel, string ts)
+    {
+        lock (_gate)
+            _messages.Remove((channel, ts));
+    }
+
+    private string NextId(string prefix) => $"{prefix}{Interlocked.Increment(ref _ids):D6}";
+
+    // Slack's ts: seconds and microseconds as a string, unique and increasing within the workspace.
+    private string NextTs()
+    {
+        var n = Interlocked.Increment(ref _lastTs);
+        return $"{1785585600 + n / 100_000}.{n % 100_000 * 10:D6}";
+    }
+
+    private static JsonObject Copy(JsonObject json) => (JsonObject)json.DeepClone();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is null)
+            return;
+        AbortSockets();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,98 @@
+using ChatOps.Core.Chat;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Host.Hosting;
+using ChatOps.IntegrationTests.Store;
+using ChatOps.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatOps.IntegrationTests.Durability;
+
+/// <summary>Bot hosts that share one PostgreSQL store and one sandbox, as two Fly machines share production.</summary>
+public sealed class HostPair : IAsyncDisposable
+{
+    public static readonly ChatUser Alice = new("console:alice");
+    public static readonly ChatUser Bob = new("console:bob");
+    public static readonly ChatChannel Channel = new("console", "terminal");
+
+    private readonly List<ChatOpsApp> _hosts = [];
+
+    private HostPair(PostgresTestDatabase database, SandboxServer sandbox)
+    {
+        Database = database;
+        Sandbox = sandbox;
+    }
+
+    public PostgresTestDatabase Database { get; }
+
+    public SandboxServer Sandbox { get; }
+
+    public static async Task<HostPair> CreateAsync()
+    {
+        var database = new PostgresTestDatabase();
+        await database.InitializeAsync();
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Delay = TimeSpan.FromMilliseconds(20) });
+        return new HostPair(database, sandbox);
+    }
+
+    public async Task<ChatOpsApp> StartHostAsync(Action<IServiceCollection>? configure = null)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ChatOps:Mode"] = "sandbox",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Console:Enabled"] = "false",
+            ["ConnectionStrings:ChatOps"] = Database.ConnectionString,
+            ["ChatOps:LeaseTtl"] = "00:00:02",
+            ["ChatOps:SweepInterval"] = "00:00:00.300",
+            ["ChatOps:VerifyInterval"] = "00:00:00.200",
+            ["ChatOps:VerifyAttempts"] = "3",
+            ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
+            ["Logging:Level"] = "Error",
+        };
+        var app = await ChatOpsApp.CreateAsync([], overrides, configure, Sandbox);
+        await app.Web.StartAsync();
+        _hosts.Add(app);
+        return app;
+    }
+
+    public static Task<BotReply> SayAsync(ChatOpsApp host, ChatUser user, string text, string? updateId = null) =>
+        host.Services.GetRequiredService<ChatOpsBot>().HandleAsync(new IncomingMessage(user, Channel, text, updateId), CancellationToken.None);
+
+    /// <summary>Plays the people on call until the release ends: approves its migrations, resumes it when it needs attention.</summary>
+    public static async Task<Release> DriveToEndAsync(ChatOpsApp host, long releaseId, TimeSpan limit, Func<bool>? stopWhen = null)
+    {
+        var store = host.Services.GetRequiredService<IReleaseStore>();
+        var runner = host.Services.GetRequiredService<ReleaseRunner>();
+        using var timeout = new CancellationTokenSource(limit);
+        while (true)
+        {
+            var release = await store.GetAsync(releaseId, timeout.Token) ?? throw new InvalidOperationException($"no release #{releaseId}");
+            if (!release.IsActive || stopWhen?.Invoke() == true)
+                return release;
+            var gate = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
+            if (release.State == ReleaseState.AwaitApproval && gate?.Status == StepStatus.Waiting)
+                await runner.DecideAsync(releaseId, null, Bob, approve: true, timeout.Token);
+            else if (release.State == ReleaseState.NeedsAttention)
+                await runner.ResumeAsync(releaseId, Alice, timeout.Token);
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    public async Task StopAsync(ChatOpsApp host)
+    {
+        await host.Web.StopAsync();
+        await host.DisposeAsync();
+        _hosts.Remove(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts.ToList())
+            await StopAsync(host);
+        await Sandbox.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

@@ -45,6 +45,8 @@ public sealed class SandboxServer : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The bot's appsettings.json sits in the same folder; its Urls are the bot's, not the simulators'.
+        builder.Configuration.Sources.Clear();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
 
         var app = builder.Build();

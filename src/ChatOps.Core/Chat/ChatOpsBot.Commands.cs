@@ -50,7 +50,8 @@ public sealed partial class ChatOpsBot
     {
         if (!_access.IsReleaser(user) && !_access.IsApprover(user))
             return new BotReply($"{user} may not lock environments: only releasers and approvers can.", IsRefusal: true);
-        var now = clock.GetUtcNow();
+        // Whole milliseconds, as the stores keep them, so the lock that comes back compares equal when it is ours.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var requested = new EnvironmentLock(command.Environment, user.Id, command.Reason, now, command.For is { } f ? now + f : null);
         var held = await environments.LockAsync(requested, now, cancellationToken);
         if (held != requested)

@@ -55,15 +55,32 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
         return at > colon ? image[(colon + 1)..at] : image[(colon + 1)..];
     }
 
+    /// <summary>Reads the audit trail: who started what, how each ended, locks and forced unlocks.</summary>
     public async Task<string> HistoryAsync(string environment, CancellationToken cancellationToken)
     {
-        var recent = await releases.ListAsync(environment, activeOnly: false, limit: 10, cancellationToken);
-        if (recent.Count == 0)
-            return $"No releases in {environment} yet.";
-        var lines = recent.Select(r =>
-            $"  #{r.Id} {r.Kind.ToString().ToLowerInvariant()} {r.Tag} — {r.State} — by {r.Requester} {r.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC ({CardRenderer.Seconds(r.UpdatedAt - r.CreatedAt)})");
-        return $"Recent releases in {environment}:\n{string.Join('\n', lines)}";
+        var events = await releases.EventsAsync(null, environment, 500, cancellationToken);
+        var lines = events
+            .Where(e => e.Action is "request" or "lock" or "unlock" or "unlock-forced"
+                || (e.ToState is { } to && Enum.TryParse<ReleaseState>(to, out var state) && ReleaseStates.Finished.Contains(state) && e.FromState != e.ToState))
+            .Reverse()
+            .Take(15)
+            .Select(e => $"  {e.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {(e.ReleaseId is { } id ? $"#{id} " : "")}{Describe(e)}")
+            .ToList();
+        return lines.Count == 0
+            ? $"No releases in {environment} yet."
+            : $"Recent history of {environment} (newest first):\n{string.Join('\n', lines)}";
     }
+
+    private static string Describe(AuditEvent e) => e.Action switch
+    {
+        "request" => $"{e.Detail} by {e.Actor}",
+        "lock" => $"locked by {e.Actor}: {e.Detail}",
+        "unlock" => $"unlocked by {e.Actor}",
+        "unlock-forced" => $"unlocked by {e.Actor} with --force ({e.Detail})",
+        _ => $"{e.ToState}{(e.Detail.Length > 0 ? $": {Shorten(e.Detail)}" : "")}",
+    };
+
+    private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "…";
 
     public async Task<string> TimelineAsync(long releaseId, CancellationToken cancellationToken)
     {

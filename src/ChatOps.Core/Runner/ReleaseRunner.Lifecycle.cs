@@ -13,8 +13,15 @@ public sealed partial class ReleaseRunner
         var now = clock.GetUtcNow();
         var release = new Release
         {
-            Kind = ReleaseKind.Release, Environment = environment, Tag = tag, Requester = user.Id, Channel = channel,
-            State = ReleaseState.Requested, BotVersion = runnerSettings.BotVersion, CreatedAt = now, UpdatedAt = now,
+            Kind = ReleaseKind.Release,
+            Environment = environment,
+            Tag = tag,
+            Requester = user.Id,
+            Channel = channel,
+            State = ReleaseState.Requested,
+            BotVersion = runnerSettings.BotVersion,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         return await StartAsync(release, user, $"release {tag} requested", cancellationToken);
     }
@@ -45,9 +52,18 @@ public sealed partial class ReleaseRunner
         var now = clock.GetUtcNow();
         var rollback = new Release
         {
-            Kind = ReleaseKind.Rollback, Environment = environment, Tag = target, PreviousTag = bad?.Tag, Requester = user.Id,
-            Channel = channel ?? failed?.Channel, State = ReleaseState.Requested, WithDatabase = withDatabase, RollbackOf = bad?.Id,
-            BotVersion = runnerSettings.BotVersion, CreatedAt = now, UpdatedAt = now,
+            Kind = ReleaseKind.Rollback,
+            Environment = environment,
+            Tag = target,
+            PreviousTag = bad?.Tag,
+            Requester = user.Id,
+            Channel = channel ?? failed?.Channel,
+            State = ReleaseState.Requested,
+            WithDatabase = withDatabase,
+            RollbackOf = bad?.Id,
+            BotVersion = runnerSettings.BotVersion,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         rollback.Outputs.Backup = withDatabase ? bad?.Outputs.Backup : null;
         var source = toTag is null ? bad : recent.FirstOrDefault(r => r.Kind == ReleaseKind.Release && r.State == ReleaseState.Released && r.Tag == toTag);

@@ -31,7 +31,10 @@ public sealed class ConsoleSurface(ConsoleIO io) : IChatSurface
         }
         else if (previous is not null)
         {
-            foreach (var line in card.Lines.Where((l, i) => i >= previous.Lines.Count || previous.Lines[i].Status != l.Status))
+            // A script's transcript shows what each step did; a person at the terminal also sees what is running now.
+            var changed = card.Lines.Where((l, i) => i >= previous.Lines.Count || previous.Lines[i].Status != l.Status)
+                .Where(l => io.Interactive || l.Status != Core.Releases.StepStatus.Running);
+            foreach (var line in changed)
                 io.Write($"  #{card.ReleaseId} {ConsoleCardView.Line(line)}\n");
         }
         return Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");

@@ -42,7 +42,7 @@ public static class SlackCardView
                 ["block_id"] = $"release-{card.ReleaseId}",
                 ["elements"] = new JsonArray([.. card.Buttons.Select(Button)]),
             });
-        return new SlackCard(Trim($"{card.Title}: {card.Summary}", MaxSectionText), blocks);
+        return new SlackCard(Trim(Escape($"{card.Title}: {card.Summary}"), MaxSectionText), blocks);
     }
 
     // Whatever we insert (tags, commit messages, error output) must not be read as a mention or a link.

@@ -21,7 +21,8 @@ public static class SlackEndpoints
     /// </summary>
     public static void MapSlack(this WebApplication app)
     {
-        if (app.Services.GetService<SlackInbox>() is null)
+        // Asks whether Slack is registered without building it: that would resolve the whole bot before start-up.
+        if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(SlackInbox)) != true)
             return;
         var slack = app.MapGroup("/slack");
         slack.MapPost("/commands", (HttpRequest request, SlackInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>

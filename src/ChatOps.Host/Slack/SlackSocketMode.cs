@@ -15,11 +15,6 @@ public sealed class SlackSocketMode(ISlackApi api, SlackInbox inbox, TimeProvide
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many sockets were opened; the tests watch reconnects through it.</summary>
-    public int Connections => Volatile.Read(ref _connections);
-
-    private int _connections;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var pause = FirstPause;
@@ -31,7 +26,6 @@ public sealed class SlackSocketMode(ISlackApi api, SlackInbox inbox, TimeProvide
                 using var socket = new ClientWebSocket();
                 socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
                 await socket.ConnectAsync(url, stoppingToken);
-                Interlocked.Increment(ref _connections);
                 var (reason, greeted) = await ReceiveAsync(socket, stoppingToken);
                 await CloseAsync(socket);
                 if (greeted)

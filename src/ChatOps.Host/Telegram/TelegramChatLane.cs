@@ -159,8 +159,8 @@ internal sealed partial class TelegramChatLane(long chatId, ITelegramBotClient b
         await Task.WhenAny(flusher, Task.Delay(TimeSpan.FromSeconds(5), clock));
         await _stopping.CancelAsync();
         await Task.WhenAny(flusher, Task.Delay(TimeSpan.FromSeconds(1), clock));
-        _stopping.Dispose();
-        _turn.Dispose();
+        // _stopping and _turn stay undisposed: a flusher that outlived the wait may still touch them, and
+        // neither holds anything the garbage collector cannot take back.
     }
 
     private sealed class CardSlot

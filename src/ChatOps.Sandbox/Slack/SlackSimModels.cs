@@ -4,12 +4,19 @@ namespace ChatOps.Sandbox;
 
 // What the simulated Slack holds, as snapshots a test can read without locks.
 
-public sealed record SlackSimMessage(string Channel, string Ts, string Text, JsonArray Blocks, string? ThreadTs, IReadOnlyList<string> Versions)
+// Blocks are kept as JSON text and parsed on every read: a parsed JsonNode fills itself in lazily, which is not
+// safe to do from the test's thread and the simulator's at once.
+public sealed record SlackSimMessage(string Channel, string Ts, string Text, string BlocksJson, string? ThreadTs, IReadOnlyList<string> Versions)
 {
     public int UpdateCount => Versions.Count - 1;
 
+    public JsonArray Blocks => JsonNode.Parse(BlocksJson) as JsonArray ?? [];
+
     // The fallback text and every text in the blocks, as someone reading the channel sees them.
-    public string AllText => string.Join('\n', new[] { Text }.Concat(Blocks.SelectMany(BlockTexts)));
+    public string AllText => string.Join('\n', new[] { Text }.Concat(BlockTexts));
+
+    // The mrkdwn of every section and context block, each as sent (Block Kit allows 3000 characters each).
+    public IReadOnlyList<string> BlockTexts => [.. Blocks.SelectMany(TextsOf)];
 
     public IReadOnlyList<SlackSimButton> Buttons =>
         [.. Blocks.OfType<JsonObject>().Where(b => (string?)b["type"] == "actions")
@@ -18,7 +25,7 @@ public sealed record SlackSimMessage(string Channel, string Ts, string Text, Jso
                 .Select(e => new SlackSimButton((string?)b["block_id"] ?? "", (string?)e["action_id"] ?? "", (string?)e["text"]?["text"] ?? "",
                     (string?)e["value"] ?? "", (string?)e["style"], e["confirm"] is JsonObject)))];
 
-    private static IEnumerable<string> BlockTexts(JsonNode? block) =>
+    private static IEnumerable<string> TextsOf(JsonNode? block) =>
         block is not JsonObject b ? []
         : b["text"]?["text"] is JsonValue text ? [(string)text!]
         : (b["elements"] as JsonArray ?? []).Select(e => e?["text"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null).OfType<string>();

@@ -50,7 +50,7 @@ public sealed partial class SlackSimulator
         var blocks = body["blocks"] as JsonArray ?? [];
         if (text.Length == 0 && blocks.Count == 0)
             return Error("no_text");
-        var message = new SlackSimMessage(channel, NextTs(), text, (JsonArray)blocks.DeepClone(), (string?)body["thread_ts"], [text]);
+        var message = new SlackSimMessage(channel, NextTs(), text, blocks.ToJsonString(), (string?)body["thread_ts"], [text]);
         lock (_gate)
             _messages[(channel, message.Ts)] = message;
         return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = message.Ts, ["message"] = MessageJson(message) };
@@ -67,8 +67,8 @@ public sealed partial class SlackSimulator
                 return Error("message_not_found");
             // Blocks left out are kept; blocks sent replace the old ones whole ([] removes them).
             var text = (string?)body["text"] ?? message.Text;
-            var blocks = body["blocks"] is JsonArray sent ? (JsonArray)sent.DeepClone() : message.Blocks;
-            message = message with { Text = text, Blocks = blocks, Versions = [.. message.Versions, text] };
+            var blocks = body["blocks"] is JsonArray sent ? sent.ToJsonString() : message.BlocksJson;
+            message = message with { Text = text, BlocksJson = blocks, Versions = [.. message.Versions, text] };
             _messages[(channel, ts)] = message;
             return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = ts, ["text"] = text, ["message"] = MessageJson(message) };
         }
@@ -110,7 +110,7 @@ public sealed partial class SlackSimulator
         ["user"] = BotUserId,
         ["text"] = message.Text,
         ["ts"] = message.Ts,
-        ["blocks"] = message.Blocks.DeepClone(),
+        ["blocks"] = message.Blocks,
     };
 
     private sealed class RetryAfterResult(IResult inner, int seconds) : IResult

@@ -18,9 +18,18 @@ public sealed partial class SlackSimulator
         var hook = NextId("hook-");
         var fields = new Dictionary<string, string?>
         {
-            ["token"] = "legacy-verification-token", ["team_id"] = TeamId, ["team_domain"] = "sandbox", ["channel_id"] = channel,
-            ["channel_name"] = "releases", ["user_id"] = user, ["user_name"] = user.ToLowerInvariant(), ["command"] = command, ["text"] = text,
-            ["api_app_id"] = "A0CHATOPS", ["is_enterprise_install"] = "false", ["response_url"] = HookUrl(hook),
+            ["token"] = "legacy-verification-token",
+            ["team_id"] = TeamId,
+            ["team_domain"] = "sandbox",
+            ["channel_id"] = channel,
+            ["channel_name"] = "releases",
+            ["user_id"] = user,
+            ["user_name"] = user.ToLowerInvariant(),
+            ["command"] = command,
+            ["text"] = text,
+            ["api_app_id"] = "A0CHATOPS",
+            ["is_enterprise_install"] = "false",
+            ["response_url"] = HookUrl(hook),
             ["trigger_id"] = $"{NextId("")}.{Random.Shared.NextInt64():x}",
         };
         if (UseSocketMode)
@@ -48,9 +57,13 @@ public sealed partial class SlackSimulator
             ["response_url"] = HookUrl(hook),
             ["actions"] = new JsonArray(new JsonObject
             {
-                ["type"] = "button", ["action_id"] = button.ActionId, ["block_id"] = button.BlockId,
+                ["type"] = "button",
+                ["action_id"] = button.ActionId,
+                ["block_id"] = button.BlockId,
                 ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = button.Text, ["emoji"] = true },
-                ["value"] = button.Value, ["style"] = button.Style, ["action_ts"] = NextTs(),
+                ["value"] = button.Value,
+                ["style"] = button.Style,
+                ["action_ts"] = NextTs(),
             }),
         };
         if (UseSocketMode)
@@ -65,11 +78,20 @@ public sealed partial class SlackSimulator
         var ts = NextTs();
         return new JsonObject
         {
-            ["token"] = "legacy-verification-token", ["team_id"] = TeamId, ["api_app_id"] = "A0CHATOPS", ["type"] = "event_callback",
-            ["event_id"] = NextId("Ev0SANDBOX"), ["event_time"] = 1785585600,
+            ["token"] = "legacy-verification-token",
+            ["team_id"] = TeamId,
+            ["api_app_id"] = "A0CHATOPS",
+            ["type"] = "event_callback",
+            ["event_id"] = NextId("Ev0SANDBOX"),
+            ["event_time"] = 1785585600,
             ["event"] = new JsonObject
             {
-                ["type"] = "app_mention", ["user"] = user, ["text"] = $"<@{BotUserId}> {text}", ["ts"] = ts, ["channel"] = channel, ["event_ts"] = ts,
+                ["type"] = "app_mention",
+                ["user"] = user,
+                ["text"] = $"<@{BotUserId}> {text}",
+                ["ts"] = ts,
+                ["channel"] = channel,
+                ["event_ts"] = ts,
             },
             ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = TeamId, ["user_id"] = BotUserId, ["is_bot"] = true }),
         };

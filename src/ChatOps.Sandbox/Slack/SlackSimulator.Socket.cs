@@ -24,9 +24,11 @@ public sealed partial class SlackSimulator
         }
     }
 
-    // Sends `disconnect` on every connection, as Slack does before it rotates one; closes them if the bot does not.
-    public async Task DisconnectAsync(string reason = "refresh_requested")
+    // Sends `disconnect` on every connection, as Slack does before it rotates one. True when the bot closed them all
+    // itself; a connection still open after a few seconds is cut, as Slack would.
+    public async Task<bool> DisconnectAsync(string reason = "refresh_requested")
     {
+        var closedByBot = true;
         foreach (var link in Links())
         {
             link.Retiring = true;
@@ -39,8 +41,12 @@ public sealed partial class SlackSimulator
                 continue; // already gone
             }
             if (await Task.WhenAny(link.Ended, Task.Delay(TimeSpan.FromSeconds(5))) != link.Ended)
+            {
+                closedByBot = false;
                 link.Abort();
+            }
         }
+        return closedByBot;
     }
 
     // Cuts every connection without a word, as a network failure would.

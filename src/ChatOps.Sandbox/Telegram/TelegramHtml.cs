@@ -14,7 +14,10 @@ internal static class TelegramHtml
 
     private static readonly Dictionary<string, char> Entities = new(StringComparer.Ordinal)
     {
-        ["lt"] = '<', ["gt"] = '>', ["amp"] = '&', ["quot"] = '"',
+        ["lt"] = '<',
+        ["gt"] = '>',
+        ["amp"] = '&',
+        ["quot"] = '"',
     };
 
     // The text as a client shows it, or an error worded like Telegram's.

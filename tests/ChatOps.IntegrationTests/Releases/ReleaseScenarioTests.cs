@@ -165,6 +165,25 @@ public sealed class ReleaseScenarioTests
         Assert.Contains("No releases", await bot.SayAsync("/history"));
     }
 
+    [Fact]
+    public async Task A_lock_refuses_releases_with_its_reason_until_unlocked_and_a_forced_unlock_is_audited()
+    {
+        await using var bot = await SandboxBot.StartAsync();
+
+        Assert.Contains("production locked by console:alice", await bot.SayAsync("/lock payments incident --for 2h"));
+        Assert.Contains("payments incident", await bot.SayAsync("/release v0.2.0"));
+        await bot.SayAsync("/as bob");
+        Assert.Contains("Only they can unlock it", await bot.SayAsync("/unlock"));
+        Assert.Contains("unlocked by console:bob (forced", await bot.SayAsync("/unlock --force"));
+        await bot.SayAsync("/as alice");
+        Assert.Contains("started", await bot.SayAsync("/release v0.2.0"));
+
+        var history = await bot.SayAsync("/history");
+        Assert.Contains("locked by console:alice: payments incident", history);
+        Assert.Contains("unlocked by console:bob with --force", history);
+        Assert.Contains("release v0.2.0 requested by console:alice", history);
+    }
+
     private static async Task<Core.Releases.Release> Release(SandboxBot bot, long id) =>
         (await bot.App.Services.GetRequiredService<IReleaseStore>().GetAsync(id, CancellationToken.None))!;
 

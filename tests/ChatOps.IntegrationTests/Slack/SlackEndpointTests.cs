@@ -72,6 +72,18 @@ public sealed class SlackEndpointTests
     }
 
     [Fact]
+    public async Task In_socket_mode_without_a_signing_secret_the_http_endpoints_are_off()
+    {
+        await using var bot = await StartAsync(socketMode: true, new Dictionary<string, string?> { ["Slack:SigningSecret"] = "" });
+        bot.Slack.UseSocketMode = false;
+
+        var refused = await bot.Slack.CommandAsync(Releaser, Channel, "/release", "v0.2.0");
+
+        Assert.Equal(404, refused.Status);
+        Assert.Empty(await bot.ReleasesAsync());
+    }
+
+    [Fact]
     public async Task Without_a_signing_secret_or_an_app_token_the_host_refuses_to_start_naming_the_key()
     {
         await using var slack = await SlackSimulator.StartAsync(SigningSecret);

@@ -19,7 +19,7 @@ public sealed class SlackSocketModeTests
         Assert.Contains("Release #1 of v0.2.0 to production started", (await bot.ReplyToAsync(ack)).Text);
 
         // Slack rotates the connection in the middle of the release: the bot must open a new one by itself.
-        await bot.Slack.DisconnectAsync("refresh_requested");
+        Assert.True(await bot.Slack.DisconnectAsync("refresh_requested"), "the bot did not close the connection it was told to leave");
         await bot.WaitUntilAsync("a second connection", () => bot.Slack.SocketsOpened >= 2 && bot.Slack.HasLiveSocket);
         var byRequester = await bot.ReplyToAsync(await bot.Slack.ClickAsync(Releaser, card, "Approve migrations"));
         Assert.StartsWith("⛔", byRequester.Text);

@@ -85,9 +85,9 @@ public sealed class TelegramBotHost : IAsyncDisposable
     public Task WaitUntilAsync(string what, Func<bool> condition, TimeSpan? timeout = null) =>
         WaitForAsync(what, () => condition() ? "" : null, timeout);
 
-    /// <summary>The bot's message in the group whose text starts with the title, e.g. "Release #1".</summary>
+    /// <summary>The card (an HTML message, where replies are plain text) whose title starts so, e.g. "Release #1".</summary>
     public TelegramMessage? Card(string title) =>
-        Telegram.BotMessages(Group).FirstOrDefault(m => m.Text.StartsWith(title, StringComparison.Ordinal));
+        Telegram.BotMessages(Group).FirstOrDefault(m => m.Html is not null && m.Text.StartsWith(title, StringComparison.Ordinal));
 
     public Task<TelegramMessage> CardShowingAsync(string title, string text) =>
         WaitForAsync($"card '{title}' showing '{text}'", () => Card(title) is { } card && card.Text.Contains(text, StringComparison.Ordinal) ? card : null);

@@ -1,0 +1,84 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using ChatOps.Benchmarks.Takeover;
+using ChatOps.Benchmarks.Micro;
+using ChatOps.Benchmarks.Throughput;
+using ChatOps.Host.Store;
+using Perfolizer.Horology;
+
+namespace ChatOps.Benchmarks;
+
+public static class Modes
+{
+    public static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: dotnet run -c Release --project bench/ChatOps.Benchmarks -- <mode> [options]
+              micro [BenchmarkDotNet switches, e.g. --filter *Parser*]      parser, card, JSON (short in-process job)
+              throughput [sqlite|sqlite-file|postgres|all] [--seconds 10] [--environments 1,4] [--warmup 20]
+              takeover [short|default|all] [--runs 3]                    needs CHATOPS_BENCH_POSTGRES
+            Postgres: scripts/postgres.sh start /tmp/pg-bench 55450, then export its connection string as CHATOPS_BENCH_POSTGRES.
+            """);
+        return 2;
+    }
+
+    public static int Micro(string[] args)
+    {
+        // In-process, so no second build of a generated project on a busy 2-core machine; a short job keeps the run to about a minute.
+        var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithIterationTime(TimeInterval.FromMilliseconds(250));
+        var config = DefaultConfig.Instance.AddJob(job.AsDefault())
+            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "chatops-bench-artifacts"));
+        Console.WriteLine($"The sample release record is {ReleaseJson.Serialize(SampleRelease.Released()).Length} characters of JSON.");
+        var switches = args.Any(a => a.StartsWith("--filter", StringComparison.Ordinal)) ? args : [.. args, "--filter", "*"];
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Modes).Assembly).Run(switches, config);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    public static async Task<int> ThroughputAsync(string[] args)
+    {
+        var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        var duration = TimeSpan.FromSeconds(Number(args, "--seconds", 10));
+        var warmup = (int)Number(args, "--warmup", 20);
+        var environments = Option(args, "--environments", "1,4").Split(',').Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToList();
+        var stores = new List<Func<Task<BenchStore>>>();
+        if (which is "sqlite" or "all")
+            stores.Add(() => Task.FromResult(BenchStore.Sqlite()));
+        if (which is "sqlite-file" or "all")
+            stores.Add(() => Task.FromResult(BenchStore.SqliteFile()));
+        if (which is "postgres" || (which is "all" && BenchDatabase.Configured))
+            stores.Add(() => BenchStore.PostgresAsync(CancellationToken.None));
+        if (which is "all" && !BenchDatabase.Configured)
+            Console.Error.WriteLine($"{BenchDatabase.Variable} is not set: Postgres skipped.");
+        ThroughputRun.PrintHeader();
+        foreach (var open in stores)
+        {
+            foreach (var count in environments)
+                await ThroughputRun.RunAsync(open, count, duration, warmup);
+        }
+        return 0;
+    }
+
+    public static async Task<int> TakeoverAsync(string[] args)
+    {
+        var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        var runs = (int)Number(args, "--runs", 3);
+        TakeoverRun.PrintHeader();
+        if (which is "short" or "all")
+            await TakeoverRun.RunAsync(TakeoverSetting.Short, runs);
+        if (which is "default" or "all")
+            await TakeoverRun.RunAsync(TakeoverSetting.Default, runs);
+        return 0;
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private static double Number(string[] args, string name, double fallback) =>
+        double.Parse(Option(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+}

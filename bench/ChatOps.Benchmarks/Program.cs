@@ -1,0 +1,10 @@
+using ChatOps.Benchmarks;
+
+// dotnet run -c Release --project bench/ChatOps.Benchmarks -- <mode> [options]; bench/README.md has the figures.
+return args.FirstOrDefault() switch
+{
+    "micro" => Modes.Micro(args[1..]),
+    "throughput" => await Modes.ThroughputAsync(args[1..]),
+    "takeover" => await Modes.TakeoverAsync(args[1..]),
+    _ => Modes.Usage(),
+};

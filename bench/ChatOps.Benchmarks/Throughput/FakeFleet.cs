@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Benchmarks.Throughput;
+
+/// <summary>
+/// Fly Machines and the services' own endpoints with no latency: two machines per app, updated at once and
+/// always healthy; <c>/version</c> answers the tag of the image the app's machines run; Alembic has three
+/// migrations pending on every release, so the approval gate is always exercised.
+/// </summary>
+public sealed class FakeFleet : IDeployTarget, IServiceProbes
+{
+    private const string History = """
+        c3d4e5 -> f6e5d4 (head), webhook_events retention
+        b2c3d4 -> c3d4e5, index artifacts by run
+        a1b2c3 -> b2c3d4, add runs.priority
+        <base> -> a1b2c3, initial schema
+        """;
+
+    private static readonly IReadOnlyDictionary<string, string> NoCapture = new Dictionary<string, string>();
+    private readonly ConcurrentDictionary<string, string> _images = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<MachineStatus>> ListMachinesAsync(string app, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MachineStatus>>([Machine(app, $"{app}-m1"), Machine(app, $"{app}-m2")]);
+
+    public Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _images[machineId] = image;
+        return Task.FromResult(new MachineStatus(machineId, "started", image, Healthy: true));
+    }
+
+    public Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.FromResult(string.Join(' ', command) switch
+        {
+            "alembic current" => new ExecResult(0, "a1b2c3\n", ""),
+            "alembic heads" => new ExecResult(0, "f6e5d4 (head)\n", ""),
+            "alembic history" => new ExecResult(0, History, ""),
+            _ => new ExecResult(0, "", "INFO  [alembic.runtime.migration] Running upgrade c3d4e5 -> f6e5d4\n"),
+        });
+
+    public Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
+        Task.FromResult($"vs_{app}");
+
+    public Task<ProbeResult> HealthAsync(string url, CancellationToken cancellationToken) =>
+        Task.FromResult(new ProbeResult(true, "ok", "ok"));
+
+    // fake://<app>/version: the tag of the image on the app's first machine.
+    public Task<ProbeResult> VersionAsync(string url, string apiKey, CancellationToken cancellationToken)
+    {
+        var app = new Uri(url).Host;
+        var image = _images.GetValueOrDefault($"{app}-m1") ?? $"registry.fly.io/{app}:v1.0.0";
+        var tag = image[(image.LastIndexOf(':') + 1)..];
+        return Task.FromResult(new ProbeResult(true, tag, tag));
+    }
+
+    public Task<SmokeResult> SmokeAsync(SmokeTestSettings test, string apiKey, IReadOnlyDictionary<string, string> captured, CancellationToken cancellationToken) =>
+        Task.FromResult(new SmokeResult(true, $"{test.ExpectStatus}",
+            test.Capture.Length == 0 ? NoCapture : new Dictionary<string, string> { [test.Capture] = "run_01HZX3" }));
+
+    public Task<ProbeResult> ObserveAsync(ObservabilitySettings settings, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(new ProbeResult(true, "1", "metrics flowing"));
+
+    private MachineStatus Machine(string app, string id) =>
+        new(id, "started", _images.GetValueOrDefault(id) ?? $"registry.fly.io/{app}:v1.0.0", Healthy: true);
+}

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using ChatOps.Core.Cards;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Benchmarks.Throughput;
+
+/// <summary>
+/// A chat that shows nothing but tells the driver when a release's card offers the approve button and when it
+/// is final, so the driver waits on events rather than polling the store. Cards are still rendered (with the
+/// open tokens read from the store) on every save, as on a real chat.
+/// </summary>
+public sealed class SignalSurface : IChatSurface
+{
+    public static readonly ChatChannel Channel = new("bench", "room");
+
+    private readonly ConcurrentDictionary<long, CardSignals> _signals = new();
+
+    public string Platform => Channel.Platform;
+
+    public CardSignals For(long releaseId) => _signals.GetOrAdd(releaseId, _ => new CardSignals());
+
+    public void Forget(long releaseId) => _signals.TryRemove(releaseId, out _);
+
+    public Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
+    {
+        var signals = For(card.ReleaseId);
+        if (card.State == ReleaseState.AwaitApproval && card.Buttons.Any(b => b.Action == CardAction.Approve))
+            signals.Gate.TrySetResult();
+        if (card.IsFinal)
+            signals.Done.TrySetResult(card.State);
+        return Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");
+    }
+
+    public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public sealed class CardSignals
+{
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<ReleaseState> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -47,7 +47,9 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // The bot's appsettings.json sits in the same folder; its Urls are the bot's, not the simulators'.
         builder.Configuration.Sources.Clear();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Configuration.AddInMemoryCollection();
+        // One source of addresses (not Listen plus the Urls of an appsettings.json beside the binary): a free loopback port.
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
 
         var app = builder.Build();
         var mutations = new MutationLog();

@@ -51,7 +51,8 @@ public sealed partial class TelegramSimulator : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // One source of addresses (not Listen plus the Urls of an appsettings.json beside the binary): a free loopback port.
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.MapMethods("/bot{token}/{method}", ["GET", "POST"], simulator.InvokeAsync);
         await app.StartAsync(cancellationToken);

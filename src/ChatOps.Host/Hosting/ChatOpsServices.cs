@@ -9,6 +9,7 @@ using ChatOps.Host.Console;
 using ChatOps.Host.Database;
 using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
+using ChatOps.Host.Metrics;
 using ChatOps.Host.Probes;
 using ChatOps.Host.Store;
 using ChatOps.Sandbox;
@@ -89,7 +90,7 @@ public static class ChatOpsServices
         static void AddPorts<TStore>(IServiceCollection services)
             where TStore : class, IReleaseStore, IApprovalStore, IEnvironmentStore, IUpdateLog, IReleaseLeases, IStoreProbe
         {
-            services.AddSingleton<IReleaseStore>(sp => sp.GetRequiredService<TStore>());
+            services.AddSingleton<IReleaseStore>(sp => new MeteredReleaseStore(sp.GetRequiredService<TStore>()));
             services.AddSingleton<IApprovalStore>(sp => sp.GetRequiredService<TStore>());
             services.AddSingleton<IEnvironmentStore>(sp => sp.GetRequiredService<TStore>());
             services.AddSingleton<IUpdateLog>(sp => sp.GetRequiredService<TStore>());

@@ -59,7 +59,15 @@ public sealed class SandboxBot : IAsyncDisposable
             services.AddSingleton(new ConsoleIO(TextReader.Null, writer, interactive: false));
             services.AddSingleton<ConsoleChat>();
         });
-        await app.Web.StartAsync();
+        try
+        {
+            await app.Web.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new SandboxBot(app, output);
     }
 

@@ -15,7 +15,9 @@ lock=/tmp/chatops-build.lock
 dll=src/ChatOps.Host/bin/Release/net10.0/ChatOps.Host.dll
 
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 3; }
-flock "$lock" dotnet build src/ChatOps.Host -c Release -v quiet -nologo >/dev/null
+build_log=$(mktemp /tmp/chatops-wrk-build.XXXXXX.log)
+flock "$lock" dotnet build src/ChatOps.Host -c Release -v quiet -nologo >"$build_log" 2>&1 \
+  || { echo "the host did not build:" >&2; tail -n 30 "$build_log" >&2; exit 1; }
 
 log=$(mktemp /tmp/chatops-wrk-host.XXXXXX.log)
 env ChatOps__Mode=sandbox Urls="http://127.0.0.1:$port" Console__Enabled=false \

@@ -11,7 +11,7 @@ public sealed class Stats(IEnumerable<double> values)
     public double Min => _sorted[0];
     public double Max => _sorted[^1];
     public double Mean => _sorted.Average();
-    public double Median => Percentile(50);
+    public double Median => Count % 2 == 1 ? _sorted[Count / 2] : (_sorted[(Count / 2) - 1] + _sorted[Count / 2]) / 2;
 
     /// <summary>Nearest-rank percentile.</summary>
     public double Percentile(double p) => _sorted[Math.Clamp((int)Math.Ceiling(p / 100 * Count) - 1, 0, Count - 1)];

@@ -25,9 +25,18 @@ public static class SampleRelease
     {
         var release = new Release
         {
-            Id = 42, Kind = ReleaseKind.Release, Environment = "production", Tag = "v1.4.0", PreviousTag = "v1.3.2",
-            Requester = "telegram:alice", Channel = new ChatChannel("telegram", "-1001234567890"), CardMessageId = "9876",
-            State = state, BotVersion = "1.0.0+bcb0c77", CreatedAt = Start, UpdatedAt = Start.AddSeconds(95),
+            Id = 42,
+            Kind = ReleaseKind.Release,
+            Environment = "production",
+            Tag = "v1.4.0",
+            PreviousTag = "v1.3.2",
+            Requester = "telegram:alice",
+            Channel = new ChatChannel("telegram", "-1001234567890"),
+            CardMessageId = "9876",
+            State = state,
+            BotVersion = "1.0.0+bcb0c77",
+            CreatedAt = Start,
+            UpdatedAt = Start.AddSeconds(95),
         };
         var o = release.Outputs;
         o.HeadSha = "3f9c2d4e5b6a7980a1b2c3d4e5f60718293a4b5c";
@@ -50,8 +59,11 @@ public static class SampleRelease
             for (var i = 0; i < 2; i++)
                 o.Machines.Add(new MachineImage
                 {
-                    Service = service, App = app, MachineId = $"{app[^3..]}-machine-{i}",
-                    Before = $"registry.fly.io/{app}:v1.3.2", After = after ? $"registry.fly.io/{app}:v1.4.0" : null,
+                    Service = service,
+                    App = app,
+                    MachineId = $"{app[^3..]}-machine-{i}",
+                    Before = $"registry.fly.io/{app}:v1.3.2",
+                    After = after ? $"registry.fly.io/{app}:v1.4.0" : null,
                 });
         }
         if (after)
@@ -71,8 +83,12 @@ public static class SampleRelease
                 continue;
             release.Steps.Add(new StepRecord
             {
-                Name = step.ToString(), Status = waiting ? StepStatus.Waiting : StepStatus.Done, StartedAt = at,
-                FinishedAt = waiting ? null : at.AddSeconds(7), Detail = $"{step} detail as the step wrote it", Attempts = 1,
+                Name = step.ToString(),
+                Status = waiting ? StepStatus.Waiting : StepStatus.Done,
+                StartedAt = at,
+                FinishedAt = waiting ? null : at.AddSeconds(7),
+                Detail = $"{step} detail as the step wrote it",
+                Attempts = 1,
             });
             at = at.AddSeconds(8);
         }

@@ -12,7 +12,9 @@ public sealed record TakeoverSetting(string Name, TimeSpan? LeaseTtl, TimeSpan? 
     public static readonly TakeoverSetting Default = new("default (TTL 30 s, sweep 15 s)", null, null);
     public static readonly TakeoverSetting Short = new("short (TTL 2 s, sweep 0.3 s)", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300));
 
-    public TimeSpan Bound => (LeaseTtl ?? TimeSpan.FromSeconds(30)) + (Sweep ?? TimeSpan.FromSeconds(15));
+    public TimeSpan SweepInterval => Sweep ?? TimeSpan.FromSeconds(15);
+
+    public TimeSpan Bound => (LeaseTtl ?? TimeSpan.FromSeconds(30)) + SweepInterval;
 }
 
 /// <summary>
@@ -52,6 +54,9 @@ public static class TakeoverRun
         var survivor = await TakeoverHosts.StartAsync(database.ConnectionString, sandbox, setting, null);
         try
         {
+            // The second host's sweep ticks at fixed times after its start: a release started at a random moment
+            // puts the crash at any phase of it, as in production.
+            await Task.Delay(Random.Shared.NextDouble() * setting.SweepInterval);
             var reply = await TakeoverHosts.SayAsync(doomed, TakeoverHosts.Alice, "/release v0.2.0");
             var store = survivor.Services.GetRequiredService<IReleaseStore>();
             var id = (await store.ListAsync(null, activeOnly: true, 1, CancellationToken.None)).SingleOrDefault()?.Id

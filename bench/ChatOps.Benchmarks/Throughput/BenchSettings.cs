@@ -40,8 +40,11 @@ public static class BenchSettings
         var app = $"{environment}-{service}";
         return new ServiceSettings
         {
-            Name = service, FlyApp = app, Image = $"registry.fly.io/{app}:{{tag}}",
-            HealthUrl = $"fake://{app}/health", VersionUrl = $"fake://{app}/version",
+            Name = service,
+            FlyApp = app,
+            Image = $"registry.fly.io/{app}:{{tag}}",
+            HealthUrl = $"fake://{app}/health",
+            VersionUrl = $"fake://{app}/version",
         };
     }
 }

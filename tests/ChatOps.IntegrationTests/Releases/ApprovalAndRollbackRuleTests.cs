@@ -27,6 +27,22 @@ public sealed class ApprovalAndRollbackRuleTests
     }
 
     [Fact]
+    public async Task With_nothing_pending_the_card_says_so_and_the_gate_is_passed_without_asking()
+    {
+        await using var bot = await SandboxBot.StartAsync();
+        await bot.SayAsync("/release v0.2.0");
+        await bot.SayAsync("/as bob");
+        await bot.SayAsync("/approve 1");
+        await bot.SayAsync("/as alice");
+
+        var second = await bot.SayAsync("/release v0.3.0");
+
+        Assert.Contains("no pending migrations: nothing to approve", second);
+        Assert.Contains("✅ Released v0.3.0", second);
+        Assert.Equal(1, bot.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
+    }
+
+    [Fact]
     public async Task An_approval_nobody_decides_in_time_cancels_the_release()
     {
         await using var bot = await SandboxBot.StartAsync(new Dictionary<string, string?>

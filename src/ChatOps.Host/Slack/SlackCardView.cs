@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Host.Chat;
 
 namespace ChatOps.Host.Slack;
 
 /// <summary>A release card as Block Kit, with its notification fallback text.</summary>
-public sealed record SlackCard(string Text, JsonArray Blocks)
+public sealed record SlackCard(string Text, JsonArray Blocks) : ICardContent<SlackCard>
 {
     private readonly string _json = Blocks.ToJsonString();
 
@@ -71,15 +72,7 @@ public static class SlackCardView
 
     private static string Line(CardLine line)
     {
-        var (symbol, state) = line.Status switch
-        {
-            StepStatus.Running => ("▶", $"running {line.Timing}"),
-            StepStatus.Waiting => ("⏸", "waiting"),
-            StepStatus.Done => ("✓", $"done {line.Timing}"),
-            StepStatus.Skipped => ("–", "skipped"),
-            StepStatus.Failed => ("✗", $"failed {line.Timing}"),
-            _ => ("·", "pending"),
-        };
+        var (symbol, state) = CardLineText.Status(line);
         var text = $"{symbol} *{Escape(line.Step)}* {state.TrimEnd()}";
         return line.Detail.Length > 0 && line.Status != StepStatus.Pending ? $"{text} · {Escape(Trim(line.Detail, 300))}" : text;
     }

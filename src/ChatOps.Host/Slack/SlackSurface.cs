@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
+using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Slack;
@@ -12,23 +13,31 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
 {
     public const string PlatformName = "slack";
 
-    private readonly ConcurrentDictionary<string, SlackChannelLane> _lanes = new(StringComparer.Ordinal);
+    // One lane per channel: Slack's limits are per channel, and a reply must not overtake the cards before it.
+    private readonly ConcurrentDictionary<string, CardLane<string, SlackCard>> _lanes = new(StringComparer.Ordinal);
     private int _disposed;
 
     public string Platform => PlatformName;
 
-    public Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken) =>
-        Lane(channel.Id).ShowAsync(card.ReleaseId, messageId, SlackCardView.Render(card), cancellationToken);
+    public async Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
+    {
+        var known = messageId is null ? (CardId<string>?)null : new CardId<string>(messageId);
+        var shown = await Lane(channel.Id).ShowAsync(card.ReleaseId, known, SlackCardView.Render(card), cancellationToken);
+        return shown?.Id;
+    }
 
     public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) =>
-        Lane(channel.Id).SayAsync(text, null, cancellationToken);
+        SayAsync(channel.Id, text, null, cancellationToken);
 
     /// <summary>A reply to a mention, in its thread and in the same channel's turn as the cards.</summary>
     public Task ReplyInThreadAsync(string channelId, string threadTs, string text, CancellationToken cancellationToken) =>
-        Lane(channelId).SayAsync(text, threadTs, cancellationToken);
+        SayAsync(channelId, text, threadTs, cancellationToken);
 
-    private SlackChannelLane Lane(string channelId) =>
-        _lanes.GetOrAdd(channelId, id => new SlackChannelLane(id, api, options.Value.UpdateInterval, clock, log));
+    private Task SayAsync(string channelId, string text, string? threadTs, CancellationToken cancellationToken) =>
+        Lane(channelId).SendAsync(c => api.PostMessageAsync(new SlackMessage(channelId, SlackCardView.Plain(text), ThreadTs: threadTs), c), cancellationToken);
+
+    private CardLane<string, SlackCard> Lane(string channelId) =>
+        _lanes.GetOrAdd(channelId, id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock));
 
     // Registered as itself and as an IChatSurface, so the container disposes it twice.
     public async ValueTask DisposeAsync()

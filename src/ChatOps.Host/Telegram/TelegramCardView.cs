@@ -1,12 +1,13 @@
 using System.Text;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Releases;
+using ChatOps.Host.Chat;
 using Telegram.Bot.Types.ReplyMarkups;
 
 namespace ChatOps.Host.Telegram;
 
 /// <summary>A release card as Telegram HTML plus its inline keyboard.</summary>
-public sealed record TelegramCard(string Html, IReadOnlyList<CardButton> Buttons)
+public sealed record TelegramCard(string Html, IReadOnlyList<CardButton> Buttons) : ICardContent<TelegramCard>
 {
     public InlineKeyboardMarkup Keyboard => TelegramCardView.Keyboard(Buttons);
 
@@ -70,15 +71,7 @@ public static class TelegramCardView
 
     private static string Line(CardLine line)
     {
-        var (symbol, state) = line.Status switch
-        {
-            StepStatus.Running => ("▶", $"running {line.Timing}"),
-            StepStatus.Waiting => ("⏸", "waiting"),
-            StepStatus.Done => ("✓", $"done {line.Timing}"),
-            StepStatus.Skipped => ("–", "skipped"),
-            StepStatus.Failed => ("✗", $"failed {line.Timing}"),
-            _ => ("·", "pending"),
-        };
+        var (symbol, state) = CardLineText.Status(line);
         var text = $"{symbol} <b>{Escape(line.Step)}</b> {Escape(state.TrimEnd())}";
         return line.Detail.Length > 0 && line.Status != StepStatus.Pending ? $"{text} · {Escape(Trim(line.Detail, 300))}" : text;
     }

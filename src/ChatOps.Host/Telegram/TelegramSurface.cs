@@ -3,8 +3,10 @@ using System.Globalization;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
+using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
+using Telegram.Bot.Types;
 
 namespace ChatOps.Host.Telegram;
 
@@ -14,32 +16,39 @@ public sealed class TelegramSurface(ITelegramBotClient bot, IOptions<TelegramOpt
 {
     public const string PlatformName = "telegram";
 
-    private readonly ConcurrentDictionary<long, TelegramChatLane> _lanes = new();
+    // One lane per chat: Telegram's limits are per chat, and a reply must not overtake the cards before it.
+    private readonly ConcurrentDictionary<long, CardLane<int, TelegramCard>> _lanes = new();
     private int _disposed;
 
     public string Platform => PlatformName;
 
     public async Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
     {
-        var known = int.TryParse(messageId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
-        var shown = await Lane(channel).ShowAsync(card.ReleaseId, known, TelegramCardView.Render(card), cancellationToken);
-        return shown?.ToString(CultureInfo.InvariantCulture);
+        var known = int.TryParse(messageId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new CardId<int>(id) : (CardId<int>?)null;
+        var shown = await Lane(ChatId(channel)).ShowAsync(card.ReleaseId, known, TelegramCardView.Render(card), cancellationToken);
+        return shown?.Id.ToString(CultureInfo.InvariantCulture);
     }
 
     public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) =>
-        Lane(channel).SayAsync(text, null, cancellationToken);
+        SayAsync(ChatId(channel), text, null, cancellationToken);
 
     /// <summary>A reply to someone's command, in the same chat's turn as the cards.</summary>
     public Task ReplyAsync(long chatId, int messageId, string text, CancellationToken cancellationToken) =>
-        Lane(chatId).SayAsync(text, messageId, cancellationToken);
+        SayAsync(chatId, text, messageId, cancellationToken);
 
-    private TelegramChatLane Lane(ChatChannel channel) =>
+    private Task SayAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken) =>
+        Lane(chatId).SendAsync(c => bot.SendMessage(
+            chatId: chatId, text: TelegramCardView.Plain(text),
+            replyParameters: replyTo is { } id ? new ReplyParameters { MessageId = id, AllowSendingWithoutReply = true } : null,
+            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken);
+
+    private static long ChatId(ChatChannel channel) =>
         long.TryParse(channel.Id, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId)
-            ? Lane(chatId)
+            ? chatId
             : throw new ArgumentException($"'{channel.Id}' is not a Telegram chat id", nameof(channel));
 
-    private TelegramChatLane Lane(long chatId) =>
-        _lanes.GetOrAdd(chatId, id => new TelegramChatLane(id, bot, options.Value.EditInterval, clock, log));
+    private CardLane<int, TelegramCard> Lane(long chatId) =>
+        _lanes.GetOrAdd(chatId, id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock));
 
     public async ValueTask DisposeAsync()
     {

@@ -19,7 +19,9 @@ public sealed class StoreSelectionTests
 
         var store = services.GetRequiredService<PostgresStore>();
         Assert.Equal("postgres", services.GetRequiredService<IStoreProbe>().Kind);
-        Assert.Same(store, services.GetRequiredService<IReleaseStore>());
+        // Releases go through the metrics wrapper; everything else is the store itself.
+        Assert.IsType<ChatOps.Host.Metrics.MeteredReleaseStore>(services.GetRequiredService<IReleaseStore>());
+        Assert.Same(store, services.GetRequiredService<IApprovalStore>());
         Assert.Same(store, services.GetRequiredService<IReleaseLeases>());
         Assert.Same(store, services.GetRequiredService<IUpdateLog>());
         // The first hosted service is the store's migration, so the schema is there before the runner starts.

@@ -4,6 +4,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
 using ChatOps.Host.Hosting;
+using ChatOps.IntegrationTests.Harness;
 using ChatOps.IntegrationTests.Store;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,17 +40,11 @@ public sealed class HostPair : IAsyncDisposable
 
     public async Task<ChatOpsApp> StartHostAsync(Action<IServiceCollection>? configure = null)
     {
-        var overrides = new Dictionary<string, string?>
+        var overrides = new Dictionary<string, string?>(TestSettings.Sandbox())
         {
-            ["ChatOps:Mode"] = "sandbox",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Console:Enabled"] = "false",
             ["ConnectionStrings:ChatOps"] = Database.ConnectionString,
             ["ChatOps:LeaseTtl"] = "00:00:02",
             ["ChatOps:SweepInterval"] = "00:00:00.300",
-            ["ChatOps:VerifyInterval"] = "00:00:00.200",
-            ["ChatOps:VerifyAttempts"] = "3",
-            ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
             ["Logging:Level"] = "Error",
         };
         var app = await ChatOpsApp.CreateAsync([], overrides, configure, Sandbox);

@@ -41,17 +41,7 @@ public sealed class SandboxBot : IAsyncDisposable
     {
         var output = new StringBuilder();
         var writer = new LockedWriter(output);
-        var overrides = new Dictionary<string, string?>
-        {
-            ["ChatOps:Mode"] = "sandbox",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Console:Enabled"] = "false",
-            ["ChatOps:VerifyInterval"] = "00:00:00.200",
-            ["ChatOps:VerifyAttempts"] = "3",
-            ["Sandbox:DelayMilliseconds"] = "20",
-            ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
-            ["Logging:Level"] = "Warning",
-        };
+        var overrides = TestSettings.Sandbox();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             overrides[key] = value;
         var app = await ChatOpsApp.CreateAsync([], overrides, services =>

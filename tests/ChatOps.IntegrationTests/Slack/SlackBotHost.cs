@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Host.Hosting;
+using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -49,22 +50,14 @@ public sealed class SlackBotHost : IAsyncDisposable
 
     public static Dictionary<string, string?> Settings(SlackSimulator slack, bool socketMode, IDictionary<string, string?>? settings = null)
     {
-        var overrides = new Dictionary<string, string?>
+        var overrides = new Dictionary<string, string?>(TestSettings.Sandbox())
         {
-            ["ChatOps:Mode"] = "sandbox",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Console:Enabled"] = "false",
             ["Slack:BotToken"] = slack.BotToken,
             ["Slack:SigningSecret"] = SigningSecret,
             ["Slack:ApiBaseUrl"] = slack.ApiUrl.ToString(),
             ["Slack:AppToken"] = socketMode ? slack.AppToken : "",
             ["ChatOps:Access:Releasers:0"] = $"slack:{Releaser}",
             ["ChatOps:Access:Approvers:0"] = $"slack:{Approver}",
-            ["ChatOps:VerifyInterval"] = "00:00:00.200",
-            ["ChatOps:VerifyAttempts"] = "3",
-            ["Sandbox:DelayMilliseconds"] = "20",
-            ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
-            ["Logging:Level"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             overrides[key] = value;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Runner;
 using ChatOps.Host.Hosting;
+using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,20 +37,12 @@ public sealed class TelegramBotHost : IAsyncDisposable
     {
         var telegram = await TelegramSimulator.StartAsync();
         telegram.AddChat(Group, "supergroup", "Releases");
-        var overrides = new Dictionary<string, string?>
+        var overrides = new Dictionary<string, string?>(TestSettings.Sandbox())
         {
-            ["ChatOps:Mode"] = "sandbox",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Console:Enabled"] = "false",
             ["Telegram:BotToken"] = TelegramSimulator.DefaultToken,
             ["Telegram:ApiBaseUrl"] = telegram.BaseUrl.ToString(),
             ["ChatOps:Access:Releasers:0"] = $"telegram:{Releaser}",
             ["ChatOps:Access:Approvers:0"] = $"telegram:{Approver}",
-            ["ChatOps:VerifyInterval"] = "00:00:00.200",
-            ["ChatOps:VerifyAttempts"] = "3",
-            ["Sandbox:DelayMilliseconds"] = "20",
-            ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
-            ["Logging:Level"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             overrides[key] = value;

@@ -47,6 +47,9 @@ public sealed class CrashSwitch
         public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
             crash.Crashed ? Task.FromResult(false) : real.TryClaimAsync(releaseId, owner, now, until, cancellationToken);
 
+        public Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken) =>
+            crash.Crashed ? Task.FromResult(false) : real.RenewAsync(releaseId, owner, until, cancellationToken);
+
         // A dead process gives nothing back: its lease runs out by itself.
         public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) =>
             crash.Crashed ? Task.CompletedTask : real.ReleaseAsync(releaseId, owner, cancellationToken);

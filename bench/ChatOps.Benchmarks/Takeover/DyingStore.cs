@@ -14,11 +14,11 @@ internal sealed class DyingStore(CrashSwitch crash, IReleaseStore real) : IRelea
 
     public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) => real.GetAsync(id, cancellationToken);
 
-    public Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken)
+    public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken)
     {
         crash.Dead();
         crash.CrashIfMidDeploy(release, audit);
-        return real.SaveAsync(release, audit, cancellationToken);
+        return real.SaveAsync(release, audit, leaseOwner, cancellationToken);
     }
 
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>

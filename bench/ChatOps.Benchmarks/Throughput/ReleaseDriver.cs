@@ -21,7 +21,7 @@ public sealed class ReleaseDriver : IAsyncDisposable
         var fleet = new FakeFleet();
         var ports = new ReleasePorts(new FakeSourceControl(BenchSettings.RequiredChecks), fleet, new FakeDatabase(clock), fleet);
         var runnerSettings = new RunnerSettings(BenchSettings.RequiredChecks, "bench") { VerifyAttempts = 1, VerifyInterval = TimeSpan.Zero };
-        var cards = new CardPublisher([_surface], store.Approvals, store.Releases, clock, NullLogger<CardPublisher>.Instance);
+        var cards = new CardPublisher([_surface], store.Approvals, clock, NullLogger<CardPublisher>.Instance);
         _runner = new ReleaseRunner(store.Releases, store.Approvals, store.Environments, store.Leases, ports,
             BenchSettings.Create(environments), runnerSettings, cards, clock, NullLogger<ReleaseRunner>.Instance);
     }

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Cards;
 
-/// <summary>Shows a release's card on the platform it was started from, and remembers the message to edit.</summary>
-public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalStore approvals, IReleaseStore releases, TimeProvider clock, ILogger<CardPublisher> log)
+/// <summary>Shows a release's card on the platform it was started from, editing the message it is already in.</summary>
+public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalStore approvals, TimeProvider clock, ILogger<CardPublisher> log)
 {
     private readonly Dictionary<string, IChatSurface> _surfaces = surfaces.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
 
@@ -16,24 +16,27 @@ public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalS
         return CardRenderer.Render(release, tokens, now);
     }
 
-    /// <summary>A chat that is down must not stop a release, so failures are logged, not thrown.</summary>
-    public async Task PublishAsync(Release release, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows or edits the card; true when it now lives in a new message, whose id the caller (holding the
+    /// release's lease) saves. A chat that is down must not stop a release, so failures are logged, not thrown.
+    /// </summary>
+    public async Task<bool> PublishAsync(Release release, CancellationToken cancellationToken)
     {
         if (release.Channel is not { } channel || !_surfaces.TryGetValue(channel.Platform, out var surface))
-            return;
+            return false;
         try
         {
             var card = await RenderAsync(release, cancellationToken);
             var messageId = await surface.ShowCardAsync(channel, release.CardMessageId, card, cancellationToken);
-            if (messageId is not null && messageId != release.CardMessageId)
-            {
-                release.CardMessageId = messageId;
-                await releases.SaveAsync(release, null, cancellationToken);
-            }
+            if (messageId is null || messageId == release.CardMessageId)
+                return false;
+            release.CardMessageId = messageId;
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "Could not show the card of release {ReleaseId} on {Platform}", release.Id, channel.Platform);
+            return false;
         }
     }
 

@@ -32,17 +32,41 @@ public sealed partial class ChatOpsBot(
         var parsed = _parser.Parse(message.Text);
         if (parsed.IsIgnored)
             return BotReply.None;
-        if (message.UpdateId is { } updateId && !await updates.TryMarkProcessedAsync(message.User.Platform, updateId, cancellationToken))
-            return BotReply.None;
-        if (parsed.Error is { } error)
-            return new BotReply(error, IsRefusal: true);
-        return await ExecuteAsync(parsed.Command!, message.User, message.Channel, cancellationToken);
+        return await OncePerUpdateAsync(message.User.Platform, message.UpdateId, async () => parsed.Error is { } error
+            ? new BotReply(error, IsRefusal: true)
+            : await ExecuteAsync(parsed.Command!, message.User, message.Channel, cancellationToken), cancellationToken);
     }
 
-    public async Task<BotReply> PressAsync(ButtonPress press, CancellationToken cancellationToken)
+    public Task<BotReply> PressAsync(ButtonPress press, CancellationToken cancellationToken) =>
+        OncePerUpdateAsync(press.User.Platform, press.UpdateId, () => DecideAsync(press, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Handles an update once however often it is delivered: the update id is written with the first change the
+    /// command makes (<see cref="UpdateReceipt"/>), or on its own after a command that changed nothing. The
+    /// delivery that loses that write shows nothing, and whatever it was about to change is rolled back.
+    /// </summary>
+    private async Task<BotReply> OncePerUpdateAsync(string platform, string? updateId, Func<Task<BotReply>> handle, CancellationToken cancellationToken)
     {
-        if (press.UpdateId is { } updateId && !await updates.TryMarkProcessedAsync(press.User.Platform, updateId, cancellationToken))
+        if (updateId is null)
+            return await handle();
+        if (await updates.IsProcessedAsync(platform, updateId, cancellationToken))
             return BotReply.None;
+        using var receipt = UpdateReceipt.Begin(platform, updateId);
+        try
+        {
+            var reply = await handle();
+            if (!receipt.IsRecorded && !await updates.TryMarkProcessedAsync(platform, updateId, cancellationToken))
+                return BotReply.None;
+            return reply;
+        }
+        catch (DuplicateUpdateException)
+        {
+            return BotReply.None;
+        }
+    }
+
+    private async Task<BotReply> DecideAsync(ButtonPress press, CancellationToken cancellationToken)
+    {
         var token = await approvals.FindAsync(press.Token, cancellationToken);
         if (token is null)
         {

@@ -10,8 +10,11 @@ public interface IReleaseStore
 
     Task<Release?> GetAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>Saves the record and appends the event in one transaction.</summary>
-    Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves the record and appends the event in one transaction, fenced by the lease: only the instance that holds
+    /// the release's lease (<paramref name="leaseOwner"/>) can write it, otherwise <see cref="LeaseLostException"/>.
+    /// </summary>
+    Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken);
 

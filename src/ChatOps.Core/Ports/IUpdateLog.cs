@@ -3,6 +3,12 @@ namespace ChatOps.Core.Ports;
 /// <summary>Chat updates already handled, so a redelivery is acknowledged and ignored.</summary>
 public interface IUpdateLog
 {
-    /// <summary>True the first time an update id is seen on a platform, false on every redelivery.</summary>
+    /// <summary>
+    /// Records a handled update that changed nothing (a reply, a refusal); true the first time, false when it was
+    /// already recorded. An update that changes something is recorded by that change (<see cref="UpdateReceipt"/>).
+    /// </summary>
     Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken);
+
+    /// <summary>A cheap look before any work; the write that records the update is what decides a race.</summary>
+    Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken);
 }

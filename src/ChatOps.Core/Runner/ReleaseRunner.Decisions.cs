@@ -95,11 +95,15 @@ public sealed partial class ReleaseRunner
     {
         try
         {
-            return await WithReleaseAsync(releaseId, decide, cancellationToken);
+            return await WithReleaseAsync(releaseId, (release, _) => decide(release), cancellationToken);
         }
         catch (LeaseHeldException held)
         {
             return Decision.No(held.Message);
+        }
+        catch (LeaseLostException)
+        {
+            return Decision.No($"Another ChatOps instance took release #{releaseId} over while this was being decided; nothing changed. Try again.");
         }
     }
 

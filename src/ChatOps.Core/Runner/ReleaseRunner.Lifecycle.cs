@@ -85,18 +85,19 @@ public sealed partial class ReleaseRunner
     {
         try
         {
-            await WithReleaseAsync(badId, async stored =>
+            await WithReleaseAsync(badId, async (stored, leased) =>
             {
                 if (stored is null)
                     return 0;
                 stored.Outputs.RollbackReleaseId = rollbackId;
-                await releases.SaveAsync(stored, null, cancellationToken);
-                await approvals.VoidAsync(stored.Id, "rollback", now, cancellationToken);
-                await cards.PublishAsync(stored, cancellationToken);
+                await releases.SaveAsync(stored, null, runnerSettings.Owner, leased);
+                await approvals.VoidAsync(stored.Id, "rollback", now, leased);
+                if (await cards.PublishAsync(stored, leased))
+                    await releases.SaveAsync(stored, null, runnerSettings.Owner, leased);
                 return 0;
             }, cancellationToken);
         }
-        catch (LeaseHeldException)
+        catch (Exception e) when (e is LeaseHeldException or LeaseLostException)
         {
             log.LogWarning("Could not mark release {ReleaseId} as rolled back by {RollbackId}: another instance holds it", badId, rollbackId);
         }

@@ -81,12 +81,12 @@ public sealed partial class ReleaseRunner
             && settings.Environments.TryGetValue(release.Environment, out var env) && env.AutoRollback)
         {
             // In the background: this release's lock is held here, and starting a rollback takes it too.
-            Track(Task.Run(async () =>
+            RunInBackground(async () =>
             {
                 var rollback = await StartRollbackAsync(release, null, null, false, new Domain.ChatUser("chatops:auto-rollback"), release.Channel, _stopping.Token);
                 if (rollback.Refusal is not null)
                     await cards.SayAsync(release, $"Auto-rollback of #{release.Id} could not start: {rollback.Refusal}", _stopping.Token);
-            }));
+            });
         }
     }
 }

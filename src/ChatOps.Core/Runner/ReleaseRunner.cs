@@ -38,13 +38,16 @@ public sealed partial class ReleaseRunner(
     private int _disposed;
 
     /// <summary>Advances the release in the background.</summary>
-    public void Enqueue(long releaseId)
-    {
-        Track(Task.Run(() => AdvanceAsync(releaseId, _stopping.Token)));
-    }
+    public void Enqueue(long releaseId) => RunInBackground(() => AdvanceAsync(releaseId, _stopping.Token));
 
-    private void Track(Task task)
+    /// <summary>Work a command starts but does not wait for; it is not part of that command's chat update.</summary>
+    private void RunInBackground(Func<Task> work)
     {
+        var task = Task.Run(() =>
+        {
+            UpdateReceipt.Detach();
+            return work();
+        });
         _inFlight.TryAdd(task, 0);
         task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
     }
@@ -65,20 +68,24 @@ public sealed partial class ReleaseRunner(
             var first = true;
             while (more)
             {
-                more = await WithReleaseAsync(releaseId, async release =>
+                more = await WithReleaseAsync(releaseId, async (release, leased) =>
                 {
                     if (release is null)
                         return false;
-                    if (first && await RepairInterruptedAsync(release, cancellationToken))
+                    if (first && await RepairInterruptedAsync(release, leased))
                         return false;
                     first = false;
-                    return await StepOnceAsync(release, cancellationToken);
+                    return await StepOnceAsync(release, leased);
                 }, cancellationToken);
             }
         }
         catch (LeaseHeldException)
         {
             log.LogDebug("Release {ReleaseId} is being advanced by another instance", releaseId);
+        }
+        catch (LeaseLostException)
+        {
+            log.LogWarning("Stopped advancing release {ReleaseId}: its lease ran out and another instance took it over", releaseId);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -147,7 +154,7 @@ public sealed partial class ReleaseRunner(
         if (!settings.Environments.TryGetValue(release.Environment, out var environment))
             return StepOutcome.Fail($"Environment {release.Environment} is no longer configured.");
         var context = new StepContext(release, environment, ports, runnerSettings, environments, clock,
-            ct => releases.SaveAsync(release, null, ct));
+            ct => releases.SaveAsync(release, null, runnerSettings.Owner, ct));
         try
         {
             return await step.RunAsync(context, cancellationToken);
@@ -179,15 +186,18 @@ public sealed partial class ReleaseRunner(
     {
         release.UpdatedAt = clock.GetUtcNow();
         var audit = new AuditEvent(release.Id, release.Environment, actor, action, from?.ToString(), release.State.ToString(), detail, release.UpdatedAt);
-        await releases.SaveAsync(release, audit, cancellationToken);
-        await cards.PublishAsync(release, cancellationToken);
+        await releases.SaveAsync(release, audit, runnerSettings.Owner, cancellationToken);
+        if (await cards.PublishAsync(release, cancellationToken))
+            await releases.SaveAsync(release, null, runnerSettings.Owner, cancellationToken);
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> holding both this process's lock on the release and the shared lease in the
     /// store, renewed while the work runs, so two bot instances never advance one release at the same time.
+    /// The work's token is cancelled if the lease is lost (another instance took over), and every save is fenced
+    /// by the lease, so a stalled instance cannot overwrite what the new owner wrote.
     /// </summary>
-    private async Task<T> WithReleaseAsync<T>(long releaseId, Func<Release?, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> WithReleaseAsync<T>(long releaseId, Func<Release?, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -195,11 +205,16 @@ public sealed partial class ReleaseRunner(
         {
             if (!await ClaimAsync(releaseId, cancellationToken))
                 throw new LeaseHeldException(releaseId);
+            using var leased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var renewing = RenewAsync(releaseId, renewal.Token);
+            var renewing = KeepLeaseAsync(releaseId, leased, renewal.Token);
             try
             {
-                return await work(await releases.GetAsync(releaseId, cancellationToken));
+                return await work(await releases.GetAsync(releaseId, cancellationToken), leased.Token);
+            }
+            catch (OperationCanceledException) when (leased.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new LeaseLostException(releaseId, runnerSettings.Owner);
             }
             finally
             {
@@ -220,15 +235,21 @@ public sealed partial class ReleaseRunner(
         return leases.TryClaimAsync(releaseId, runnerSettings.Owner, now, now + runnerSettings.LeaseTtl, cancellationToken);
     }
 
-    private async Task RenewAsync(long releaseId, CancellationToken cancellationToken)
+    /// <summary>Renews the lease every third of its lifetime; when another owner has it, cancels the work.</summary>
+    private async Task KeepLeaseAsync(long releaseId, CancellationTokenSource work, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(runnerSettings.LeaseTtl / 3, clock, cancellationToken);
-                if (!await ClaimAsync(releaseId, cancellationToken))
-                    log.LogWarning("Lost the lease on release {ReleaseId}; another instance may take it over", releaseId);
+                var until = clock.GetUtcNow() + runnerSettings.LeaseTtl;
+                if (!await leases.RenewAsync(releaseId, runnerSettings.Owner, until, cancellationToken))
+                {
+                    log.LogWarning("Lost the lease on release {ReleaseId} to another instance; stopping work on it here", releaseId);
+                    await work.CancelAsync();
+                    return;
+                }
             }
         }
         catch (OperationCanceledException)

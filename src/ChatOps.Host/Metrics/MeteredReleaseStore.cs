@@ -28,9 +28,9 @@ public sealed class MeteredReleaseStore(IReleaseStore inner) : IReleaseStore
         return outcome;
     }
 
-    public async Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken)
+    public async Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken)
     {
-        await inner.SaveAsync(release, audit, cancellationToken);
+        await inner.SaveAsync(release, audit, leaseOwner, cancellationToken);
         if (audit is null || audit.Action == "step-started")
             return;
         if (audit.FromState is { } from && release.Steps.FirstOrDefault(s => s.Name == from) is { Duration: { } duration })

@@ -30,12 +30,9 @@ public sealed partial class PostgresStore
         UPDATE action_tokens SET used_at = $3, used_by = 'void' WHERE release_id = $1 AND ($2::text IS NULL OR gate = $2) AND used_at IS NULL
         """;
 
-    public async Task IssueAsync(ActionToken token, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(InsertToken, token.Token, token.ReleaseId, token.Action.ToString(), token.Gate, token.PlanHash,
+    public Task IssueAsync(ActionToken token, CancellationToken cancellationToken) =>
+        ChangeAsync(InsertToken, cancellationToken, token.Token, token.ReleaseId, token.Action.ToString(), token.Gate, token.PlanHash,
             token.CreatedAt, token.ExpiresAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     public async Task<ActionToken?> FindAsync(string token, CancellationToken cancellationToken)
     {
@@ -61,11 +58,8 @@ public sealed partial class PostgresStore
             return true;
         }, cancellationToken);
 
-    public async Task VoidAsync(long releaseId, string? gate, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(VoidTokens, releaseId, gate, at);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task VoidAsync(long releaseId, string? gate, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ChangeAsync(VoidTokens, cancellationToken, releaseId, gate, at);
 
     private static ActionToken ReadToken(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetInt64(1), Enum.Parse<CardAction>(r.GetString(2)), r.GetString(3), r.NullableString(4),

@@ -23,7 +23,9 @@ public sealed partial class PostgresStore
         WHERE environment_locks.until IS NOT NULL AND environment_locks.until <= $6
         """;
     private const string DeleteLock = "DELETE FROM environment_locks WHERE environment = $1 RETURNING environment, locked_by, reason, at, until";
+    // A second writer of the same id waits for the first to commit, then inserts nothing.
     private const string InsertUpdate = "INSERT INTO processed_updates (platform, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    private const string SelectUpdate = "SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2";
 
     public async Task<EnvironmentState> GetAsync(string environment, CancellationToken cancellationToken)
     {
@@ -42,17 +44,11 @@ public sealed partial class PostgresStore
         return new EnvironmentState(environment, services, migration, held);
     }
 
-    public async Task RecordServiceAsync(string environment, DeployedService service, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(UpsertService, environment, service.Service, service.Tag, service.Image, service.ReleaseId, service.At);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RecordServiceAsync(string environment, DeployedService service, CancellationToken cancellationToken) =>
+        ChangeAsync(UpsertService, cancellationToken, environment, service.Service, service.Tag, service.Image, service.ReleaseId, service.At);
 
-    public async Task RecordMigrationAsync(string environment, string revision, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(UpsertMigration, environment, revision);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RecordMigrationAsync(string environment, string revision, CancellationToken cancellationToken) =>
+        ChangeAsync(UpsertMigration, cancellationToken, environment, revision);
 
     public Task<EnvironmentLock> LockAsync(EnvironmentLock requested, DateTimeOffset now, CancellationToken cancellationToken) =>
         InTransactionAsync(async connection =>
@@ -65,16 +61,23 @@ public sealed partial class PostgresStore
                 ?? throw new InvalidOperationException($"The lock on {requested.Environment} vanished while it was being set.");
         }, cancellationToken);
 
-    public async Task<EnvironmentLock?> UnlockAsync(string environment, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(DeleteLock, environment);
-        return await command.ReadFirstAsync(ReadLock, cancellationToken);
-    }
+    public Task<EnvironmentLock?> UnlockAsync(string environment, CancellationToken cancellationToken) =>
+        InTransactionAsync(async connection =>
+        {
+            await using var command = connection.Command(DeleteLock, environment);
+            return await command.ReadFirstAsync(ReadLock, cancellationToken);
+        }, cancellationToken);
 
     public async Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.Command(InsertUpdate, platform, updateId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command(SelectUpdate, platform, updateId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     private static EnvironmentLock ReadLock(NpgsqlDataReader r) =>

@@ -9,6 +9,7 @@ public sealed partial class PostgresStore
         UPDATE releases SET lease_owner = $2, lease_expires_at = $4
         WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at IS NULL OR lease_expires_at <= $3)
         """;
+    private const string RenewLease = "UPDATE releases SET lease_expires_at = $3 WHERE id = $1 AND lease_owner = $2";
     private const string ReleaseLease = "UPDATE releases SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2";
     private const string SelectUnclaimed = """
         SELECT id FROM releases
@@ -19,6 +20,12 @@ public sealed partial class PostgresStore
     public async Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var command = dataSource.Command(ClaimLease, releaseId, owner, now, until);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command(RenewLease, releaseId, owner, until);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

@@ -16,8 +16,9 @@ public sealed partial class PostgresStore
     private const string WriteRecord = "UPDATE releases SET record = $2::jsonb WHERE id = $1";
     private const string SelectHolder = "SELECT record FROM releases WHERE environment = $1 AND active";
     private const string SelectRelease = "SELECT record FROM releases WHERE id = $1";
+    // Fenced: only the holder of the release's lease writes it.
     private const string UpdateRelease = """
-        UPDATE releases SET state = $2, active = $3, tag = $4, updated_at = $5, record = $6::jsonb WHERE id = $1
+        UPDATE releases SET state = $2, active = $3, tag = $4, updated_at = $5, record = $6::jsonb WHERE id = $1 AND lease_owner = $7
         """;
     private const string SelectReleases = """
         SELECT record FROM releases
@@ -37,11 +38,12 @@ public sealed partial class PostgresStore
         ORDER BY id
         """;
 
-    public async Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken)
-    {
-        while (true)
+    public Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken) =>
+        InTransactionAsync(async connection =>
         {
-            var outcome = await InTransactionAsync(async connection =>
+            // Each statement sees what committed before it (read committed), so when the holder ended between our
+            // insert and our look, the next insert may find the environment free.
+            while (true)
             {
                 await using var insert = connection.Command(InsertRelease, release.Environment, release.Kind.ToString(), release.Tag,
                     release.State.ToString(), release.Requester, release.BotVersion, release.CreatedAt, release.UpdatedAt, ReleaseJson.Serialize(release));
@@ -49,8 +51,9 @@ public sealed partial class PostgresStore
                 {
                     // The insert waited for any competing one to commit, so the holder is visible to this next statement.
                     await using var select = connection.Command(SelectHolder, release.Environment);
-                    var holder = await select.ExecuteScalarAsync(cancellationToken) as string;
-                    return holder is null ? null : new StartOutcome(null, ReleaseJson.Deserialize(holder));
+                    if (await select.ExecuteScalarAsync(cancellationToken) is string holder)
+                        return new StartOutcome(null, ReleaseJson.Deserialize(holder));
+                    continue;
                 }
                 release.Id = id;
                 await using var batch = new NpgsqlBatch(connection)
@@ -59,12 +62,8 @@ public sealed partial class PostgresStore
                 };
                 await batch.ExecuteNonQueryAsync(cancellationToken);
                 return new StartOutcome(release, null);
-            }, cancellationToken);
-            // No outcome: the holder ended between our insert and our look; the environment may be free now.
-            if (outcome is not null)
-                return outcome;
-        }
-    }
+            }
+        }, cancellationToken);
 
     public async Task<Release?> GetAsync(long id, CancellationToken cancellationToken)
     {
@@ -72,12 +71,25 @@ public sealed partial class PostgresStore
         return await command.ExecuteScalarAsync(cancellationToken) is string json ? ReleaseJson.Deserialize(json) : null;
     }
 
-    public Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken)
-    {
-        var update = PostgresCommands.BatchCommand(UpdateRelease, release.Id, release.State.ToString(), release.IsActive, release.Tag,
-            release.UpdatedAt, ReleaseJson.Serialize(release));
-        return ExecuteBatchAsync(audit is null ? [update] : [update, EventCommand(audit)], cancellationToken);
-    }
+    public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
+        InTransactionAsync(async connection =>
+        {
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    PostgresCommands.BatchCommand(UpdateRelease, release.Id, release.State.ToString(), release.IsActive, release.Tag,
+                        release.UpdatedAt, ReleaseJson.Serialize(release), leaseOwner),
+                },
+            };
+            if (audit is not null)
+                batch.BatchCommands.Add(EventCommand(audit));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            // Nothing is committed when the fence says no: the event goes with the record or not at all.
+            if (batch.BatchCommands[0].RecordsAffected == 0)
+                throw new LeaseLostException(release.Id, leaseOwner);
+            return 0;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
     {
@@ -86,7 +98,7 @@ public sealed partial class PostgresStore
     }
 
     public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>
-        ExecuteBatchAsync([EventCommand(audit)], cancellationToken);
+        ChangeAsync([EventCommand(audit)], cancellationToken);
 
     public async Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken)
     {

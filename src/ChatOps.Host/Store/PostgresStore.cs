@@ -43,23 +43,45 @@ public sealed partial class PostgresStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is 1;
     }
 
+    /// <summary>
+    /// Runs a change in one transaction. When the change is the first one a chat update causes, the update id is
+    /// written first in the same transaction: a concurrent delivery of that update waits here for this one to
+    /// commit, then finds the id taken and is rolled back whole.
+    /// </summary>
     private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
+        var receipt = UpdateReceipt.Pending;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (receipt is not null)
+        {
+            await using var mark = connection.Command(InsertUpdate, receipt.Platform, receipt.UpdateId);
+            if (await mark.ExecuteNonQueryAsync(cancellationToken) == 0)
+                throw new DuplicateUpdateException(receipt.Platform, receipt.UpdateId);
+        }
         var result = await work(connection);
         await transaction.CommitAsync(cancellationToken);
+        receipt?.Recorded();
         return result;
     }
 
-    /// <summary>Runs the commands in one round trip; Postgres wraps a batch in one implicit transaction.</summary>
-    private async Task<int> ExecuteBatchAsync(IEnumerable<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        foreach (var command in commands)
-            batch.BatchCommands.Add(command);
-        return await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>One statement as a change (see <see cref="InTransactionAsync{T}"/>); the number of rows it touched.</summary>
+    private Task<int> ChangeAsync(string sql, CancellationToken cancellationToken, params object?[] args) =>
+        InTransactionAsync(async connection =>
+        {
+            await using var command = connection.Command(sql, args);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Several statements as one change, sent in one round trip; the rows they touched.</summary>
+    private Task<int> ChangeAsync(IEnumerable<NpgsqlBatchCommand> commands, CancellationToken cancellationToken) =>
+        InTransactionAsync(async connection =>
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var command in commands)
+                batch.BatchCommands.Add(command);
+            return await batch.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

@@ -1,5 +1,6 @@
 using ChatOps.Core.Ports;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace ChatOps.Host.Store;
 
@@ -62,9 +63,16 @@ public sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) => await c.ExecuteAsync(
+        WriteAsync(async (c, tx) => await MarkAsync(c, tx, platform, updateId) == 1, cancellationToken, recordsUpdate: false);
+
+    public Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken) =>
+        ReadAsync(async c => await c.ExecuteScalarAsync<long?>(
+            "SELECT 1 FROM processed_updates WHERE platform = @platform AND update_id = @updateId", new { platform, updateId }) is not null);
+
+    private static Task<int> MarkAsync(SqliteConnection connection, SqliteTransaction tx, string platform, string updateId) =>
+        connection.ExecuteAsync(
             "INSERT INTO processed_updates (platform, update_id, at) VALUES (@platform, @updateId, @at) ON CONFLICT DO NOTHING",
-            new { platform, updateId, at = Ms(DateTimeOffset.UtcNow) }, tx) == 1, cancellationToken);
+            new { platform, updateId, at = Ms(DateTimeOffset.UtcNow) }, tx);
 
     private sealed record ServiceRow(string Service, string Tag, string Image, long? ReleaseId, long At);
 

@@ -18,11 +18,17 @@ public sealed partial class SqliteStore : IReleaseLeases
         """;
 
     public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) => await c.ExecuteAsync(ClaimLease, new { releaseId, owner, now = Ms(now), until = Ms(until) }, tx) == 1, cancellationToken);
+        WriteAsync(async (c, tx) => await c.ExecuteAsync(ClaimLease, new { releaseId, owner, now = Ms(now), until = Ms(until) }, tx) == 1,
+            cancellationToken, recordsUpdate: false);
+
+    public Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) => await c.ExecuteAsync(
+            "UPDATE release_leases SET expires_at = @until WHERE release_id = @releaseId AND owner = @owner",
+            new { releaseId, owner, until = Ms(until) }, tx) == 1, cancellationToken, recordsUpdate: false);
 
     public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) =>
         WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM release_leases WHERE release_id = @releaseId AND owner = @owner", new { releaseId, owner }, tx),
-            cancellationToken);
+            cancellationToken, recordsUpdate: false);
 
     public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<long>>(async c => (await c.QueryAsync<long>(SelectUnclaimed, new { now = Ms(now) })).ToList());

@@ -43,12 +43,18 @@ public sealed partial class SqliteStore
             return json is null ? null : ReleaseJson.Deserialize(json);
         });
 
-    public Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken) =>
+    public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
         WriteAsync(async (c, tx) =>
         {
-            await c.ExecuteAsync(
-                "UPDATE releases SET state = @State, active = @Active, tag = @Tag, updated_at = @Updated, record = @Record WHERE id = @Id",
-                new { State = release.State.ToString(), Active = release.IsActive ? 1 : 0, release.Tag, Updated = Ms(release.UpdatedAt), Record = ReleaseJson.Serialize(release), release.Id }, tx);
+            // Fenced: only the holder of the release's lease writes it; otherwise nothing commits, not even the event.
+            var saved = await c.ExecuteAsync(
+                """
+                UPDATE releases SET state = @State, active = @Active, tag = @Tag, updated_at = @Updated, record = @Record
+                WHERE id = @Id AND EXISTS (SELECT 1 FROM release_leases WHERE release_id = @Id AND owner = @leaseOwner)
+                """,
+                new { State = release.State.ToString(), Active = release.IsActive ? 1 : 0, release.Tag, Updated = Ms(release.UpdatedAt), Record = ReleaseJson.Serialize(release), release.Id, leaseOwner }, tx);
+            if (saved == 0)
+                throw new LeaseLostException(release.Id, leaseOwner);
             if (audit is not null)
                 await c.ExecuteAsync(InsertEvent, EventRow(audit), tx);
             return 0;

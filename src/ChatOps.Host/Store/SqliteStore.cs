@@ -60,15 +60,24 @@ public sealed partial class SqliteStore : IReleaseStore, IApprovalStore, IEnviro
         return connection;
     }
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a change in one transaction. When it is the first change a chat update causes (and
+    /// <paramref name="recordsUpdate"/>, false for lease bookkeeping), the update id is written in the same
+    /// transaction; an id already there rolls the change back and reports the duplicate.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool recordsUpdate = true)
     {
+        var receipt = recordsUpdate ? UpdateReceipt.Pending : null;
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await using var connection = Open();
             await using var tx = connection.BeginTransaction();
+            if (receipt is not null && await MarkAsync(connection, tx, receipt.Platform, receipt.UpdateId) == 0)
+                throw new DuplicateUpdateException(receipt.Platform, receipt.UpdateId);
             var result = await work(connection, tx);
             await tx.CommitAsync(cancellationToken);
+            receipt?.Recorded();
             return result;
         }
         finally

@@ -7,13 +7,33 @@ namespace ChatOps.IntegrationTests.Durability;
 /// <summary>
 /// Kills a host's bookkeeping at one chosen moment: the step has done its outside work, but writing the
 /// outcome down fails, and from then on the host writes nothing and never gives its leases back — as if
-/// the process had died there.
+/// the process had died there. Or, <see cref="PauseInstead"/>, freezes it there (a long GC pause, a stopped VM)
+/// until <see cref="Wake"/>: the write and the lease renewals wait, then go on as if nothing happened.
 /// </summary>
 public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
 {
+    private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _frozenWriteDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _wake;
     private volatile bool _crashed;
 
     public bool Crashed => _crashed;
+
+    /// <summary>Completes when the host froze at the chosen moment.</summary>
+    public Task Paused => _paused.Task;
+
+    /// <summary>The host has died: from now on it writes nothing.</summary>
+    public void Kill() => _crashed = true;
+
+    public CrashSwitch PauseInstead()
+    {
+        _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return this;
+    }
+
+    public void Wake() => _wake?.TrySetResult();
+
+    private Task FrozenAsync() => _paused.Task.IsCompleted && _wake is { } wake ? wake.Task : Task.CompletedTask;
 
     public static CrashSwitch AfterStep(string step) => step == "Deploy:midway"
         ? new CrashSwitch((r, a) => a is null && r.State == ReleaseState.Deploy && r.Outputs.Machines.Count(m => m.After is not null) == 2)
@@ -44,15 +64,25 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
 
         public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) => real.GetAsync(id, cancellationToken);
 
-        public Task SaveAsync(Release release, AuditEvent? audit, CancellationToken cancellationToken)
+        public async Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken)
         {
             crash.Dead();
-            if (crash.ShouldCrash(release, audit))
+            var freezesHere = crash._wake is not null && !crash._paused.Task.IsCompleted && crash.ShouldCrash(release, audit);
+            if (freezesHere)
+                crash._paused.TrySetResult();
+            else if (crash._wake is null && crash.ShouldCrash(release, audit))
+                crash.Kill();
+            crash.Dead();
+            await crash.FrozenAsync();
+            try
             {
-                crash._crashed = true;
-                crash.Dead();
+                await real.SaveAsync(release, audit, leaseOwner, cancellationToken);
             }
-            return real.SaveAsync(release, audit, cancellationToken);
+            finally
+            {
+                if (freezesHere)
+                    crash._frozenWriteDone.TrySetResult();
+            }
         }
 
         public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
@@ -74,6 +104,15 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
     {
         public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
             crash.Crashed ? Task.FromResult(false) : real.TryClaimAsync(releaseId, owner, now, until, cancellationToken);
+
+        public async Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
+        {
+            await crash.FrozenAsync();
+            // The worst case on waking: the stale write goes out before a renewal can notice the lease is gone.
+            if (crash._wake is not null && crash._paused.Task.IsCompleted)
+                await crash._frozenWriteDone.Task;
+            return !crash.Crashed && await real.RenewAsync(releaseId, owner, until, cancellationToken);
+        }
 
         // A dead process gives nothing back: its lease runs out by itself.
         public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) =>

@@ -1,4 +1,7 @@
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Durability;
 
@@ -87,5 +90,68 @@ public sealed class DurabilityTests
 
         Assert.Single(replies, r => r.Text.Contains("started", StringComparison.Ordinal));
         Assert.Equal(2, replies.Count(r => r.Text.Length == 0));
+    }
+
+    [Fact]
+    public async Task An_update_whose_work_never_committed_is_done_by_its_redelivery()
+    {
+        await using var pair = await HostPair.CreateAsync();
+        var crash = new CrashSwitch((_, _) => false);
+        var first = await pair.StartHostAsync(crash.Install);
+        // The host dies as it starts the release: nothing of that command reaches the database.
+        crash.Kill();
+        await Assert.ThrowsAsync<IOException>(() => HostPair.SayAsync(first, HostPair.Alice, "/release v0.2.0", "telegram-update-91"));
+        await pair.StopAsync(first);
+
+        var second = await pair.StartHostAsync();
+        var redelivered = await HostPair.SayAsync(second, HostPair.Alice, "/release v0.2.0", "telegram-update-91");
+        var again = await HostPair.SayAsync(second, HostPair.Alice, "/release v0.2.0", "telegram-update-91");
+
+        Assert.Contains("Release #1 of v0.2.0 to production started", redelivered.Text);
+        Assert.Equal("", again.Text);
+        Assert.Single(await second.Services.GetRequiredService<IReleaseStore>().ListAsync("production", activeOnly: false, limit: 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_refusal_is_answered_once_however_often_its_update_is_delivered()
+    {
+        await using var pair = await HostPair.CreateAsync();
+        var host = await pair.StartHostAsync();
+
+        var first = await HostPair.SayAsync(host, new Core.Domain.ChatUser("console:mallory"), "/release v0.2.0", "slack-event-5");
+        var second = await HostPair.SayAsync(host, new Core.Domain.ChatUser("console:mallory"), "/release v0.2.0", "slack-event-5");
+
+        Assert.True(first.IsRefusal);
+        Assert.Equal("", second.Text);
+    }
+
+    [Fact]
+    public async Task An_instance_that_froze_past_its_lease_cannot_overwrite_what_the_other_instance_wrote()
+    {
+        await using var pair = await HostPair.CreateAsync();
+        var freeze = CrashSwitch.AfterStep("Deploy").PauseInstead();
+        var frozen = await pair.StartHostAsync(freeze.Install);
+        await HostPair.SayAsync(frozen, HostPair.Alice, "/release v0.2.0");
+        await HostPair.DriveToEndAsync(frozen, 1, Limit, () => freeze.Paused.IsCompleted);
+        Assert.True(freeze.Paused.IsCompleted, "the release ended before Deploy finished");
+
+        // Frozen with the outcome of Deploy unwritten, its lease runs out and the other instance finishes the release.
+        var other = await pair.StartHostAsync();
+        var finished = await HostPair.DriveToEndAsync(other, 1, Limit);
+        Assert.Equal(ReleaseState.Released, finished.State);
+
+        freeze.Wake();
+        using var timeout = new CancellationTokenSource(Limit);
+        await frozen.Services.GetRequiredService<ReleaseRunner>().WhenIdleAsync(timeout.Token);
+
+        var store = other.Services.GetRequiredService<IReleaseStore>();
+        var release = (await store.GetAsync(1, CancellationToken.None))!;
+        Assert.Equal(ReleaseState.Released, release.State);
+        Assert.False(release.IsActive);
+        // Without the fence the frozen host's stale "Deploy succeeded" would land and the release would run its end twice.
+        var events = await store.EventsAsync(1, null, 500, CancellationToken.None);
+        Assert.Single(events, e => e.FromState == nameof(ReleaseState.Deploy) && e.Action == "succeeded");
+        Assert.Single(events, e => e.ToState == nameof(ReleaseState.Released));
+        Assert.Equal(4, pair.Sandbox.Mutations.Count("fly.update:"));
     }
 }

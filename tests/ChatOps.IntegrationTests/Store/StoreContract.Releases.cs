@@ -23,7 +23,7 @@ public abstract partial class StoreContract
         release.Outputs.Migrations = new MigrationPreview("a1", "b2", [new MigrationRevision("b2", "add orders")]);
         release.Outputs.Machines.Add(new MachineImage { Service = "web", App = "shop-web", MachineId = "m1", Before = "img:1", After = "img:2" });
         release.Outputs.Captured["url"] = "https://shop.example";
-        await Store.Releases.SaveAsync(release, null, None);
+        await SaveAsync(release);
 
         var loaded = await Store.Releases.GetAsync(release.Id, None);
         var listed = await Store.Releases.ListAsync(Env, activeOnly: true, limit: 10, None);

@@ -57,7 +57,16 @@ public abstract partial class StoreContract : IAsyncLifetime
         var from = release.State;
         release.State = end;
         release.UpdatedAt = release.UpdatedAt.AddMinutes(5);
-        await Store.Releases.SaveAsync(release, new AuditEvent(release.Id, release.Environment, "bot", "ended", from.ToString(), end.ToString(), "", release.UpdatedAt), None);
+        await SaveAsync(release, new AuditEvent(release.Id, release.Environment, "bot", "ended", from.ToString(), end.ToString(), "", release.UpdatedAt));
+    }
+
+    /// <summary>Saves as the runner does: under the release's lease, given back afterwards.</summary>
+    protected async Task SaveAsync(Release release, AuditEvent? audit = null)
+    {
+        const string owner = "host-saver";
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, owner, T0, T0.AddMinutes(1), None));
+        await Store.Releases.SaveAsync(release, audit, owner, None);
+        await Store.Leases.ReleaseAsync(release.Id, owner, None);
     }
 
     /// <summary>Two hosts on Postgres (two store instances on one database); the one store on SQLite.</summary>

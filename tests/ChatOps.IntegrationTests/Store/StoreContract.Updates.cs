@@ -1,0 +1,97 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+
+namespace ChatOps.IntegrationTests.Store;
+
+public abstract partial class StoreContract
+{
+    [Fact]
+    public async Task The_first_change_a_chat_update_causes_records_the_update_with_it()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        Assert.False(await Store.Updates.IsProcessedAsync("telegram", id, None));
+
+        using (var receipt = UpdateReceipt.Begin("telegram", id))
+        {
+            await StartAsync();
+            Assert.True(receipt.IsRecorded);
+            // Later changes of the same command do not write the id again.
+            await Store.Releases.AppendAsync(new AuditEvent(null, Env, "alice", "lock", null, null, "second change", T0), None);
+        }
+
+        Assert.True(await Store.Updates.IsProcessedAsync("telegram", id, None));
+        Assert.False(await Store.Updates.TryMarkProcessedAsync("telegram", id, None));
+        Assert.False(await Store.Updates.IsProcessedAsync("slack", id, None));
+    }
+
+    [Fact]
+    public async Task A_change_for_an_update_already_handled_is_rolled_back_whole()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await Store.Updates.TryMarkProcessedAsync("telegram", id, None);
+
+        using (UpdateReceipt.Begin("telegram", id))
+            await Assert.ThrowsAsync<DuplicateUpdateException>(() => StartAsync());
+
+        Assert.Empty(await Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, None));
+        Assert.Empty(await Store.Releases.EventsAsync(null, Env, 10, None));
+    }
+
+    [Fact]
+    public async Task A_change_that_fails_leaves_its_update_free_for_the_redelivery()
+    {
+        var release = await StartAsync();
+        var id = Guid.NewGuid().ToString("N");
+
+        using (var receipt = UpdateReceipt.Begin("slack", id))
+        {
+            release.State = ReleaseState.Cancelled;
+            await Assert.ThrowsAsync<LeaseLostException>(() => Store.Releases.SaveAsync(release, null, "host-without-lease", None));
+            Assert.False(receipt.IsRecorded);
+        }
+
+        Assert.False(await Store.Updates.IsProcessedAsync("slack", id, None));
+    }
+
+    [Fact]
+    public async Task Lease_bookkeeping_does_not_count_as_the_change_an_update_causes()
+    {
+        var release = await StartAsync();
+        var id = Guid.NewGuid().ToString("N");
+
+        using (var receipt = UpdateReceipt.Begin("telegram", id))
+        {
+            await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None);
+            await Store.Leases.ReleaseAsync(release.Id, "host-a", None);
+            Assert.False(receipt.IsRecorded);
+        }
+
+        Assert.False(await Store.Updates.IsProcessedAsync("telegram", id, None));
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_update_make_exactly_one_change()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var hosts = await HostsAsync();
+
+        // Each delivery would start a release in an environment of its own; only the one that records the update may.
+        var started = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            using var receipt = UpdateReceipt.Begin("telegram", id);
+            try
+            {
+                await StartAsync($"{Env}-{i}", hosts[i % hosts.Length]);
+                return true;
+            }
+            catch (DuplicateUpdateException)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Single(started, s => s);
+        var active = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Store.Releases.ListAsync($"{Env}-{i}", activeOnly: true, limit: 1, None)));
+        Assert.Single(active, a => a.Count == 1);
+    }
+}

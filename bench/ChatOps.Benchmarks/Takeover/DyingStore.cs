@@ -21,6 +21,18 @@ internal sealed class DyingStore(CrashSwitch crash, IReleaseStore real) : IRelea
         return real.SaveAsync(release, audit, leaseOwner, cancellationToken);
     }
 
+    public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken)
+    {
+        crash.Dead();
+        return real.RequestCancelAsync(requested, cancellationToken);
+    }
+
+    public Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
+    {
+        crash.Dead();
+        return real.TakeCancelRequestAsync(releaseId, cancellationToken);
+    }
+
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
         real.ListAsync(environment, activeOnly, limit, cancellationToken);
 

@@ -16,6 +16,15 @@ public interface IReleaseStore
     /// </summary>
     Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a cancel asked for while a step of the release runs, here or on another instance, with its audit
+    /// event; the first request stands. The runner takes it at the next step boundary.
+    /// </summary>
+    Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken);
+
+    /// <summary>Who asked to cancel the release, removing the request as it is taken; null when nobody did.</summary>
+    Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken);
 
     Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ChatOps.Core.Access;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
@@ -9,8 +8,6 @@ namespace ChatOps.Core.Runner;
 /// <summary>What people decide: approve, reject, cancel, resume. Each is checked, applied under the release's lock and audited.</summary>
 public sealed partial class ReleaseRunner
 {
-    private readonly ConcurrentDictionary<long, string> _cancelRequests = new();
-
     private AccessPolicy Access => new(settings.Access);
 
     public async Task<Decision> DecideAsync(long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
@@ -67,28 +64,46 @@ public sealed partial class ReleaseRunner
             return Decision.No($"There is no release #{releaseId}.");
         if (Access.CanStop(user, current.RequestedBy) is { } refusal)
             return Decision.No(refusal);
-        var gate = _locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1));
-        if (gate.CurrentCount == 0)
+        if (!current.IsActive)
+            return Decision.No($"Release #{releaseId} already ended: {current.State}.");
+        if (!new ReleaseWorkflow(current).CanCancel)
+            return Decision.No(PastPointOfNoReturn(current));
+        if (_locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1)).CurrentCount > 0)
         {
-            // A step is running here: cancelling takes effect when it ends, unless that step is already past the point of no return.
-            if (!new ReleaseWorkflow(current).CanCancel)
-                return Decision.No(PastPointOfNoReturn(current));
-            _cancelRequests[releaseId] = user.Id;
-            return Decision.Yes($"Cancelling release #{releaseId} once {current.State} ends.");
+            try
+            {
+                return await WithReleaseAsync(releaseId, (release, _) => CancelNowAsync(release, user, cancellationToken), cancellationToken);
+            }
+            catch (LeaseHeldException)
+            {
+                // Another instance is running a step of it: leave the request where that instance will find it.
+            }
+            catch (LeaseLostException)
+            {
+                return Decision.No($"Another ChatOps instance took release #{releaseId} over while it was being cancelled; nothing changed. Try again.");
+            }
         }
-        return await DecideUnderLeaseAsync(releaseId, async release =>
-        {
-            if (release is null || !release.IsActive)
-                return Decision.No($"Release #{releaseId} already ended: {release?.State}.");
-            var workflow = new ReleaseWorkflow(release);
-            if (!workflow.CanCancel)
-                return Decision.No(PastPointOfNoReturn(release));
-            var from = release.State;
-            release.CancelRequestedBy = user.Id;
-            workflow.Cancel();
-            await FinishAsync(release, user.Id, "cancel", from, $"cancelled by {user}", cancellationToken);
-            return Decision.Yes($"Release #{releaseId} cancelled by {user}. Nothing was deployed.");
-        }, cancellationToken);
+
+        // A step is running (here or on another instance): the cancel takes effect when it ends, before the next step starts.
+        await releases.RequestCancelAsync(new AuditEvent(releaseId, current.Environment, user.Id, "cancel-requested", current.State.ToString(), null,
+            $"cancel asked by {user} while {current.State} runs", clock.GetUtcNow()), cancellationToken);
+        // If that step has already ended and nobody is advancing the release (it waits for approval), this picks the request up.
+        Enqueue(releaseId);
+        return Decision.Yes($"Cancelling release #{releaseId} once {current.State} ends.");
+    }
+
+    private async Task<Decision> CancelNowAsync(Release? release, ChatUser user, CancellationToken cancellationToken)
+    {
+        if (release is null || !release.IsActive)
+            return Decision.No($"Release #{release?.Id} already ended: {release?.State}.");
+        var workflow = new ReleaseWorkflow(release);
+        if (!workflow.CanCancel)
+            return Decision.No(PastPointOfNoReturn(release));
+        var from = release.State;
+        release.CancelRequestedBy = user.Id;
+        workflow.Cancel();
+        await FinishAsync(release, user.Id, "cancel", from, $"cancelled by {user}", cancellationToken);
+        return Decision.Yes($"Release #{release.Id} cancelled by {user}. Nothing was deployed.");
     }
 
     private async Task<Decision> DecideUnderLeaseAsync(long releaseId, Func<Release?, Task<Decision>> decide, CancellationToken cancellationToken)

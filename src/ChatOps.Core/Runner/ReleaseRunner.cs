@@ -101,8 +101,8 @@ public sealed partial class ReleaseRunner(
     private async Task<bool> StepOnceAsync(Release release, CancellationToken cancellationToken)
     {
         var workflow = new ReleaseWorkflow(release);
-        if (_cancelRequests.TryRemove(release.Id, out var requested))
-            release.CancelRequestedBy = requested;
+        if (await releases.TakeCancelRequestAsync(release.Id, cancellationToken) is { } requested)
+            release.CancelRequestedBy ??= requested;
         if (release.CancelRequestedBy is { } canceller)
         {
             if (workflow.CanCancel && release.State != ReleaseState.NeedsAttention)
@@ -113,6 +113,8 @@ public sealed partial class ReleaseRunner(
                 return false;
             }
             release.CancelRequestedBy = null;
+            await cards.SayAsync(release, $"The cancel of release #{release.Id} by {canceller} came too late: it is at {release.State}, past the point of no return. "
+                + $"/rollback {release.Environment} if it goes wrong.", cancellationToken);
         }
 
         if (release.State == ReleaseState.Requested)

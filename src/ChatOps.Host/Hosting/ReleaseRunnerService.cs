@@ -1,15 +1,27 @@
+using ChatOps.Core.Ports;
 using ChatOps.Core.Runner;
 
 namespace ChatOps.Host.Hosting;
 
-/// <summary>Resumes unfinished releases at start-up; then, on a timer, expires undecided approvals and takes over releases whose instance died.</summary>
-public sealed class ReleaseRunnerService(ReleaseRunner runner, IConfiguration configuration, ILogger<ReleaseRunnerService> log) : BackgroundService
+/// <summary>
+/// Resumes unfinished releases at start-up; then, on a timer, expires undecided approvals, takes over releases
+/// whose instance died, and now and then forgets chat updates handled long ago.
+/// </summary>
+public sealed class ReleaseRunnerService(
+    ReleaseRunner runner, IUpdateLog updates, TimeProvider clock, IConfiguration configuration, ILogger<ReleaseRunnerService> log) : BackgroundService
 {
+    // Telegram keeps an undelivered update for 24 hours and Slack retries an event within the hour; a week is well past both.
+    public static readonly TimeSpan UpdateRetention = TimeSpan.FromDays(7);
+
+    private static readonly TimeSpan ForgetEvery = TimeSpan.FromHours(1);
+
+    private DateTimeOffset _forgotAt = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await runner.RecoverAsync(stoppingToken);
         var interval = configuration.GetValue("ChatOps:SweepInterval", TimeSpan.FromSeconds(15));
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -18,6 +30,7 @@ public sealed class ReleaseRunnerService(ReleaseRunner runner, IConfiguration co
                 {
                     await runner.ExpireApprovalsAsync(stoppingToken);
                     await runner.RecoverAsync(stoppingToken);
+                    await ForgetOldUpdatesAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -29,6 +42,17 @@ public sealed class ReleaseRunnerService(ReleaseRunner runner, IConfiguration co
         {
             // Shutting down.
         }
+    }
+
+    private async Task ForgetOldUpdatesAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _forgotAt < ForgetEvery)
+            return;
+        _forgotAt = now;
+        var forgotten = await updates.ForgetAsync(now - UpdateRetention, cancellationToken);
+        if (forgotten > 0)
+            log.LogInformation("Forgot {Count} chat updates handled before {Before}", forgotten, now - UpdateRetention);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public sealed partial class PostgresStore
     private const string DeleteLock = "DELETE FROM environment_locks WHERE environment = $1 RETURNING environment, locked_by, reason, at, until";
     // A second writer of the same id waits for the first to commit, then inserts nothing.
     private const string InsertUpdate = "INSERT INTO processed_updates (platform, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    private const string DeleteUpdates = "DELETE FROM processed_updates WHERE at < $1";
     private const string SelectUpdate = "SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2";
 
     public async Task<EnvironmentState> GetAsync(string environment, CancellationToken cancellationToken)
@@ -78,6 +79,12 @@ public sealed partial class PostgresStore
     {
         await using var command = dataSource.Command(SelectUpdate, platform, updateId);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command(DeleteUpdates, before);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static EnvironmentLock ReadLock(NpgsqlDataReader r) =>

@@ -25,6 +25,8 @@ public sealed partial class PostgresStore
         WHERE ($1::text IS NULL OR environment = $1) AND (NOT $2 OR active)
         ORDER BY id DESC LIMIT $3
         """;
+    private const string InsertCancelRequest = "INSERT INTO cancel_requests (release_id, requested_by, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+    private const string DeleteCancelRequest = "DELETE FROM cancel_requests WHERE release_id = $1 RETURNING requested_by";
     private const string InsertEvent = """
         INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -90,6 +92,15 @@ public sealed partial class PostgresStore
                 throw new LeaseLostException(release.Id, leaseOwner);
             return 0;
         }, cancellationToken);
+
+    public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
+        ChangeAsync([PostgresCommands.BatchCommand(InsertCancelRequest, requested.ReleaseId, requested.Actor, requested.At), EventCommand(requested)], cancellationToken);
+
+    public async Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command(DeleteCancelRequest, releaseId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
 
     public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
     {

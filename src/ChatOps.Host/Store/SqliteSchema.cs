@@ -63,5 +63,9 @@ internal static class SqliteSchema
         """
         CREATE TABLE release_leases (release_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
         """,
+        """
+        CREATE TABLE cancel_requests (release_id INTEGER PRIMARY KEY, requested_by TEXT NOT NULL, at INTEGER NOT NULL);
+        CREATE INDEX processed_updates_by_age ON processed_updates(at);
+        """,
     ];
 }

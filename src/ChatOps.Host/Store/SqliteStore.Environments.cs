@@ -69,6 +69,10 @@ public sealed partial class SqliteStore
         ReadAsync(async c => await c.ExecuteScalarAsync<long?>(
             "SELECT 1 FROM processed_updates WHERE platform = @platform AND update_id = @updateId", new { platform, updateId }) is not null);
 
+    public Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM processed_updates WHERE at < @before", new { before = Ms(before) }, tx),
+            cancellationToken, recordsUpdate: false);
+
     private static Task<int> MarkAsync(SqliteConnection connection, SqliteTransaction tx, string platform, string updateId) =>
         connection.ExecuteAsync(
             "INSERT INTO processed_updates (platform, update_id, at) VALUES (@platform, @updateId, @at) ON CONFLICT DO NOTHING",

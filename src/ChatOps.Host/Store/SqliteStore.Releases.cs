@@ -60,6 +60,20 @@ public sealed partial class SqliteStore
             return 0;
         }, cancellationToken);
 
+    public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync(
+                "INSERT INTO cancel_requests (release_id, requested_by, at) VALUES (@ReleaseId, @Actor, @At) ON CONFLICT DO NOTHING",
+                new { requested.ReleaseId, requested.Actor, At = Ms(requested.At) }, tx);
+            return await c.ExecuteAsync(InsertEvent, EventRow(requested), tx);
+        }, cancellationToken);
+
+    public Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
+        WriteAsync((c, tx) => c.QuerySingleOrDefaultAsync<string?>(
+            "DELETE FROM cancel_requests WHERE release_id = @releaseId RETURNING requested_by", new { releaseId }, tx),
+            cancellationToken, recordsUpdate: false);
+
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<Release>>(async c =>
         {

@@ -85,6 +85,18 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
             }
         }
 
+        public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken)
+        {
+            crash.Dead();
+            return real.RequestCancelAsync(requested, cancellationToken);
+        }
+
+        public Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
+        {
+            crash.Dead();
+            return real.TakeCancelRequestAsync(releaseId, cancellationToken);
+        }
+
         public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
             real.ListAsync(environment, activeOnly, limit, cancellationToken);
 

@@ -154,4 +154,27 @@ public sealed class DurabilityTests
         Assert.Single(events, e => e.ToState == nameof(ReleaseState.Released));
         Assert.Equal(4, pair.Sandbox.Mutations.Count("fly.update:"));
     }
+
+    [Fact]
+    public async Task A_cancel_sent_to_the_instance_that_is_not_running_the_release_stops_it_when_its_step_ends()
+    {
+        await using var pair = await HostPair.CreateAsync();
+        var runner = await pair.StartHostAsync();
+        var other = await pair.StartHostAsync();
+        // GitHub asks for a three-second pause on the first Preflight call, so the step is still running when the cancel comes.
+        pair.Sandbox.Faults.FailNextGitHubCalls(1, 503, TimeSpan.FromSeconds(3));
+        await HostPair.SayAsync(runner, HostPair.Alice, "/release v0.2.0");
+        var store = other.Services.GetRequiredService<IReleaseStore>();
+        using var timeout = new CancellationTokenSource(Limit);
+        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "Preflight")?.Status != StepStatus.Running)
+            await Task.Delay(20, timeout.Token);
+
+        var reply = await HostPair.SayAsync(other, HostPair.Alice, "/cancel 1");
+        var release = await HostPair.DriveToEndAsync(other, 1, Limit);
+
+        Assert.Equal("Cancelling release #1 once Preflight ends.", reply.Text);
+        Assert.Equal(ReleaseState.Cancelled, release.State);
+        Assert.Equal(HostPair.Alice.Id, release.CancelRequestedBy);
+        Assert.Equal(0, pair.Sandbox.Mutations.Count("github.ref:refs/tags/v0.2.0"));
+    }
 }

@@ -54,6 +54,21 @@ public abstract partial class StoreContract
         Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-c", T0.AddSeconds(60), T0.AddSeconds(90), None));
     }
 
+    [Fact]
+    public async Task A_cancel_request_outlives_the_runner_saves_and_is_taken_once()
+    {
+        var release = await StartAsync();
+        await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "alice", "cancel-requested", "Backup", null, "asked", T0), None);
+        await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "bob", "cancel-requested", "Backup", null, "asked", T0), None);
+        // The runner saving the record it loaded before the request does not erase the request.
+        release.State = ReleaseState.Backup;
+        await SaveAsync(release);
+
+        Assert.Equal("alice", await Store.Releases.TakeCancelRequestAsync(release.Id, None));
+        Assert.Null(await Store.Releases.TakeCancelRequestAsync(release.Id, None));
+        Assert.Equal(2, (await Store.Releases.EventsAsync(release.Id, null, 100, None)).Count(e => e.Action == "cancel-requested"));
+    }
+
     private static AuditEvent Audit(Release release, string detail) =>
         new(release.Id, release.Environment, "chatops:runner", "test", null, release.State.ToString(), detail, release.UpdatedAt);
 }

@@ -94,4 +94,20 @@ public abstract partial class StoreContract
         var active = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Store.Releases.ListAsync($"{Env}-{i}", activeOnly: true, limit: 1, None)));
         Assert.Single(active, a => a.Count == 1);
     }
+
+    [Fact]
+    public async Task Updates_handled_before_the_cut_off_are_forgotten_and_later_ones_kept()
+    {
+        var old = Guid.NewGuid().ToString("N");
+        await Store.Updates.TryMarkProcessedAsync("telegram", old, None);
+        var cutOff = DateTimeOffset.UtcNow.AddSeconds(0.5);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var recent = Guid.NewGuid().ToString("N");
+        await Store.Updates.TryMarkProcessedAsync("telegram", recent, None);
+
+        Assert.True(await Store.Updates.ForgetAsync(cutOff, None) >= 1);
+
+        Assert.False(await Store.Updates.IsProcessedAsync("telegram", old, None));
+        Assert.True(await Store.Updates.IsProcessedAsync("telegram", recent, None));
+    }
 }

@@ -177,4 +177,32 @@ public sealed class DurabilityTests
         Assert.Equal(HostPair.Alice.Id, release.CancelRequestedBy);
         Assert.Equal(0, pair.Sandbox.Mutations.Count("github.ref:refs/tags/v0.2.0"));
     }
+
+    [Fact]
+    public async Task A_release_waiting_for_approval_survives_a_restart_and_its_approve_button_still_works()
+    {
+        await using var pair = await HostPair.CreateAsync();
+        var first = await pair.StartHostAsync();
+        await HostPair.SayAsync(first, HostPair.Alice, "/release v0.2.0");
+        var store = first.Services.GetRequiredService<IReleaseStore>();
+        using var timeout = new CancellationTokenSource(Limit);
+        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "AwaitApproval")?.Status != StepStatus.Waiting)
+            await Task.Delay(20, timeout.Token);
+        var approve = (await first.Services.GetRequiredService<IApprovalStore>().OpenAsync(1, DateTimeOffset.UtcNow, timeout.Token))
+            .Single(t => t.Action == CardAction.Approve);
+        await pair.StopAsync(first);
+
+        var second = await pair.StartHostAsync();
+        var bot = second.Services.GetRequiredService<Core.Chat.ChatOpsBot>();
+        var press = new Core.Chat.ButtonPress(HostPair.Bob, HostPair.Channel, approve.Token, "callback-7");
+        var pressed = await bot.PressAsync(press, timeout.Token);
+        var pressedAgain = await bot.PressAsync(press, timeout.Token);
+        var release = await HostPair.DriveToEndAsync(second, 1, Limit);
+
+        Assert.Equal("Approved by console:bob: release #1 continues.", pressed.Text);
+        Assert.Equal("", pressedAgain.Text);
+        Assert.Equal(ReleaseState.Released, release.State);
+        Assert.Equal(HostPair.Bob.Id, release.Outputs.ApprovedBy);
+        Assert.Equal(1, pair.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
+    }
 }

@@ -27,10 +27,10 @@ internal sealed class DyingStore(CrashSwitch crash, IReleaseStore real) : IRelea
         return real.RequestCancelAsync(requested, cancellationToken);
     }
 
-    public Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
+    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
     {
         crash.Dead();
-        return real.TakeCancelRequestAsync(releaseId, cancellationToken);
+        return real.ClearCancelRequestAsync(releaseId, cancellationToken);
     }
 
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>

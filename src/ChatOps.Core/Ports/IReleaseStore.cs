@@ -8,6 +8,7 @@ public interface IReleaseStore
     /// <summary>Stores a new release unless the environment already has an active one (enforced by the store).</summary>
     Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken);
 
+    /// <summary>The release, with a pending cancel request (<see cref="RequestCancelAsync"/>) shown in <see cref="Release.CancelRequestedBy"/>.</summary>
     Task<Release?> GetAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>
@@ -18,12 +19,13 @@ public interface IReleaseStore
 
     /// <summary>
     /// Records a cancel asked for while a step of the release runs, here or on another instance, with its audit
-    /// event; the first request stands. The runner takes it at the next step boundary.
+    /// event; the first request stands. The runner sees it in the record it loads at the next step boundary; the
+    /// runner's own saves of the record do not erase it.
     /// </summary>
     Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken);
 
-    /// <summary>Who asked to cancel the release, removing the request as it is taken; null when nobody did.</summary>
-    Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken);
+    /// <summary>Removes the release's cancel request once the runner has acted on it.</summary>
+    Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken);
 

@@ -101,8 +101,7 @@ public sealed partial class ReleaseRunner(
     private async Task<bool> StepOnceAsync(Release release, CancellationToken cancellationToken)
     {
         var workflow = new ReleaseWorkflow(release);
-        if (await releases.TakeCancelRequestAsync(release.Id, cancellationToken) is { } requested)
-            release.CancelRequestedBy ??= requested;
+        // Set by /cancel while the previous step ran, on this instance or another (the store keeps the request).
         if (release.CancelRequestedBy is { } canceller)
         {
             if (workflow.CanCancel && release.State != ReleaseState.NeedsAttention)
@@ -110,9 +109,11 @@ public sealed partial class ReleaseRunner(
                 var from = release.State;
                 workflow.Cancel();
                 await FinishAsync(release, canceller, "cancel", from, $"cancelled by {canceller}", cancellationToken);
+                await releases.ClearCancelRequestAsync(release.Id, cancellationToken);
                 return false;
             }
             release.CancelRequestedBy = null;
+            await releases.ClearCancelRequestAsync(release.Id, cancellationToken);
             await cards.SayAsync(release, $"The cancel of release #{release.Id} by {canceller} came too late: it is at {release.State}, past the point of no return. "
                 + $"/rollback {release.Environment} if it goes wrong.", cancellationToken);
         }

@@ -36,6 +36,10 @@ public static class PostgresConnectionString
     {
         var builder = new NpgsqlDataSourceBuilder(ToNpgsql(value));
         builder.ConnectionStringBuilder.ApplicationName ??= "chatops";
+        // The store runs a couple of dozen fixed statements; preparing them spares the server a parse and plan per
+        // call. A connection string that names "Max Auto Prepare" (0 behind a transaction-mode PgBouncer) wins.
+        if (!value.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) && !value.Contains("max_auto_prepare", StringComparison.OrdinalIgnoreCase))
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         return builder.Build();
     }
 

@@ -15,18 +15,34 @@ public sealed partial class PostgresStore
         """;
     private const string WriteRecord = "UPDATE releases SET record = $2::jsonb WHERE id = $1";
     private const string SelectHolder = "SELECT record FROM releases WHERE environment = $1 AND active";
-    private const string SelectRelease = "SELECT record FROM releases WHERE id = $1";
-    // Fenced: only the holder of the release's lease writes it.
-    private const string UpdateRelease = """
-        UPDATE releases SET state = $2, active = $3, tag = $4, updated_at = $5, record = $6::jsonb WHERE id = $1 AND lease_owner = $7
+    private const string SelectRelease = """
+        SELECT r.record, c.requested_by FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = $1
+        """;
+    // Fenced: only the holder of the release's lease writes it, and the event goes in only with the record.
+    // One statement, so one round trip and atomic without a transaction around it.
+    private const string SaveRelease = """
+        WITH saved AS (
+            UPDATE releases SET state = $2, active = $3, tag = $4, updated_at = $5, record = $6::jsonb
+            WHERE id = $1 AND lease_owner = $7
+            RETURNING id),
+        logged AS (
+            INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at)
+            SELECT $8::bigint, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text, $15::timestamptz FROM saved
+            WHERE $10::text IS NOT NULL)
+        SELECT count(*) FROM saved
         """;
     private const string SelectReleases = """
         SELECT record FROM releases
         WHERE ($1::text IS NULL OR environment = $1) AND (NOT $2 OR active)
         ORDER BY id DESC LIMIT $3
         """;
-    private const string InsertCancelRequest = "INSERT INTO cancel_requests (release_id, requested_by, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-    private const string DeleteCancelRequest = "DELETE FROM cancel_requests WHERE release_id = $1 RETURNING requested_by";
+    // The first request stands; every one is audited.
+    private const string RequestCancel = """
+        WITH requested AS (
+            INSERT INTO cancel_requests (release_id, requested_by, at) VALUES ($1, $3, $8) ON CONFLICT DO NOTHING)
+        INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """;
+    private const string DeleteCancelRequest = "DELETE FROM cancel_requests WHERE release_id = $1";
     private const string InsertEvent = """
         INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -70,37 +86,25 @@ public sealed partial class PostgresStore
     public async Task<Release?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.Command(SelectRelease, id);
-        return await command.ExecuteScalarAsync(cancellationToken) is string json ? ReleaseJson.Deserialize(json) : null;
+        return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableString(1)), cancellationToken);
     }
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
-        InTransactionAsync(async connection =>
+        ChangeAsync(SaveRelease, async command =>
         {
-            await using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    PostgresCommands.BatchCommand(UpdateRelease, release.Id, release.State.ToString(), release.IsActive, release.Tag,
-                        release.UpdatedAt, ReleaseJson.Serialize(release), leaseOwner),
-                },
-            };
-            if (audit is not null)
-                batch.BatchCommands.Add(EventCommand(audit));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            // Nothing is committed when the fence says no: the event goes with the record or not at all.
-            if (batch.BatchCommands[0].RecordsAffected == 0)
+            // Thrown inside the change, so that a chat update riding on this save is not recorded either.
+            if (await command.ExecuteScalarAsync(cancellationToken) is 0L)
                 throw new LeaseLostException(release.Id, leaseOwner);
             return 0;
-        }, cancellationToken);
+        }, cancellationToken,
+            release.Id, release.State.ToString(), release.IsActive, release.Tag, release.UpdatedAt, ReleaseJson.Serialize(release), leaseOwner,
+            audit?.ReleaseId, audit?.Environment, audit?.Actor, audit?.Action, audit?.FromState, audit?.ToState, audit?.Detail, audit?.At);
 
     public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
-        ChangeAsync([PostgresCommands.BatchCommand(InsertCancelRequest, requested.ReleaseId, requested.Actor, requested.At), EventCommand(requested)], cancellationToken);
+        ChangeAsync(RequestCancel, cancellationToken, EventArgs(requested));
 
-    public async Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(DeleteCancelRequest, releaseId);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
+    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
+        ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId);
 
     public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
     {
@@ -109,7 +113,7 @@ public sealed partial class PostgresStore
     }
 
     public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>
-        ChangeAsync([EventCommand(audit)], cancellationToken);
+        ChangeAsync(InsertEvent, cancellationToken, EventArgs(audit));
 
     public async Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken)
     {
@@ -119,6 +123,7 @@ public sealed partial class PostgresStore
             cancellationToken);
     }
 
-    private static NpgsqlBatchCommand EventCommand(AuditEvent e) =>
-        PostgresCommands.BatchCommand(InsertEvent, e.ReleaseId, e.Environment, e.Actor, e.Action, e.FromState, e.ToState, e.Detail, e.At);
+    private static NpgsqlBatchCommand EventCommand(AuditEvent e) => PostgresCommands.BatchCommand(InsertEvent, EventArgs(e));
+
+    private static object?[] EventArgs(AuditEvent e) => [e.ReleaseId, e.Environment, e.Actor, e.Action, e.FromState, e.ToState, e.Detail, e.At];
 }

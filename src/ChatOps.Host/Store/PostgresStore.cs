@@ -65,23 +65,26 @@ public sealed partial class PostgresStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>One statement as a change (see <see cref="InTransactionAsync{T}"/>); the number of rows it touched.</summary>
-    private Task<int> ChangeAsync(string sql, CancellationToken cancellationToken, params object?[] args) =>
-        InTransactionAsync(async connection =>
+    /// <summary>
+    /// One statement as a change: on its own (one round trip, atomic by itself), or, when it is the first change of
+    /// a chat update, in a transaction with the update id (see <see cref="InTransactionAsync{T}"/>).
+    /// </summary>
+    private async Task<T> ChangeAsync<T>(string sql, Func<NpgsqlCommand, Task<T>> run, CancellationToken cancellationToken, params object?[] args)
+    {
+        if (UpdateReceipt.Pending is null)
+        {
+            await using var command = dataSource.Command(sql, args);
+            return await run(command);
+        }
+        return await InTransactionAsync(async connection =>
         {
             await using var command = connection.Command(sql, args);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            return await run(command);
         }, cancellationToken);
+    }
 
-    /// <summary>Several statements as one change, sent in one round trip; the rows they touched.</summary>
-    private Task<int> ChangeAsync(IEnumerable<NpgsqlBatchCommand> commands, CancellationToken cancellationToken) =>
-        InTransactionAsync(async connection =>
-        {
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (var command in commands)
-                batch.BatchCommands.Add(command);
-            return await batch.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+    private Task<int> ChangeAsync(string sql, CancellationToken cancellationToken, params object?[] args) =>
+        ChangeAsync(sql, c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken, args);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

@@ -20,4 +20,13 @@ public static class ReleaseJson
 
     public static Release Deserialize(string json) =>
         JsonSerializer.Deserialize<Release>(json, Options) ?? throw new InvalidDataException("Empty release record.");
+
+    /// <summary>The record with a pending cancel request laid over it; the request is kept beside the record so no save erases it.</summary>
+    public static Release Deserialize(string json, string? cancelRequestedBy)
+    {
+        var release = Deserialize(json);
+        if (release.IsActive)
+            release.CancelRequestedBy ??= cancelRequestedBy;
+        return release;
+    }
 }

@@ -39,8 +39,9 @@ public sealed partial class SqliteStore
     public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
-            var json = await c.QuerySingleOrDefaultAsync<string>("SELECT record FROM releases WHERE id = @id", new { id });
-            return json is null ? null : ReleaseJson.Deserialize(json);
+            var row = await c.QuerySingleOrDefaultAsync<(string Record, string? CancelRequestedBy)>(
+                "SELECT r.record, c.requested_by FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id", new { id });
+            return row.Record is null ? null : ReleaseJson.Deserialize(row.Record, row.CancelRequestedBy);
         });
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
@@ -69,10 +70,8 @@ public sealed partial class SqliteStore
             return await c.ExecuteAsync(InsertEvent, EventRow(requested), tx);
         }, cancellationToken);
 
-    public Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.QuerySingleOrDefaultAsync<string?>(
-            "DELETE FROM cancel_requests WHERE release_id = @releaseId RETURNING requested_by", new { releaseId }, tx),
-            cancellationToken, recordsUpdate: false);
+    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
+        WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM cancel_requests WHERE release_id = @releaseId", new { releaseId }, tx), cancellationToken);
 
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<Release>>(async c =>

@@ -91,10 +91,10 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
             return real.RequestCancelAsync(requested, cancellationToken);
         }
 
-        public Task<string?> TakeCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
+        public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
         {
             crash.Dead();
-            return real.TakeCancelRequestAsync(releaseId, cancellationToken);
+            return real.ClearCancelRequestAsync(releaseId, cancellationToken);
         }
 
         public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>

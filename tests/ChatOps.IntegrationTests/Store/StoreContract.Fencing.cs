@@ -55,7 +55,7 @@ public abstract partial class StoreContract
     }
 
     [Fact]
-    public async Task A_cancel_request_outlives_the_runner_saves_and_is_taken_once()
+    public async Task A_cancel_request_shows_in_the_loaded_release_until_cleared_and_no_save_erases_it()
     {
         var release = await StartAsync();
         await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "alice", "cancel-requested", "Backup", null, "asked", T0), None);
@@ -64,8 +64,9 @@ public abstract partial class StoreContract
         release.State = ReleaseState.Backup;
         await SaveAsync(release);
 
-        Assert.Equal("alice", await Store.Releases.TakeCancelRequestAsync(release.Id, None));
-        Assert.Null(await Store.Releases.TakeCancelRequestAsync(release.Id, None));
+        Assert.Equal("alice", (await Store.Releases.GetAsync(release.Id, None))!.CancelRequestedBy);
+        await Store.Releases.ClearCancelRequestAsync(release.Id, None);
+        Assert.Null((await Store.Releases.GetAsync(release.Id, None))!.CancelRequestedBy);
         Assert.Equal(2, (await Store.Releases.EventsAsync(release.Id, null, 100, None)).Count(e => e.Action == "cancel-requested"));
     }
 

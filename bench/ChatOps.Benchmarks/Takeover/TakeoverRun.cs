@@ -1,5 +1,6 @@
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.IntegrationTests.Durability;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 using static ChatOps.Benchmarks.Stats;
@@ -49,7 +50,7 @@ public static class TakeoverRun
     {
         await using var database = await BenchDatabase.CreateAsync(CancellationToken.None);
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Delay = TimeSpan.FromMilliseconds(20) });
-        var crash = new CrashSwitch();
+        var crash = CrashSwitch.AfterStep("Deploy:midway");
         var doomed = await TakeoverHosts.StartAsync(database.ConnectionString, sandbox, setting, crash.Install);
         var survivor = await TakeoverHosts.StartAsync(database.ConnectionString, sandbox, setting, null);
         try

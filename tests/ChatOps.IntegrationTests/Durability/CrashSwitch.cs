@@ -22,8 +22,15 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
     /// <summary>Completes when the host froze at the chosen moment.</summary>
     public Task Paused => _paused.Task;
 
+    /// <summary>When the host died, for the takeover benchmark (which compiles this file too).</summary>
+    public DateTimeOffset CrashedAt { get; private set; }
+
     /// <summary>The host has died: from now on it writes nothing.</summary>
-    public void Kill() => _crashed = true;
+    public void Kill()
+    {
+        CrashedAt = TimeProvider.System.GetUtcNow();
+        _crashed = true;
+    }
 
     public CrashSwitch PauseInstead()
     {

@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-
 namespace ChatOps.Sandbox;
 
 // GitHub, Fly and the target services on one loopback Kestrel with a random port, under /github, /fly and
@@ -38,31 +34,16 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
     {
-        // No config-file reload: many sandboxes in one test run would otherwise each hold a file watcher.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // The bot's appsettings.json sits in the same folder; its Urls are the bot's, not the simulators'.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        // One source of addresses (not Listen plus the Urls of an appsettings.json beside the binary): a free loopback port.
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-
-        var app = builder.Build();
         var mutations = new MutationLog();
         var faults = new SandboxFaults();
         var gitHub = new GitHubRepo(options, mutations);
         var fly = new FlyCloud(options, faults, mutations);
-        app.MapGitHub(gitHub, options, faults);
-        app.MapFly(fly, options, faults, mutations);
-        app.MapTargetServices(options, fly, faults);
-
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var baseUrl = new Uri(address.TrimEnd('/') + "/");
+        var (app, baseUrl) = await LoopbackHost.StartAsync(app =>
+        {
+            app.MapGitHub(gitHub, options, faults);
+            app.MapFly(fly, options, faults, mutations);
+            app.MapTargetServices(options, fly, faults);
+        }, cancellationToken);
         gitHub.ApiUrl = new Uri(baseUrl, "github").ToString();
         return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations);
     }

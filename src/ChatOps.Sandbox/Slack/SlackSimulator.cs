@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace ChatOps.Sandbox;
 
@@ -49,23 +47,13 @@ public sealed partial class SlackSimulator : IAsyncDisposable
         string signingSecret, string botToken = DefaultBotToken, string appToken = DefaultAppToken, CancellationToken cancellationToken = default)
     {
         var simulator = new SlackSimulator(signingSecret, botToken, appToken);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        (simulator._app, simulator.BaseUrl) = await LoopbackHost.StartAsync(app =>
         {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // One source of addresses (not Listen plus the Urls of an appsettings.json beside the binary): a free loopback port.
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.UseWebSockets();
-        app.MapPost("/api/{method}", simulator.InvokeAsync);
-        app.MapPost("/hooks/{id}", simulator.HookAsync);
-        app.Map("/link", (RequestDelegate)simulator.LinkAsync);
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        simulator.BaseUrl = new Uri(address.TrimEnd('/') + "/");
-        simulator._app = app;
+            app.UseWebSockets();
+            app.MapPost("/api/{method}", simulator.InvokeAsync);
+            app.MapPost("/hooks/{id}", simulator.HookAsync);
+            app.Map("/link", (RequestDelegate)simulator.LinkAsync);
+        }, cancellationToken);
         return simulator;
     }
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace ChatOps.Sandbox;
 
@@ -45,20 +43,8 @@ public sealed partial class TelegramSimulator : IAsyncDisposable
     {
         var botId = long.Parse(token.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
         var simulator = new TelegramSimulator(token, new TelegramUser(botId, "Release Bot", botUsername, IsBot: true));
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // One source of addresses (not Listen plus the Urls of an appsettings.json beside the binary): a free loopback port.
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapMethods("/bot{token}/{method}", ["GET", "POST"], simulator.InvokeAsync);
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        simulator.BaseUrl = new Uri(address.TrimEnd('/') + "/");
-        simulator._app = app;
+        (simulator._app, simulator.BaseUrl) = await LoopbackHost.StartAsync(
+            app => app.MapMethods("/bot{token}/{method}", ["GET", "POST"], simulator.InvokeAsync), cancellationToken);
         return simulator;
     }
 

@@ -30,8 +30,6 @@ public sealed partial class ReleaseRunner
                 return await RefuseAsync(release, user, refusal, cancellationToken);
             if (approve && found.PlanHash != release.Outputs.PlanHash)
                 return await RefuseAsync(release, user, "The plan changed since this approval was asked for; approve the new card.", cancellationToken);
-            if (!await approvals.UseAsync(found.Token, user.Id, now, cancellationToken))
-                return await RefuseAsync(release, user, "Someone decided this gate already.", cancellationToken);
 
             var workflow = new ReleaseWorkflow(release);
             var gate = release.Step(nameof(ReleaseState.AwaitApproval));
@@ -42,9 +40,16 @@ public sealed partial class ReleaseRunner
                 gate.Status = StepStatus.Done;
                 gate.Detail = $"approved by {user}";
                 workflow.Approve();
-                await SaveAsync(release, user.Id, "approve", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);
+                // The approval is written down before its button is spent: a bot that stops in between leaves an
+                // approved release that continues (and an open button that the state no longer accepts), never a
+                // spent button on a release still waiting. The lease keeps two decisions on this gate apart.
+                await RecordAsync(release, user.Id, "approve", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);
+                await approvals.UseAsync(found.Token, user.Id, now, cancellationToken);
+                await PublishCardAsync(release, cancellationToken);
                 return Decision.Yes($"Approved by {user}: release #{releaseId} continues.");
             }
+            if (!await approvals.UseAsync(found.Token, user.Id, now, cancellationToken))
+                return await RefuseAsync(release, user, "Someone decided this gate already.", cancellationToken);
             release.Outputs.RejectedBy = user.Id;
             gate.Status = StepStatus.Failed;
             gate.Detail = $"rejected by {user}";

@@ -92,8 +92,7 @@ public sealed partial class ReleaseRunner
                 stored.Outputs.RollbackReleaseId = rollbackId;
                 await releases.SaveAsync(stored, null, runnerSettings.Owner, leased);
                 await approvals.VoidAsync(stored.Id, "rollback", now, leased);
-                if (await cards.PublishAsync(stored, leased))
-                    await releases.SaveAsync(stored, null, runnerSettings.Owner, leased);
+                await PublishCardAsync(stored, leased);
                 return 0;
             }, cancellationToken);
         }

@@ -187,9 +187,20 @@ public sealed partial class ReleaseRunner(
 
     private async Task SaveAsync(Release release, string actor, string action, ReleaseState? from, string detail, CancellationToken cancellationToken)
     {
+        await RecordAsync(release, actor, action, from, detail, cancellationToken);
+        await PublishCardAsync(release, cancellationToken);
+    }
+
+    /// <summary>Saves the record with its audit event, fenced by this instance's lease.</summary>
+    private Task RecordAsync(Release release, string actor, string action, ReleaseState? from, string detail, CancellationToken cancellationToken)
+    {
         release.UpdatedAt = clock.GetUtcNow();
         var audit = new AuditEvent(release.Id, release.Environment, actor, action, from?.ToString(), release.State.ToString(), detail, release.UpdatedAt);
-        await releases.SaveAsync(release, audit, runnerSettings.Owner, cancellationToken);
+        return releases.SaveAsync(release, audit, runnerSettings.Owner, cancellationToken);
+    }
+
+    private async Task PublishCardAsync(Release release, CancellationToken cancellationToken)
+    {
         if (await cards.PublishAsync(release, cancellationToken))
             await releases.SaveAsync(release, null, runnerSettings.Owner, cancellationToken);
     }

@@ -205,4 +205,58 @@ public sealed class DurabilityTests
         Assert.Equal(HostPair.Bob.Id, release.Outputs.ApprovedBy);
         Assert.Equal(1, pair.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
     }
+
+    [Fact]
+    public async Task An_approval_written_down_just_before_the_bot_died_is_carried_out_by_the_next_instance()
+    {
+        await using var pair = await HostPair.CreateAsync();
+        var crash = new CrashSwitch((_, _) => false);
+        var first = await pair.StartHostAsync(services =>
+        {
+            crash.Install(services);
+            var approvals = services.Last(d => d.ServiceType == typeof(IApprovalStore)).ImplementationFactory!;
+            services.AddSingleton<IApprovalStore>(sp => new DiesSpendingAnApproval(crash, (IApprovalStore)approvals(sp)));
+        });
+        await HostPair.SayAsync(first, HostPair.Alice, "/release v0.2.0");
+        var store = first.Services.GetRequiredService<IReleaseStore>();
+        using var timeout = new CancellationTokenSource(Limit);
+        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "AwaitApproval")?.Status != StepStatus.Waiting)
+            await Task.Delay(20, timeout.Token);
+
+        await Assert.ThrowsAsync<IOException>(() => HostPair.SayAsync(first, HostPair.Bob, "/approve 1"));
+        await pair.StopAsync(first);
+        var second = await pair.StartHostAsync();
+        var release = await HostPair.DriveToEndAsync(second, 1, Limit);
+
+        Assert.Equal(ReleaseState.Released, release.State);
+        Assert.Equal(HostPair.Bob.Id, release.Outputs.ApprovedBy);
+        var events = await second.Services.GetRequiredService<IReleaseStore>().EventsAsync(1, null, 500, CancellationToken.None);
+        Assert.Single(events, e => e.Action == "approve");
+        Assert.Equal(1, pair.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
+    }
+
+    /// <summary>The bot dies right after spending an Approve button, before anything else of that decision is written.</summary>
+    private sealed class DiesSpendingAnApproval(CrashSwitch crash, IApprovalStore real) : IApprovalStore
+    {
+        public Task IssueAsync(ActionToken token, CancellationToken cancellationToken) => real.IssueAsync(token, cancellationToken);
+
+        public Task<ActionToken?> FindAsync(string token, CancellationToken cancellationToken) => real.FindAsync(token, cancellationToken);
+
+        public Task<IReadOnlyList<ActionToken>> OpenAsync(long releaseId, DateTimeOffset now, CancellationToken cancellationToken) =>
+            real.OpenAsync(releaseId, now, cancellationToken);
+
+        public async Task<bool> UseAsync(string token, string user, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            var used = await real.UseAsync(token, user, at, cancellationToken);
+            if ((await real.FindAsync(token, cancellationToken))?.Action == CardAction.Approve)
+            {
+                crash.Kill();
+                throw new IOException("simulated crash right after spending the Approve button");
+            }
+            return used;
+        }
+
+        public Task VoidAsync(long releaseId, string? gate, DateTimeOffset at, CancellationToken cancellationToken) =>
+            real.VoidAsync(releaseId, gate, at, cancellationToken);
+    }
 }

@@ -48,8 +48,7 @@ public sealed partial class ReleaseRunner
                 await PublishCardAsync(release, cancellationToken);
                 return Decision.Yes($"Approved by {user}: release #{releaseId} continues.");
             }
-            if (!await approvals.UseAsync(found.Token, user.Id, now, cancellationToken))
-                return await RefuseAsync(release, user, "Someone decided this gate already.", cancellationToken);
+            // Written down first too; ending the release voids every button of it, this one included.
             release.Outputs.RejectedBy = user.Id;
             gate.Status = StepStatus.Failed;
             gate.Detail = $"rejected by {user}";

@@ -66,15 +66,19 @@ public sealed partial class ReleaseRunner
     private async Task FinishAsync(Release release, string actor, string action, ReleaseState from, string detail, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await approvals.VoidAsync(release.Id, null, now, cancellationToken);
-        if (release.State == ReleaseState.Failed && release.ChangedProduction)
-            await approvals.IssueAsync(NewToken(release.Id, CardAction.Rollback, "rollback", null, TimeSpan.FromDays(7)), cancellationToken);
+        // Locked before the end is written, so a rolled-back environment is never left open by a crash in between.
         if (release.State == ReleaseState.RolledBack)
         {
             var reason = $"rolled back {release.PreviousTag ?? "?"} → {release.Tag} (rollback #{release.Id})";
             await environments.LockAsync(new EnvironmentLock(release.Environment, release.Requester, reason, now, null), now, cancellationToken);
         }
-        await SaveAsync(release, actor, action, from, detail, cancellationToken);
+        // The end is written before the buttons are voided: a crash in between leaves buttons that the ended release
+        // refuses, never a cancel or a rejection that was lost while its buttons were already gone.
+        await RecordAsync(release, actor, action, from, detail, cancellationToken);
+        await approvals.VoidAsync(release.Id, null, now, cancellationToken);
+        if (release.State == ReleaseState.Failed && release.ChangedProduction)
+            await approvals.IssueAsync(NewToken(release.Id, CardAction.Rollback, "rollback", null, TimeSpan.FromDays(7)), cancellationToken);
+        await PublishCardAsync(release, cancellationToken);
         log.LogInformation("{Kind} {ReleaseId} {Tag} on {Environment} ended {State}", release.Kind, release.Id, release.Tag, release.Environment, release.State);
 
         if (release.State == ReleaseState.Failed && release.ChangedProduction && from is ReleaseState.Verify or ReleaseState.Smoke

@@ -210,19 +210,10 @@ public sealed class DurabilityTests
     public async Task An_approval_written_down_just_before_the_bot_died_is_carried_out_by_the_next_instance()
     {
         await using var pair = await HostPair.CreateAsync();
-        var crash = new CrashSwitch((_, _) => false);
-        var first = await pair.StartHostAsync(services =>
-        {
-            crash.Install(services);
-            var approvals = services.Last(d => d.ServiceType == typeof(IApprovalStore)).ImplementationFactory!;
-            services.AddSingleton<IApprovalStore>(sp => new DiesSpendingAnApproval(crash, (IApprovalStore)approvals(sp)));
-        });
-        await HostPair.SayAsync(first, HostPair.Alice, "/release v0.2.0");
-        var store = first.Services.GetRequiredService<IReleaseStore>();
-        using var timeout = new CancellationTokenSource(Limit);
-        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "AwaitApproval")?.Status != StepStatus.Waiting)
-            await Task.Delay(20, timeout.Token);
+        var (first, buttons) = await StartDyingOnButtonsAsync(pair);
+        await WaitForApprovalAsync(first);
 
+        buttons.Armed = true;
         await Assert.ThrowsAsync<IOException>(() => HostPair.SayAsync(first, HostPair.Bob, "/approve 1"));
         await pair.StopAsync(first);
         var second = await pair.StartHostAsync();
@@ -235,9 +226,53 @@ public sealed class DurabilityTests
         Assert.Equal(1, pair.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
     }
 
-    /// <summary>The bot dies right after spending an Approve button, before anything else of that decision is written.</summary>
-    private sealed class DiesSpendingAnApproval(CrashSwitch crash, IApprovalStore real) : IApprovalStore
+    [Fact]
+    public async Task A_cancel_written_down_just_before_the_bot_died_stays_a_cancel()
     {
+        await using var pair = await HostPair.CreateAsync();
+        var (first, buttons) = await StartDyingOnButtonsAsync(pair);
+        await WaitForApprovalAsync(first);
+
+        buttons.Armed = true;
+        await Assert.ThrowsAsync<IOException>(() => HostPair.SayAsync(first, HostPair.Alice, "/cancel 1"));
+        await pair.StopAsync(first);
+        var second = await pair.StartHostAsync();
+        var release = await HostPair.DriveToEndAsync(second, 1, Limit);
+
+        Assert.Equal(ReleaseState.Cancelled, release.State);
+        Assert.Equal(HostPair.Alice.Id, release.CancelRequestedBy);
+        var events = await second.Services.GetRequiredService<IReleaseStore>().EventsAsync(1, null, 500, CancellationToken.None);
+        Assert.Single(events, e => e.Action == "cancel");
+        Assert.Equal(0, pair.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
+    }
+
+    /// <summary>A host that starts a release and waits at its approval, with a switch that kills it right after a button write.</summary>
+    private static async Task<(Host.Hosting.ChatOpsApp Host, DiesAfterAButtonWrite Buttons)> StartDyingOnButtonsAsync(HostPair pair)
+    {
+        var crash = new CrashSwitch((_, _) => false);
+        var host = await pair.StartHostAsync(services =>
+        {
+            crash.Install(services);
+            var approvals = services.Last(d => d.ServiceType == typeof(IApprovalStore)).ImplementationFactory!;
+            services.AddSingleton<IApprovalStore>(sp => new DiesAfterAButtonWrite(crash, (IApprovalStore)approvals(sp)));
+        });
+        await HostPair.SayAsync(host, HostPair.Alice, "/release v0.2.0");
+        return (host, (DiesAfterAButtonWrite)host.Services.GetRequiredService<IApprovalStore>());
+    }
+
+    private static async Task WaitForApprovalAsync(Host.Hosting.ChatOpsApp host)
+    {
+        var store = host.Services.GetRequiredService<IReleaseStore>();
+        using var timeout = new CancellationTokenSource(Limit);
+        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "AwaitApproval")?.Status != StepStatus.Waiting)
+            await Task.Delay(20, timeout.Token);
+    }
+
+    /// <summary>Once armed, the bot dies right after its next write of a button (spending one, or voiding a release's).</summary>
+    private sealed class DiesAfterAButtonWrite(CrashSwitch crash, IApprovalStore real) : IApprovalStore
+    {
+        public volatile bool Armed;
+
         public Task IssueAsync(ActionToken token, CancellationToken cancellationToken) => real.IssueAsync(token, cancellationToken);
 
         public Task<ActionToken?> FindAsync(string token, CancellationToken cancellationToken) => real.FindAsync(token, cancellationToken);
@@ -248,15 +283,22 @@ public sealed class DurabilityTests
         public async Task<bool> UseAsync(string token, string user, DateTimeOffset at, CancellationToken cancellationToken)
         {
             var used = await real.UseAsync(token, user, at, cancellationToken);
-            if ((await real.FindAsync(token, cancellationToken))?.Action == CardAction.Approve)
-            {
-                crash.Kill();
-                throw new IOException("simulated crash right after spending the Approve button");
-            }
+            DieIfArmed();
             return used;
         }
 
-        public Task VoidAsync(long releaseId, string? gate, DateTimeOffset at, CancellationToken cancellationToken) =>
-            real.VoidAsync(releaseId, gate, at, cancellationToken);
+        public async Task VoidAsync(long releaseId, string? gate, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            await real.VoidAsync(releaseId, gate, at, cancellationToken);
+            DieIfArmed();
+        }
+
+        private void DieIfArmed()
+        {
+            if (!Armed)
+                return;
+            crash.Kill();
+            throw new IOException("simulated crash right after a button write");
+        }
     }
 }

@@ -72,20 +72,19 @@ public sealed partial class ReleaseRunner
             return Decision.No($"Release #{releaseId} already ended: {current.State}.");
         if (!new ReleaseWorkflow(current).CanCancel)
             return Decision.No(PastPointOfNoReturn(current));
-        if (_locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1)).CurrentCount > 0)
+        try
         {
-            try
-            {
-                return await WithReleaseAsync(releaseId, (release, _) => CancelNowAsync(release, user, cancellationToken), cancellationToken);
-            }
-            catch (LeaseHeldException)
-            {
-                // Another instance is running a step of it: leave the request where that instance will find it.
-            }
-            catch (LeaseLostException)
-            {
-                return Decision.No($"Another ChatOps instance took release #{releaseId} over while it was being cancelled; nothing changed. Try again.");
-            }
+            // A short wait lets a moment's bookkeeping (a card edit, the sweep looking at a waiting release) finish.
+            return await WithReleaseAsync(releaseId, (release, _) => CancelNowAsync(release, user, cancellationToken), cancellationToken,
+                busyAfter: TimeSpan.FromSeconds(1));
+        }
+        catch (LeaseHeldException)
+        {
+            // A step of it is running, here or on another instance: leave the request where the runner will find it.
+        }
+        catch (LeaseLostException)
+        {
+            return Decision.No($"Another ChatOps instance took release #{releaseId} over while it was being cancelled; nothing changed. Try again.");
         }
 
         // A step is running (here or on another instance): the cancel takes effect when it ends, before the next step starts.

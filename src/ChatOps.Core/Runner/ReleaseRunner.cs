@@ -211,10 +211,21 @@ public sealed partial class ReleaseRunner(
     /// The work's token is cancelled if the lease is lost (another instance took over), and every save is fenced
     /// by the lease, so a stalled instance cannot overwrite what the new owner wrote.
     /// </summary>
-    private async Task<T> WithReleaseAsync<T>(long releaseId, Func<Release?, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <param name="busyAfter">How long to wait for this process's lock before treating the release as busy
+    /// (<see cref="LeaseHeldException"/>); null waits as long as it takes.</param>
+    private async Task<T> WithReleaseAsync<T>(
+        long releaseId, Func<Release?, CancellationToken, Task<T>> work, CancellationToken cancellationToken, TimeSpan? busyAfter = null)
     {
         var gate = _locks.GetOrAdd(releaseId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        if (busyAfter is { } wait)
+        {
+            if (!await gate.WaitAsync(wait, cancellationToken))
+                throw new LeaseHeldException(releaseId);
+        }
+        else
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
         try
         {
             if (!await ClaimAsync(releaseId, cancellationToken))

@@ -4,6 +4,7 @@ using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
+using ChatOps.Host.Chat;
 
 namespace ChatOps.Host.Console;
 
@@ -67,7 +68,7 @@ public sealed partial class ConsoleChat(
             await PressAsync(number, cancellationToken);
         else
         {
-            var reply = await bot.HandleAsync(new IncomingMessage(_user, Channel, line), cancellationToken);
+            var reply = await SafelyAsync(() => bot.HandleAsync(new IncomingMessage(_user, Channel, line), cancellationToken), cancellationToken);
             if (reply.Text.Length > 0)
                 io.Write(reply.Text + "\n");
         }
@@ -93,8 +94,22 @@ public sealed partial class ConsoleChat(
             io.Write(buttons.Count == 0 ? "There are no buttons to press right now.\n" : $"Choose a button from 1 to {buttons.Count}.\n");
             return;
         }
-        var reply = await bot.PressAsync(new ButtonPress(_user, Channel, buttons[number - 1].Token), cancellationToken);
+        var reply = await SafelyAsync(() => bot.PressAsync(new ButtonPress(_user, Channel, buttons[number - 1].Token), cancellationToken), cancellationToken);
         io.Write((reply.IsRefusal ? "⛔ " : "") + reply.Text + "\n");
+    }
+
+    /// <summary>A command that fails is answered and logged; the console stays open for the next one.</summary>
+    private async Task<BotReply> SafelyAsync(Func<Task<BotReply>> handle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await handle();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogError(e, "A console command could not be handled");
+            return FailureReply.For(e);
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]

@@ -1,11 +1,10 @@
 using ChatOps.Core.Chat;
+using ChatOps.Host.Chat;
 
 namespace ChatOps.Host.Slack;
 
 public sealed partial class SlackInbox
 {
-    private static readonly BotReply Failed = new("That did not work; the error is in the bot's log.", IsRefusal: true);
-
     private async Task CommandAsync(IncomingMessage incoming, string? responseUrl, CancellationToken cancellationToken)
     {
         var reply = await HandleAsync("command", incoming, () => bot.HandleAsync(incoming, cancellationToken), cancellationToken);
@@ -43,7 +42,7 @@ public sealed partial class SlackInbox
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             log.LogError(e, "Slack {What} could not be handled: {Request}", what, request);
-            return Failed;
+            return FailureReply.For(e);
         }
     }
 

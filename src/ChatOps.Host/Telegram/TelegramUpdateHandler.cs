@@ -1,6 +1,7 @@
 using System.Globalization;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
+using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -50,7 +51,16 @@ public sealed class TelegramUpdateHandler(
             return;
         }
         var incoming = new IncomingMessage(User(from), Channel(message.Chat.Id), command.Text, Id(updateId));
-        var reply = await chatOps.HandleAsync(incoming, cancellationToken);
+        BotReply reply;
+        try
+        {
+            reply = await chatOps.HandleAsync(incoming, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogError(e, "Telegram command {UpdateId} could not be handled", updateId);
+            reply = FailureReply.For(e);
+        }
         if (reply.Text.Length > 0)
             await surface.ReplyAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
     }
@@ -66,7 +76,7 @@ public sealed class TelegramUpdateHandler(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             log.LogError(e, "Telegram button press {UpdateId} could not be handled", updateId);
-            reply = new BotReply("That did not work; the error is in the bot's log.", IsRefusal: true);
+            reply = FailureReply.For(e);
         }
         finally
         {

@@ -166,6 +166,19 @@ public sealed class ReleaseScenarioTests
     }
 
     [Fact]
+    public async Task A_command_that_fails_on_an_outside_call_says_why_and_the_console_keeps_going()
+    {
+        await using var bot = await SandboxBot.StartAsync();
+        bot.Sandbox.Faults.FailNextGitHubCalls(20, 503);
+
+        var failed = await bot.SayAsync("/release v0.2.0 --dry-run");
+        var next = await bot.SayAsync("/whoami");
+
+        Assert.Contains("That did not work: GitHub answered 503", failed);
+        Assert.Contains("You are console:alice", next);
+    }
+
+    [Fact]
     public async Task A_lock_refuses_releases_with_its_reason_until_unlocked_and_a_forced_unlock_is_audited()
     {
         await using var bot = await SandboxBot.StartAsync();

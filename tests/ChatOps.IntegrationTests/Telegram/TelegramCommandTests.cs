@@ -26,6 +26,19 @@ public sealed class TelegramCommandTests
     }
 
     [Fact]
+    public async Task A_command_that_fails_on_an_outside_call_is_answered_with_what_the_outside_system_said()
+    {
+        await using var bot = await StartAsync();
+        bot.Sandbox.Faults.FailNextGitHubCalls(20, 500);
+        var dryRun = bot.Telegram.Type(Group, Releaser, "/release v0.2.0 --dry-run");
+
+        var reply = await bot.WaitForAsync("the failure reply", () => bot.RepliesTo(dryRun).FirstOrDefault());
+
+        Assert.StartsWith("That did not work: GitHub answered 500", reply.Text);
+        Assert.DoesNotContain(TelegramSimulator.DefaultToken, reply.Text);
+    }
+
+    [Fact]
     public async Task Updates_from_a_chat_outside_the_allowed_list_are_ignored()
     {
         const long otherChat = -1009999999999;

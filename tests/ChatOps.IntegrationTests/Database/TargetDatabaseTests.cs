@@ -102,13 +102,10 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
     {
         await SeedAsync();
         await using var bot = await StartAsync();
-        await bot.SayAsync("/release v0.2.0");
-        await bot.SayAsync("/as bob");
-        await bot.SayAsync("/approve 1");
+        await bot.ReleaseApprovedAsync("v0.2.0");
         await _database.ExecuteAsync("DROP TABLE artifacts");
         await _database.ExecuteAsync("INSERT INTO runs (run_id, status) VALUES ('run-after-1', 'running')");
 
-        await bot.SayAsync("/as alice");
         var asked = await bot.SayAsync("/rollback --with-db");
         Assert.Contains("every write since then will be lost", asked);
         Assert.Contains("[1] Approve restore", asked);

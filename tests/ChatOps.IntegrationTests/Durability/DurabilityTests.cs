@@ -166,10 +166,7 @@ public sealed class DurabilityTests
         // GitHub asks for a three-second pause on the first Preflight call, so the step is still running when the cancel comes.
         pair.Sandbox.Faults.FailNextGitHubCalls(1, 503, TimeSpan.FromSeconds(3));
         await HostPair.SayAsync(runner, HostPair.Alice, "/release v0.2.0");
-        var store = other.Services.GetRequiredService<IReleaseStore>();
-        using var timeout = new CancellationTokenSource(Limit);
-        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "Preflight")?.Status != StepStatus.Running)
-            await Task.Delay(20, timeout.Token);
+        await HostPair.WaitForStepAsync(other, "Preflight", StepStatus.Running, Limit);
 
         var reply = await HostPair.SayAsync(other, HostPair.Alice, "/cancel 1");
         var release = await HostPair.DriveToEndAsync(other, 1, Limit);
@@ -186,10 +183,8 @@ public sealed class DurabilityTests
         await using var pair = await HostPair.CreateAsync();
         var first = await pair.StartHostAsync();
         await HostPair.SayAsync(first, HostPair.Alice, "/release v0.2.0");
-        var store = first.Services.GetRequiredService<IReleaseStore>();
+        await HostPair.WaitForStepAsync(first, "AwaitApproval", StepStatus.Waiting, Limit);
         using var timeout = new CancellationTokenSource(Limit);
-        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "AwaitApproval")?.Status != StepStatus.Waiting)
-            await Task.Delay(20, timeout.Token);
         var approve = (await first.Services.GetRequiredService<IApprovalStore>().OpenAsync(1, DateTimeOffset.UtcNow, timeout.Token))
             .Single(t => t.Action == CardAction.Approve);
         await pair.StopAsync(first);
@@ -213,7 +208,7 @@ public sealed class DurabilityTests
     {
         await using var pair = await HostPair.CreateAsync();
         var (first, buttons) = await StartDyingOnButtonsAsync(pair);
-        await WaitForApprovalAsync(first);
+        await HostPair.WaitForStepAsync(first, "AwaitApproval", StepStatus.Waiting, Limit);
 
         buttons.Armed = true;
         await buttons.DieOnAsync(() => HostPair.SayAsync(first, HostPair.Bob, "/approve 1"));
@@ -233,7 +228,7 @@ public sealed class DurabilityTests
     {
         await using var pair = await HostPair.CreateAsync();
         var (first, buttons) = await StartDyingOnButtonsAsync(pair);
-        await WaitForApprovalAsync(first);
+        await HostPair.WaitForStepAsync(first, "AwaitApproval", StepStatus.Waiting, Limit);
 
         buttons.Armed = true;
         await buttons.DieOnAsync(() => HostPair.SayAsync(first, HostPair.Alice, "/cancel 1"));
@@ -260,14 +255,6 @@ public sealed class DurabilityTests
         });
         await HostPair.SayAsync(host, HostPair.Alice, "/release v0.2.0");
         return (host, (DiesAfterAButtonWrite)host.Services.GetRequiredService<IApprovalStore>());
-    }
-
-    private static async Task WaitForApprovalAsync(Host.Hosting.ChatOpsApp host)
-    {
-        var store = host.Services.GetRequiredService<IReleaseStore>();
-        using var timeout = new CancellationTokenSource(Limit);
-        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == "AwaitApproval")?.Status != StepStatus.Waiting)
-            await Task.Delay(20, timeout.Token);
     }
 
     /// <summary>Once armed, the bot dies right after its next write of a button (spending one, or voiding a release's).</summary>

@@ -76,6 +76,15 @@ public sealed class HostPair : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until release #1's <paramref name="step"/> has <paramref name="status"/>, as the store on <paramref name="host"/> reads it.</summary>
+    public static async Task WaitForStepAsync(ChatOpsApp host, string step, StepStatus status, TimeSpan limit)
+    {
+        var store = host.Services.GetRequiredService<IReleaseStore>();
+        using var timeout = new CancellationTokenSource(limit);
+        while ((await store.GetAsync(1, timeout.Token))?.Steps.FirstOrDefault(s => s.Name == step)?.Status != status)
+            await Task.Delay(20, timeout.Token);
+    }
+
     public async Task StopAsync(ChatOpsApp host)
     {
         await host.Web.StopAsync();

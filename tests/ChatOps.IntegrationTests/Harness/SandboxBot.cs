@@ -61,6 +61,15 @@ public sealed class SandboxBot : IAsyncDisposable
         return new SandboxBot(app, output);
     }
 
+    /// <summary>Alice releases the tag and Bob approves its migrations, as most scenarios begin; alice speaks afterwards.</summary>
+    public async Task ReleaseApprovedAsync(string tag)
+    {
+        await SayAsync($"/release {tag}");
+        await SayAsync("/as bob");
+        await SayAsync("/approve 1");
+        await SayAsync("/as alice");
+    }
+
     /// <summary>Types one line as the current console user; returns what the bot printed because of it.</summary>
     public async Task<string> SayAsync(string line)
     {

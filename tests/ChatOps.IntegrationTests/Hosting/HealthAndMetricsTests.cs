@@ -10,9 +10,7 @@ public sealed class HealthAndMetricsTests
     {
         await using var bot = await SandboxBot.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(bot.App.Web.Urls.First()) };
-        await bot.SayAsync("/release v0.2.0");
-        await bot.SayAsync("/as bob");
-        await bot.SayAsync("/approve 1");
+        await bot.ReleaseApprovedAsync("v0.2.0");
 
         var health = await http.GetAsync("/health");
         var metrics = await http.GetStringAsync("/metrics");

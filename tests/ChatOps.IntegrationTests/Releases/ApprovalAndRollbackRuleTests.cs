@@ -30,10 +30,7 @@ public sealed class ApprovalAndRollbackRuleTests
     public async Task With_nothing_pending_the_card_says_so_and_the_gate_is_passed_without_asking()
     {
         await using var bot = await SandboxBot.StartAsync();
-        await bot.SayAsync("/release v0.2.0");
-        await bot.SayAsync("/as bob");
-        await bot.SayAsync("/approve 1");
-        await bot.SayAsync("/as alice");
+        await bot.ReleaseApprovedAsync("v0.2.0");
 
         var second = await bot.SayAsync("/release v0.3.0");
 
@@ -84,10 +81,7 @@ public sealed class ApprovalAndRollbackRuleTests
     public async Task Rollback_with_database_explains_how_to_restore_a_fly_snapshot_and_starts_nothing()
     {
         await using var bot = await SandboxBot.StartAsync();
-        await bot.SayAsync("/release v0.2.0");
-        await bot.SayAsync("/as bob");
-        await bot.SayAsync("/approve 1");
-        await bot.SayAsync("/as alice");
+        await bot.ReleaseApprovedAsync("v0.2.0");
 
         var refused = await bot.SayAsync("/rollback --with-db");
 

@@ -1,4 +1,4 @@
-using ChatOps.Core.Access;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Settings;
 

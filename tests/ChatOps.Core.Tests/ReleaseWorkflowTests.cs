@@ -203,7 +203,7 @@ public sealed class ReleaseWorkflowTests
         var mermaid = ReleaseWorkflow.ToMermaid(ReleaseKind.Release);
 
         Assert.StartsWith("stateDiagram-v2", mermaid.TrimStart());
-        foreach (var state in ReleaseStates.ReleaseSteps)
+        foreach (var state in Runbook.Release.Select(r => r.State))
             Assert.Contains(state.ToString(), mermaid);
         Assert.Contains("Cancelled", mermaid);
     }

@@ -75,7 +75,7 @@ public static class SampleRelease
             o.ChangelogCommit = "0718293a4b5c3f9c2d4e5b6a7980a1b2c3d4e5f6";
         }
         var at = Start;
-        foreach (var step in ReleaseStates.ReleaseSteps)
+        foreach (var step in Runbook.Release.Select(row => row.State))
         {
             var reached = after || step < ReleaseState.AwaitApproval;
             var waiting = step == ReleaseState.AwaitApproval && !after;

@@ -1,4 +1,5 @@
 using ChatOps.Core.Chat;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
@@ -59,7 +60,7 @@ public static class TakeoverHosts
     public static async Task<Release> DriveAsync(ChatOpsApp host, long releaseId, Func<bool> until, TimeSpan limit)
     {
         var store = host.Services.GetRequiredService<IReleaseStore>();
-        var runner = host.Services.GetRequiredService<ReleaseRunner>();
+        var approvals = host.Services.GetRequiredService<ApprovalDecisions>();
         using var timeout = new CancellationTokenSource(limit);
         while (true)
         {
@@ -68,7 +69,7 @@ public static class TakeoverHosts
                 return release;
             var gate = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
             if (release.State == ReleaseState.AwaitApproval && gate?.Status == StepStatus.Waiting)
-                await runner.DecideAsync(releaseId, null, Bob, approve: true, timeout.Token);
+                await approvals.DecideAsync(releaseId, null, Bob, approve: true, timeout.Token);
             await Task.Delay(20, timeout.Token);
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatOps.Testing;
 using static ChatOps.Benchmarks.Stats;
 
 namespace ChatOps.Benchmarks.Throughput;
@@ -22,7 +23,7 @@ public static class ThroughputRun
         {
             await using var driver = new ReleaseDriver(store, environments);
             for (var i = 0; i < warmup; i++)
-                await driver.ReleaseAsync(BenchSettings.EnvironmentName(0), CancellationToken.None);
+                await driver.ReleaseAsync(ShapedSettings.EnvironmentName(0), CancellationToken.None);
             await driver.WhenIdleAsync(CancellationToken.None);
 
             var latencies = new List<double>();
@@ -47,7 +48,7 @@ public static class ThroughputRun
 
     private static async Task<long> LoopAsync(ReleaseDriver driver, int environment, Stopwatch wall, TimeSpan duration, List<double> latencies)
     {
-        var name = BenchSettings.EnvironmentName(environment);
+        var name = ShapedSettings.EnvironmentName(environment);
         long last = 0;
         while (wall.Elapsed < duration)
         {

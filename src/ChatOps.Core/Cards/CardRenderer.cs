@@ -10,10 +10,7 @@ public static class CardRenderer
 {
     public static ReleaseCard Render(Release release, IReadOnlyList<ActionToken> openTokens, DateTimeOffset now)
     {
-        var names = release.Kind == ReleaseKind.Release
-            ? ReleaseStates.ReleaseSteps.Select(s => s.ToString()).ToList()
-            : RollbackSteps.Names(release.WithDatabase);
-        var lines = names.Select(name => Line(release.Steps.FirstOrDefault(s => s.Name == name) ?? new StepRecord { Name = name }, now)).ToList();
+        var lines = Runbook.CardLines(release).Select(name => Line(release.Steps.FirstOrDefault(s => s.Name == name) ?? new StepRecord { Name = name }, now)).ToList();
         return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release, now), Summary(release), Buttons(release, openTokens));
     }
 
@@ -103,7 +100,7 @@ public static class CardRenderer
             Add(CardAction.Approve, release.Kind == ReleaseKind.Release ? "Approve migrations" : "Approve restore", ButtonStyle.Primary);
             Add(CardAction.Reject, "Reject", ButtonStyle.Default);
         }
-        if (new ReleaseWorkflow(release).CanCancel && release.State != ReleaseState.NeedsAttention)
+        if (Runbook.IsBeforePointOfNoReturn(release))
             Add(CardAction.Cancel, "Cancel", ButtonStyle.Default);
         if (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs.RollbackReleaseId is null)
             Add(CardAction.Rollback, "Roll back", ButtonStyle.Danger);

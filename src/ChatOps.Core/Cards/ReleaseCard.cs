@@ -13,7 +13,7 @@ public sealed record ReleaseCard(
     string Summary,
     IReadOnlyList<CardButton> Buttons)
 {
-    public bool IsFinal => ReleaseStates.Finished.Contains(State);
+    public bool IsFinal => Runbook.IsFinished(State);
 }
 
 public sealed record CardLine(string Step, StepStatus Status, string Timing, string Detail);

@@ -1,29 +1,33 @@
-using ChatOps.Core.Access;
 using ChatOps.Core.Commands;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
 
 namespace ChatOps.Core.Chat;
 
 /// <summary>
-/// The command router: parses what people type or press, checks who may do it, and hands the work
-/// to the runner. Every platform adapter calls this, so the grammar and the rules are the same everywhere.
+/// The command router: parses what people type or press and hands it to the decision that owns it. Every platform
+/// adapter calls this, so the grammar and the rules are the same everywhere; who may do what is decided in
+/// <see cref="ReleaseRules"/>, never here.
 /// </summary>
-public sealed partial class ChatOpsBot(
+public sealed class ChatOpsBot(
     ChatOpsSettings settings,
-    ReleaseRunner runner,
+    ReleaseRules rules,
+    StartDecisions starts,
+    ApprovalDecisions approvals,
+    StopDecisions stops,
+    LockDecisions locks,
+    ReleaseButtons buttons,
     IReleaseStore releases,
-    IApprovalStore approvals,
-    IEnvironmentStore environments,
     IUpdateLog updates,
     StatusReporter status,
     DryRunPlanner dryRun,
     TimeProvider clock)
 {
     private readonly CommandParser _parser = new(settings.TagPattern, settings.BotName, settings.DefaultEnvironment, settings.Environments.Keys);
-    private readonly AccessPolicy _access = new(settings.Access);
 
     public CommandParser Parser => _parser;
 
@@ -38,7 +42,7 @@ public sealed partial class ChatOpsBot(
     }
 
     public Task<BotReply> PressAsync(ButtonPress press, CancellationToken cancellationToken) =>
-        OncePerUpdateAsync(press.User.Platform, press.UpdateId, () => DecideAsync(press, cancellationToken), cancellationToken);
+        OncePerUpdateAsync(press.User.Platform, press.UpdateId, () => PressedAsync(press, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Handles an update once however often it is delivered: the update id is written with the first change the
@@ -65,74 +69,76 @@ public sealed partial class ChatOpsBot(
         }
     }
 
-    private async Task<BotReply> DecideAsync(ButtonPress press, CancellationToken cancellationToken)
+    private async Task<BotReply> PressedAsync(ButtonPress press, CancellationToken cancellationToken)
     {
-        var token = await approvals.FindAsync(press.Token, cancellationToken);
-        if (token is null)
+        var button = await buttons.FindAsync(press.Token, cancellationToken);
+        if (button is null)
         {
             await releases.AppendAsync(new AuditEvent(null, "", press.User.Id, "refused", null, null, "unknown button token", clock.GetUtcNow()), cancellationToken);
             return new BotReply("This button is not known (it may belong to another bot or an old card).", IsRefusal: true);
         }
-        var decision = token.Action switch
+        return Reply(button.Action switch
         {
-            CardAction.Approve => await runner.DecideAsync(token.ReleaseId, token.Token, press.User, approve: true, cancellationToken),
-            CardAction.Reject => await runner.DecideAsync(token.ReleaseId, token.Token, press.User, approve: false, cancellationToken),
-            CardAction.Cancel => await CancelByButtonAsync(token, press.User, cancellationToken),
-            _ => await RollbackByButtonAsync(token, press, cancellationToken),
-        };
-        return new BotReply(decision.Message, !decision.Accepted);
+            CardAction.Approve => await approvals.DecideAsync(button.ReleaseId, button.Token, press.User, approve: true, cancellationToken),
+            CardAction.Reject => await approvals.DecideAsync(button.ReleaseId, button.Token, press.User, approve: false, cancellationToken),
+            CardAction.Cancel => ReleaseRules.MayPress(button, clock.GetUtcNow()) is { } stale
+                ? Decision.No(stale)
+                : await stops.CancelAsync(button.ReleaseId, press.User, cancellationToken),
+            _ => await starts.RollBackByButtonAsync(button, press.User, press.Channel, cancellationToken),
+        });
     }
 
-    private async Task<Decision> CancelByButtonAsync(ActionToken token, ChatUser user, CancellationToken cancellationToken) =>
-        token.IsOpen(clock.GetUtcNow())
-            ? await runner.CancelAsync(token.ReleaseId, user, cancellationToken)
-            : Decision.No("This Cancel button is no longer valid: the release is past the point of no return or has ended.");
-
-    private async Task<Decision> RollbackByButtonAsync(ActionToken token, ButtonPress press, CancellationToken cancellationToken)
+    private async Task<BotReply> ExecuteAsync(ChatCommand command, ChatUser user, ChatChannel channel, CancellationToken cancellationToken) => command switch
     {
-        if (!token.IsOpen(clock.GetUtcNow()))
-            return Decision.No("This Roll back button is no longer valid: a rollback was already started or it expired.");
-        if (_access.CanRelease(press.User) is { } refusal)
-            return Decision.No(refusal);
-        var failed = await releases.GetAsync(token.ReleaseId, cancellationToken);
-        if (failed is null)
-            return Decision.No($"There is no release #{token.ReleaseId}.");
-        var started = await runner.StartRollbackAsync(failed, null, null, false, press.User, failed.Channel ?? press.Channel, cancellationToken);
-        return started.Release is { } rollback
-            ? Decision.Yes($"Rollback #{rollback.Id} of {failed.Environment} to {rollback.Tag} started by {press.User}.")
-            : Decision.No(started.Refusal!);
-    }
+        ReleaseCommand { DryRun: true } release => rules.MayRelease(user) is { } refusal
+            ? new BotReply(refusal, IsRefusal: true)
+            : new BotReply(await dryRun.PlanAsync(release.Environment, release.Tag.Value, cancellationToken)),
+        ReleaseCommand release => Started(await starts.StartReleaseAsync(release.Environment, release.Tag.Value, user, channel, cancellationToken)),
+        RollbackCommand rollback => Started(await starts.StartRollbackAsync(rollback.Environment, rollback.To?.Value, rollback.WithDatabase, user, channel, cancellationToken)),
+        ApproveCommand approve => Reply(await approvals.DecideAsync(approve.ReleaseId, null, user, approve: true, cancellationToken)),
+        RejectCommand reject => Reply(await approvals.DecideAsync(reject.ReleaseId, null, user, approve: false, cancellationToken)),
+        CancelCommand cancel => await CancelAsync(cancel, user, cancellationToken),
+        ResumeCommand resume => Reply(await stops.ResumeAsync(resume.ReleaseId, user, cancellationToken)),
+        StatusCommand { ReleaseId: { } id } => new BotReply(await status.TimelineAsync(id, cancellationToken)),
+        StatusCommand s => new BotReply(await status.EnvironmentAsync(s.Environment, cancellationToken)),
+        HistoryCommand history => new BotReply(await status.HistoryAsync(history.Environment, cancellationToken)),
+        LockCommand @lock => Reply(await locks.LockAsync(@lock.Environment, @lock.Reason, @lock.For, user, cancellationToken)),
+        UnlockCommand unlock => Reply(await locks.UnlockAsync(unlock.Environment, unlock.Force, user, cancellationToken)),
+        PlanCommand => new BotReply(PlanText()),
+        WhoAmICommand => new BotReply(WhoAmI(user)),
+        _ => new BotReply(CommandHelp.Text()),
+    };
 
-    private async Task<BotReply> ExecuteAsync(ChatCommand command, ChatUser user, ChatChannel channel, CancellationToken cancellationToken)
+    /// <summary>/cancel without an id cancels what runs in the default environment.</summary>
+    private async Task<BotReply> CancelAsync(CancelCommand command, ChatUser user, CancellationToken cancellationToken)
     {
-        return command switch
-        {
-            ReleaseCommand release => await ReleaseAsync(release, user, channel, cancellationToken),
-            RollbackCommand rollback => await RollbackAsync(rollback, user, channel, cancellationToken),
-            ApproveCommand approve => Reply(await runner.DecideAsync(approve.ReleaseId, null, user, approve: true, cancellationToken)),
-            RejectCommand reject => Reply(await runner.DecideAsync(reject.ReleaseId, null, user, approve: false, cancellationToken)),
-            CancelCommand cancel => await CancelAsync(cancel, user, cancellationToken),
-            ResumeCommand resume => Reply(await runner.ResumeAsync(resume.ReleaseId, user, cancellationToken)),
-            StatusCommand { ReleaseId: { } id } => new BotReply(await status.TimelineAsync(id, cancellationToken)),
-            StatusCommand s => new BotReply(await status.EnvironmentAsync(s.Environment, cancellationToken)),
-            HistoryCommand history => new BotReply(await status.HistoryAsync(history.Environment, cancellationToken)),
-            LockCommand @lock => await LockAsync(@lock, user, cancellationToken),
-            UnlockCommand unlock => await UnlockAsync(unlock, user, cancellationToken),
-            PlanCommand => new BotReply(PlanText()),
-            WhoAmICommand => new BotReply(WhoAmI(user)),
-            _ => new BotReply(CommandHelp.Text()),
-        };
+        if (command.ReleaseId is { } id)
+            return Reply(await stops.CancelAsync(id, user, cancellationToken));
+        var active = await releases.ListAsync(settings.DefaultEnvironment, activeOnly: true, limit: 1, cancellationToken);
+        return active.Count == 0
+            ? new BotReply($"Nothing is running in {settings.DefaultEnvironment}.", IsRefusal: true)
+            : Reply(await stops.CancelAsync(active[0].Id, user, cancellationToken));
     }
 
     private static BotReply Reply(Decision decision) => new(decision.Message, !decision.Accepted);
 
-    private string WhoAmI(ChatUser user)
+    private static BotReply Started(StartResult started) => started.Release switch
     {
-        var roles = _access.RolesOf(user);
+        { Kind: ReleaseKind.Release } release =>
+            new BotReply($"Release #{release.Id} of {release.Tag} to {release.Environment} started. /cancel {release.Id} stops it before migrations."),
+        { } rollback =>
+            new BotReply($"Rollback #{rollback.Id} of {rollback.Environment} to {rollback.Tag} started{(rollback.WithDatabase ? "; the database restore waits for an approver" : "")}."),
+        null => new BotReply(started.Refusal!, IsRefusal: true),
+    };
+
+    /// <summary>Who the person is and what they may do; the console's /as answers with the same words.</summary>
+    public string WhoAmI(ChatUser user)
+    {
+        var roles = rules.RolesOf(user);
         return $"You are {user}. Roles: {(roles.Count == 0 ? "none (ask an admin to add you to ChatOps:Access)" : string.Join(", ", roles))}.";
     }
 
     private static string PlanText() =>
-        "Release workflow (Mermaid):\n" + Releases.ReleaseWorkflow.ToMermaid(Releases.ReleaseKind.Release)
-        + "\n\nRollback workflow (Mermaid):\n" + Releases.ReleaseWorkflow.ToMermaid(Releases.ReleaseKind.Rollback);
+        "Release workflow (Mermaid):\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Release)
+        + "\n\nRollback workflow (Mermaid):\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Rollback);
 }

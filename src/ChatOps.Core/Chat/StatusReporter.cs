@@ -61,7 +61,7 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
         var events = await releases.EventsAsync(null, environment, 500, cancellationToken);
         var lines = events
             .Where(e => e.Action is "request" or "lock" or "unlock" or "unlock-forced"
-                || (e.ToState is { } to && Enum.TryParse<ReleaseState>(to, out var state) && ReleaseStates.Finished.Contains(state) && e.FromState != e.ToState))
+                || (e.ToState is { } to && Enum.TryParse<ReleaseState>(to, out var state) && Runbook.IsFinished(state) && e.FromState != e.ToState))
             .Reverse()
             .Take(15)
             .Select(e => $"  {e.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {(e.ReleaseId is { } id ? $"#{id} " : "")}{Describe(e)}")

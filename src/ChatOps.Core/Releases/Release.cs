@@ -28,7 +28,7 @@ public sealed class Release
 
     public ChatUser RequestedBy => new(Requester);
 
-    public bool IsActive => ReleaseStates.IsActive(State);
+    public bool IsActive => !Runbook.IsFinished(State);
 
     /// <summary>True once Migrate or Deploy has begun: production is no longer as it was.</summary>
     public bool ChangedProduction =>

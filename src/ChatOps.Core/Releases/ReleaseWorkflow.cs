@@ -1,12 +1,13 @@
+using ChatOps.Core.Steps;
 using Stateless;
 using Stateless.Graph;
 
 namespace ChatOps.Core.Releases;
 
 /// <summary>
-/// The release and rollback state machines. They decide; they do no I/O. The state lives in the
-/// <see cref="Release"/> record, so a workflow is rebuilt from the stored record whenever needed.
-/// Not thread-safe: the runner serializes work per release.
+/// The release and rollback state machines, configured from the <see cref="Runbook"/> rows. They decide; they do
+/// no I/O. The state lives in the <see cref="Release"/> record, so a workflow is rebuilt from the stored record
+/// whenever needed. Not thread-safe: the runner serializes work per release.
 /// </summary>
 public sealed class ReleaseWorkflow
 {
@@ -25,19 +26,6 @@ public sealed class ReleaseWorkflow
         Resume,
     }
 
-    private static readonly ReleaseState[] ReleaseChain =
-    [
-        ReleaseState.Preflight, ReleaseState.Tag, ReleaseState.Backup, ReleaseState.AwaitApproval, ReleaseState.Migrate,
-        ReleaseState.VerifySchema, ReleaseState.Deploy, ReleaseState.Verify, ReleaseState.Smoke, ReleaseState.Observe,
-        ReleaseState.Document, ReleaseState.Released,
-    ];
-
-    private static readonly ReleaseState[] Cancellable =
-    [
-        ReleaseState.Requested, ReleaseState.Preflight, ReleaseState.Tag, ReleaseState.Backup, ReleaseState.AwaitApproval,
-        ReleaseState.NeedsAttention,
-    ];
-
     private readonly Release _release;
     private readonly StateMachine<ReleaseState, Trigger> _machine;
 
@@ -45,13 +33,7 @@ public sealed class ReleaseWorkflow
     {
         _release = release;
         _machine = new StateMachine<ReleaseState, Trigger>(() => release.State, s => release.State = s);
-        if (release.Kind == ReleaseKind.Release)
-            ConfigureRelease();
-        else
-            ConfigureRollback();
-        _machine.Configure(ReleaseState.NeedsAttention)
-            .PermitDynamic(Trigger.Resume, () => _release.StoppedAt ?? ReleaseState.Requested)
-            .Permit(Trigger.Cancel, ReleaseState.Cancelled);
+        Configure(release.Kind);
     }
 
     public ReleaseState State => _release.State;
@@ -104,52 +86,129 @@ public sealed class ReleaseWorkflow
         _release.Error = null;
     }
 
+    /// <summary>
+    /// Records what the step of the current state reported, on its record and on the release, and fires the
+    /// trigger that outcome means. Returns what the runner must do beyond saving.
+    /// </summary>
+    public AfterStep Apply(StepRecord record, StepOutcome outcome)
+    {
+        record.Detail = outcome.Detail;
+        if (outcome.OutcomeUnknown)
+        {
+            record.Status = StepStatus.Failed;
+            Interrupt(outcome.Detail);
+            return AfterStep.Save;
+        }
+        switch (outcome.Result)
+        {
+            case StepResult.Succeeded or StepResult.Skipped:
+                record.Status = outcome.Result == StepResult.Succeeded ? StepStatus.Done : StepStatus.Skipped;
+                StepSucceeded();
+                break;
+            case StepResult.AwaitApproval:
+                record.Status = StepStatus.Waiting;
+                return AfterStep.OpenGate;
+            case StepResult.NothingToApprove:
+                record.Status = StepStatus.Skipped;
+                var guarded = _release.Step(NextRow(record.Name).Name);
+                guarded.Status = StepStatus.Skipped;
+                guarded.Detail = "nothing pending";
+                SkipApproval();
+                break;
+            case StepResult.PlanChanged:
+                record.Status = StepStatus.Pending;
+                _release.Step(PreviousGate(record.Name).Name).Status = StepStatus.Pending;
+                _release.Outputs.ApprovedBy = null;
+                PlanChanged();
+                return AfterStep.SayPlanChanged;
+            default:
+                record.Status = StepStatus.Failed;
+                StepFailed(outcome.Detail);
+                break;
+        }
+        return Runbook.IsFinished(_release.State) ? AfterStep.Finish : AfterStep.Save;
+    }
+
     public static string ToMermaid(ReleaseKind kind)
     {
-        var sample = new Release { Kind = kind, State = ReleaseState.Requested };
+        var sample = new Release { Kind = kind, State = Runbook.Start };
         return MermaidGraph.Format(new ReleaseWorkflow(sample)._machine.GetInfo());
     }
 
-    private void ConfigureRelease()
+    private RunbookStep NextRow(string name) =>
+        Runbook.RowsOf(_release).Where(r => r.Kind != StepKind.Part).SkipWhile(r => r.Name != name).Skip(1).First();
+
+    private RunbookStep PreviousGate(string name) =>
+        Runbook.RowsOf(_release).TakeWhile(r => r.Name != name).Last(r => r.Kind == StepKind.Gate);
+
+    /// <summary>
+    /// One pass over the rows: success moves to the next row that applies (a row only for a database restore is
+    /// passed over by a rollback without one), a gate is approved, rejected or expires, and the row after a gate
+    /// can send the release back to it when the plan changed.
+    /// </summary>
+    private void Configure(ReleaseKind kind)
     {
-        _machine.Configure(ReleaseState.Requested).Permit(Trigger.Begin, ReleaseState.Preflight);
-        for (var i = 0; i < ReleaseChain.Length - 1; i++)
+        var (done, failed) = kind == ReleaseKind.Release
+            ? (ReleaseState.Released, ReleaseState.Failed)
+            : (ReleaseState.RolledBack, ReleaseState.RollbackFailed);
+        var rows = Runbook.For(kind).Where(r => r.Kind != StepKind.Part).ToList();
+
+        var start = _machine.Configure(Runbook.Start).Permit(Trigger.Cancel, ReleaseState.Cancelled).Permit(Trigger.Failed, failed);
+        PermitNext(start, Trigger.Begin, rows, 0, done);
+
+        for (var i = 0; i < rows.Count; i++)
         {
-            var state = ReleaseChain[i];
-            var config = _machine.Configure(state);
-            if (state == ReleaseState.AwaitApproval)
+            var row = rows[i];
+            var config = _machine.Configure(row.State)
+                .Permit(Trigger.Failed, failed)
+                .Permit(Trigger.Interrupt, ReleaseState.NeedsAttention);
+            if (row.Cancellable)
+                config.Permit(Trigger.Cancel, ReleaseState.Cancelled);
+            if (row.Kind == StepKind.Gate)
             {
-                config.Permit(Trigger.Approve, ReleaseState.Migrate)
-                    .Permit(Trigger.NothingToApprove, ReleaseState.VerifySchema)
-                    .Permit(Trigger.Reject, ReleaseState.Cancelled)
-                    .Permit(Trigger.Expire, ReleaseState.Cancelled);
+                PermitNext(config, Trigger.Approve, rows, i + 1, done);
+                config.Permit(Trigger.Reject, ReleaseState.Cancelled).Permit(Trigger.Expire, ReleaseState.Cancelled);
+                // The row a gate guards is skipped when there is nothing to approve; the schema is still verified after it.
+                if (kind == ReleaseKind.Release)
+                    config.Permit(Trigger.NothingToApprove, i + 2 < rows.Count ? rows[i + 2].State : done);
                 continue;
             }
-            config.Permit(Trigger.Succeeded, ReleaseChain[i + 1])
-                .Permit(Trigger.Failed, ReleaseState.Failed)
-                .Permit(Trigger.Interrupt, ReleaseState.NeedsAttention);
+            PermitNext(config, Trigger.Succeeded, rows, i + 1, done);
+            // Only a release binds its approval to a plan (a rollback's approval is for the restore it names).
+            if (kind == ReleaseKind.Release && i > 0 && rows[i - 1].Kind == StepKind.Gate)
+                config.Permit(Trigger.PlanChanged, rows[i - 1].State);
         }
-        _machine.Configure(ReleaseState.Migrate).Permit(Trigger.PlanChanged, ReleaseState.AwaitApproval);
-        foreach (var state in Cancellable.Where(s => s != ReleaseState.NeedsAttention))
-            _machine.Configure(state).Permit(Trigger.Cancel, ReleaseState.Cancelled);
-        _machine.Configure(ReleaseState.Requested).Permit(Trigger.Failed, ReleaseState.Failed);
+
+        _machine.Configure(ReleaseState.NeedsAttention)
+            .PermitDynamic(Trigger.Resume, () => _release.StoppedAt ?? Runbook.Start)
+            .Permit(Trigger.Cancel, ReleaseState.Cancelled);
     }
 
-    private void ConfigureRollback()
+    /// <summary>Moves to the row at <paramref name="index"/>, or past it when that row only applies with a database restore.</summary>
+    private void PermitNext(StateMachine<ReleaseState, Trigger>.StateConfiguration config, Trigger trigger, List<RunbookStep> rows, int index, ReleaseState done)
     {
-        _machine.Configure(ReleaseState.Requested)
-            .PermitIf(Trigger.Begin, ReleaseState.AwaitApproval, () => _release.WithDatabase, "with database restore")
-            .PermitIf(Trigger.Begin, ReleaseState.RollingBack, () => !_release.WithDatabase, "images only")
-            .Permit(Trigger.Cancel, ReleaseState.Cancelled)
-            .Permit(Trigger.Failed, ReleaseState.RollbackFailed);
-        _machine.Configure(ReleaseState.AwaitApproval)
-            .Permit(Trigger.Approve, ReleaseState.RollingBack)
-            .Permit(Trigger.Reject, ReleaseState.Cancelled)
-            .Permit(Trigger.Expire, ReleaseState.Cancelled)
-            .Permit(Trigger.Cancel, ReleaseState.Cancelled);
-        _machine.Configure(ReleaseState.RollingBack)
-            .Permit(Trigger.Succeeded, ReleaseState.RolledBack)
-            .Permit(Trigger.Failed, ReleaseState.RollbackFailed)
-            .Permit(Trigger.Interrupt, ReleaseState.NeedsAttention);
+        if (index >= rows.Count)
+        {
+            config.Permit(trigger, done);
+            return;
+        }
+        var next = rows[index];
+        if (!next.OnlyWithDatabase)
+        {
+            config.Permit(trigger, next.State);
+            return;
+        }
+        var without = index + 1 < rows.Count ? rows[index + 1].State : done;
+        config.PermitIf(trigger, next.State, () => _release.WithDatabase, "with database restore")
+            .PermitIf(trigger, without, () => !_release.WithDatabase, "images only");
     }
+}
+
+/// <summary>What the runner does after a step's outcome was applied, besides saving.</summary>
+public enum AfterStep
+{
+    Save,
+    OpenGate,
+    SayPlanChanged,
+    Finish,
 }

@@ -16,9 +16,6 @@ public sealed class RollbackSteps : IReleaseStep
 
     public ReleaseState State => ReleaseState.RollingBack;
 
-    public static IReadOnlyList<string> Names(bool withDatabase) =>
-        withDatabase ? [nameof(ReleaseState.AwaitApproval), Restore, Redeploy, Verify] : [Redeploy, Verify];
-
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var release = context.Release;

@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
-using ChatOps.Core.Access;
 using ChatOps.Core.Chat;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Runner;
-using ChatOps.Core.Settings;
 using ChatOps.Host.Chat;
 
 namespace ChatOps.Host.Console;
@@ -16,8 +15,8 @@ public sealed partial class ConsoleChat(
     ConsoleIO io,
     ConsoleSurface surface,
     ChatOpsBot bot,
-    ReleaseRunner runner,
-    ChatOpsSettings settings,
+    ReleaseQueue work,
+    ReleaseRules rules,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
     ILogger<ConsoleChat> log) : BackgroundService
@@ -41,7 +40,7 @@ public sealed partial class ConsoleChat(
                     break;
             }
             if (!io.Interactive)
-                await runner.WhenIdleAsync(stoppingToken);
+                await work.WhenIdleAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -73,7 +72,7 @@ public sealed partial class ConsoleChat(
                 io.Write(reply.Text + "\n");
         }
         if (!io.Interactive)
-            await runner.WhenIdleAsync(cancellationToken);
+            await work.WhenIdleAsync(cancellationToken);
         return true;
     }
 
@@ -82,7 +81,7 @@ public sealed partial class ConsoleChat(
         if (!UserName().IsMatch(name))
             return "Usage: /as <name>, e.g. /as bob (letters, digits, . _ -; at most 32).";
         _user = ChatUser.Of("console", name.ToLowerInvariant());
-        var roles = new AccessPolicy(settings.Access).RolesOf(_user);
+        var roles = rules.RolesOf(_user);
         return $"Now speaking as {_user} ({(roles.Count == 0 ? "no roles" : string.Join(", ", roles))}).";
     }
 

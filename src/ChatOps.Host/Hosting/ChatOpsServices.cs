@@ -1,6 +1,7 @@
 using System.Reflection;
-using ChatOps.Core.Cards;
+using ChatOps.Core;
 using ChatOps.Core.Chat;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
@@ -49,11 +50,7 @@ public static class ChatOpsServices
             LeaseTtl = configuration.GetValue("ChatOps:LeaseTtl", TimeSpan.FromSeconds(30)),
         });
 
-        services.AddSingleton<CardPublisher>();
-        services.AddSingleton<ReleaseRunner>();
-        services.AddSingleton<StatusReporter>();
-        services.AddSingleton<DryRunPlanner>();
-        services.AddSingleton<ChatOpsBot>();
+        services.AddReleaseCore();
         services.AddHostedService<ReleaseRunnerService>();
 
         services.AddSingleton(ConsoleIO.System());

@@ -1,3 +1,4 @@
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Runner;
 
@@ -8,7 +9,7 @@ namespace ChatOps.Host.Hosting;
 /// whose instance died, and now and then forgets chat updates handled long ago.
 /// </summary>
 public sealed class ReleaseRunnerService(
-    ReleaseRunner runner, IUpdateLog updates, TimeProvider clock, IConfiguration configuration, ILogger<ReleaseRunnerService> log) : BackgroundService
+    ReleaseRunner runner, ApprovalDecisions approvals, ReleaseQueue queue, IUpdateLog updates, TimeProvider clock, IConfiguration configuration, ILogger<ReleaseRunnerService> log) : BackgroundService
 {
     // Telegram keeps an undelivered update for 24 hours and Slack retries an event within the hour; a week is well past both.
     public static readonly TimeSpan UpdateRetention = TimeSpan.FromDays(7);
@@ -28,7 +29,7 @@ public sealed class ReleaseRunnerService(
             {
                 try
                 {
-                    await runner.ExpireApprovalsAsync(stoppingToken);
+                    await approvals.ExpireAsync(stoppingToken);
                     await runner.RecoverAsync(stoppingToken);
                     await ForgetOldUpdatesAsync(stoppingToken);
                 }
@@ -58,6 +59,6 @@ public sealed class ReleaseRunnerService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await runner.DisposeAsync();
+        await queue.DisposeAsync();
     }
 }

@@ -35,7 +35,7 @@ public sealed class MeteredReleaseStore(IReleaseStore inner) : IReleaseStore
             return;
         if (audit.FromState is { } from && release.Steps.FirstOrDefault(s => s.Name == from) is { Duration: { } duration })
             StepSeconds.WithLabels(from, audit.Action).Observe(duration.TotalSeconds);
-        if (ReleaseStates.Finished.Contains(release.State) && audit.FromState != audit.ToState)
+        if (Runbook.IsFinished(release.State) && audit.FromState != audit.ToState)
             Ended.WithLabels(release.Kind.ToString(), release.Environment, release.State.ToString()).Inc();
     }
 

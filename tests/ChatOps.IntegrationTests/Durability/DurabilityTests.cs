@@ -142,7 +142,7 @@ public sealed class DurabilityTests
 
         freeze.Wake();
         using var timeout = new CancellationTokenSource(Limit);
-        await frozen.Services.GetRequiredService<ReleaseRunner>().WhenIdleAsync(timeout.Token);
+        await frozen.Services.GetRequiredService<ReleaseQueue>().WhenIdleAsync(timeout.Token);
 
         var store = other.Services.GetRequiredService<IReleaseStore>();
         var release = (await store.GetAsync(1, CancellationToken.None))!;

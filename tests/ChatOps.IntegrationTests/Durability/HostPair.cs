@@ -1,4 +1,5 @@
 using ChatOps.Core.Chat;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
@@ -60,7 +61,8 @@ public sealed class HostPair : IAsyncDisposable
     public static async Task<Release> DriveToEndAsync(ChatOpsApp host, long releaseId, TimeSpan limit, Func<bool>? stopWhen = null)
     {
         var store = host.Services.GetRequiredService<IReleaseStore>();
-        var runner = host.Services.GetRequiredService<ReleaseRunner>();
+        var approvals = host.Services.GetRequiredService<ApprovalDecisions>();
+        var stops = host.Services.GetRequiredService<StopDecisions>();
         using var timeout = new CancellationTokenSource(limit);
         while (true)
         {
@@ -69,9 +71,9 @@ public sealed class HostPair : IAsyncDisposable
                 return release;
             var gate = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
             if (release.State == ReleaseState.AwaitApproval && gate?.Status == StepStatus.Waiting)
-                await runner.DecideAsync(releaseId, null, Bob, approve: true, timeout.Token);
+                await approvals.DecideAsync(releaseId, null, Bob, approve: true, timeout.Token);
             else if (release.State == ReleaseState.NeedsAttention)
-                await runner.ResumeAsync(releaseId, Alice, timeout.Token);
+                await stops.ResumeAsync(releaseId, Alice, timeout.Token);
             await Task.Delay(100, timeout.Token);
         }
     }

@@ -26,7 +26,10 @@ public sealed class SandboxBot : IAsyncDisposable
 
     public SandboxServer Sandbox => _app.Sandbox!;
 
-    public ReleaseRunner Runner => _app.Services.GetRequiredService<ReleaseRunner>();
+    public ReleaseQueue Runner => _app.Services.GetRequiredService<ReleaseQueue>();
+
+    public T Get<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
 
     public string Output
     {

@@ -1,3 +1,4 @@
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Ports;
 using ChatOps.IntegrationTests.Harness;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,11 +113,11 @@ public sealed class ReleaseScenarioTests
         bot.Sandbox.Faults.UnhealthyTags.Add("v0.2.0");
         await bot.SayAsync("/release v0.2.0");
         await bot.SayAsync("/as bob");
-        var approval = bot.Runner.DecideAsync(1, null, new("console:bob"), approve: true, CancellationToken.None);
+        var approval = bot.Get<ApprovalDecisions>().DecideAsync(1, null, new("console:bob"), approve: true, CancellationToken.None);
         Assert.True((await approval).Accepted);
         await WaitUntilAsync(async () => (await Release(bot, 1)).State == Core.Releases.ReleaseState.Verify);
 
-        var refused = await bot.Runner.CancelAsync(1, new("console:alice"), CancellationToken.None);
+        var refused = await bot.Get<StopDecisions>().CancelAsync(1, new("console:alice"), CancellationToken.None);
 
         Assert.False(refused.Accepted);
         Assert.Contains("past the point of no return", refused.Message);

@@ -29,7 +29,7 @@ public sealed class SlackEventTests
         var marker = bot.Slack.NewMention(Releaser, Channel, "whoami");
         await bot.Slack.EventAsync(marker);
         await bot.WaitForAsync("the answer to a later mention", () => bot.Slack.Messages(Channel).FirstOrDefault(m => m.ThreadTs == (string)marker["event"]!["ts"]!));
-        await bot.App.Services.GetRequiredService<ReleaseRunner>().WhenIdleAsync(CancellationToken.None);
+        await bot.App.Services.GetRequiredService<ReleaseQueue>().WhenIdleAsync(CancellationToken.None);
 
         Assert.Single(await bot.ReleasesAsync());
         Assert.Single(bot.Slack.Messages(Channel), m => m.ThreadTs == thread);

@@ -17,7 +17,7 @@ public sealed class SlackReleaseTests
 
         Assert.Equal(200, ack.Status);
         Assert.Contains("/release v0.2.0", ack.AckText);
-        Assert.DoesNotContain(await bot.ReleasesAsync(), r => ReleaseStates.Finished.Contains(r.State));
+        Assert.DoesNotContain(await bot.ReleasesAsync(), r => Runbook.IsFinished(r.State));
         var card = await bot.CardWithButtonAsync("Release #1", "Approve migrations");
         Assert.StartsWith("Release #1 v0.2.0 → production: ", card.Text);
         Assert.Equal("primary", card.Buttons.Single(b => b.Text == "Approve migrations").Style);

@@ -27,7 +27,7 @@ public sealed class TelegramBotHost : IAsyncDisposable
     public TelegramSimulator Telegram { get; }
     public ChatOpsApp App { get; }
     public SandboxServer Sandbox => App.Sandbox!;
-    public ReleaseRunner Runner => App.Services.GetRequiredService<ReleaseRunner>();
+    public ReleaseQueue Runner => App.Services.GetRequiredService<ReleaseQueue>();
     public IChatSurface Surface => App.Services.GetServices<IChatSurface>().Single(s => s.Platform == "telegram");
 
     public Uri WebhookUrl =>

@@ -4,7 +4,7 @@ using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 
-namespace ChatOps.Benchmarks.Throughput;
+namespace ChatOps.Testing;
 
 /// <summary>
 /// A chat that shows nothing but tells the driver when a release's card offers the approve button and when it
@@ -13,11 +13,14 @@ namespace ChatOps.Benchmarks.Throughput;
 /// </summary>
 public sealed class SignalSurface : IChatSurface
 {
-    public static readonly ChatChannel Channel = new("bench", "room");
+    public static readonly ChatChannel Channel = new("test", "room");
 
     private readonly ConcurrentDictionary<long, CardSignals> _signals = new();
 
     public string Platform => Channel.Platform;
+
+    /// <summary>Off in the benchmarks, where keeping every card would grow without bound.</summary>
+    public bool RecordCards { get; init; } = true;
 
     public CardSignals For(long releaseId) => _signals.GetOrAdd(releaseId, _ => new CardSignals());
 
@@ -25,6 +28,8 @@ public sealed class SignalSurface : IChatSurface
 
     public Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
     {
+        if (RecordCards)
+            Cards.Enqueue(card);
         var signals = For(card.ReleaseId);
         if (card.State == ReleaseState.AwaitApproval && card.Buttons.Any(b => b.Action == CardAction.Approve))
             signals.Gate.TrySetResult();
@@ -33,7 +38,17 @@ public sealed class SignalSurface : IChatSurface
         return Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");
     }
 
-    public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>What the bot said besides its cards, in order.</summary>
+    public ConcurrentQueue<string> Said { get; } = new();
+
+    /// <summary>Every card shown, in order.</summary>
+    public ConcurrentQueue<ReleaseCard> Cards { get; } = new();
+
+    public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken)
+    {
+        Said.Enqueue(text);
+        return Task.CompletedTask;
+    }
 }
 
 public sealed class CardSignals

@@ -2,7 +2,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 
-namespace ChatOps.Benchmarks.Throughput;
+namespace ChatOps.Testing;
 
 /// <summary>The target database with no latency: a backup made at once, the schema always at the expected head.</summary>
 public sealed class FakeDatabase(TimeProvider clock) : IDatabaseOperations

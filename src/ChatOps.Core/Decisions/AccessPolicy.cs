@@ -1,7 +1,7 @@
 using ChatOps.Core.Domain;
 using ChatOps.Core.Settings;
 
-namespace ChatOps.Core.Access;
+namespace ChatOps.Core.Decisions;
 
 /// <summary>Who may do what. Decisions only; the caller replies and audits.</summary>
 public sealed class AccessPolicy(AccessSettings settings)

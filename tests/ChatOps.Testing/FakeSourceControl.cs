@@ -1,6 +1,6 @@
 using ChatOps.Core.Ports;
 
-namespace ChatOps.Benchmarks.Throughput;
+namespace ChatOps.Testing;
 
 /// <summary>GitHub with no latency: every check green, every tag created, the changelog written.</summary>
 public sealed class FakeSourceControl(IReadOnlyList<string> requiredChecks) : ISourceControl

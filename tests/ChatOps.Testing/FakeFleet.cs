@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
 
-namespace ChatOps.Benchmarks.Throughput;
+namespace ChatOps.Testing;
 
 /// <summary>
 /// Fly Machines and the services' own endpoints with no latency: two machines per app, updated at once and
@@ -27,6 +27,7 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes
     public Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken)
     {
         _images[machineId] = image;
+        Updates.Enqueue((machineId, image));
         return Task.FromResult(new MachineStatus(machineId, "started", image, Healthy: true));
     }
 
@@ -42,16 +43,28 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes
     public Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
         Task.FromResult($"vs_{app}");
 
+    /// <summary>Tags whose image starts but never turns healthy.</summary>
+    public ConcurrentDictionary<string, byte> BrokenTags { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every image update, in order: (machine, image).</summary>
+    public ConcurrentQueue<(string Machine, string Image)> Updates { get; } = new();
+
     public Task<ProbeResult> HealthAsync(string url, CancellationToken cancellationToken) =>
-        Task.FromResult(new ProbeResult(true, "ok", "ok"));
+        Task.FromResult(BrokenTags.ContainsKey(TagOn(new Uri(url).Host))
+            ? new ProbeResult(false, "503", "503 Service Unavailable")
+            : new ProbeResult(true, "ok", "ok"));
 
     // fake://<app>/version: the tag of the image on the app's first machine.
     public Task<ProbeResult> VersionAsync(string url, string apiKey, CancellationToken cancellationToken)
     {
-        var app = new Uri(url).Host;
-        var image = _images.GetValueOrDefault($"{app}-m1") ?? $"registry.fly.io/{app}:v1.0.0";
-        var tag = image[(image.LastIndexOf(':') + 1)..];
+        var tag = TagOn(new Uri(url).Host);
         return Task.FromResult(new ProbeResult(true, tag, tag));
+    }
+
+    private string TagOn(string app)
+    {
+        var image = _images.GetValueOrDefault($"{app}-m1") ?? $"registry.fly.io/{app}:v1.0.0";
+        return image[(image.LastIndexOf(':') + 1)..];
     }
 
     public Task<SmokeResult> SmokeAsync(SmokeTestSettings test, string apiKey, IReadOnlyDictionary<string, string> captured, CancellationToken cancellationToken) =>

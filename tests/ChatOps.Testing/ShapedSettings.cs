@@ -1,13 +1,13 @@
 using ChatOps.Core.Domain;
 using ChatOps.Core.Settings;
 
-namespace ChatOps.Benchmarks.Throughput;
+namespace ChatOps.Testing;
 
 /// <summary>Environments shaped like production: two services on two machines each, migrations, smoke tests, a metrics check.</summary>
-public static class BenchSettings
+public static class ShapedSettings
 {
-    public static readonly ChatUser Releaser = new("bench:alice");
-    public static readonly ChatUser Approver = new("bench:bob");
+    public static readonly ChatUser Releaser = new("test:alice");
+    public static readonly ChatUser Approver = new("test:bob");
     public static readonly IReadOnlyList<string> RequiredChecks = ["test", "coverage", "ruff", "black"];
 
     public static string EnvironmentName(int i) => $"env{i}";
@@ -25,7 +25,7 @@ public static class BenchSettings
     private static EnvironmentSettings Environment(string name) => new()
     {
         Services = [Service(name, "api"), Service(name, "orchestrator")],
-        ApiKey = "bench-key",
+        ApiKey = "test-key",
         Migrations = new MigrationSettings { App = $"{name}-api", ExpectedTables = ["runs", "artifacts", "webhook_events"] },
         SmokeTests =
         [

@@ -1,0 +1,95 @@
+using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Decisions;
+
+/// <summary>Approve, reject, and the expiry of an approval nobody gave: decided by the rules, then written under the release's lease.</summary>
+public sealed class ApprovalDecisions(
+    ReleaseRules rules,
+    HeldRelease held,
+    IReleaseStore releases,
+    ReleaseButtons buttons,
+    ReleaseRecorder recorder,
+    ReleaseQueue queue,
+    ChatOpsSettings settings,
+    TimeProvider clock)
+{
+    /// <param name="token">The pressed button's token; null for a typed /approve or /reject, which takes the open button.</param>
+    public async Task<Decision> DecideAsync(long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
+    {
+        var decision = await held.DecideAsync(releaseId, async (release, leased) =>
+        {
+            var now = clock.GetUtcNow();
+            var action = approve ? CardAction.Approve : CardAction.Reject;
+            var found = release is null ? null : token is null
+                ? (await buttons.OpenAsync(releaseId, cancellationToken)).FirstOrDefault(t => t.Action == action)
+                : await buttons.FindAsync(token, cancellationToken);
+            var verdict = rules.AtGate(release, releaseId, found, user, approve, now);
+            if (verdict.Refusal is { } refusal)
+            {
+                if (verdict.Audit)
+                    await releases.AppendAsync(new AuditEvent(release!.Id, release.Environment, user.Id, "refused", release.State.ToString(), null, refusal, now), cancellationToken);
+                return Decision.No(refusal);
+            }
+            return approve ? await ApproveAsync(release!, found!, user, leased) : await RejectAsync(release!, user, leased);
+        }, cancellationToken);
+        if (decision.Accepted && approve)
+            queue.Enqueue(releaseId);
+        return decision;
+    }
+
+    private async Task<Decision> ApproveAsync(Release release, ActionToken button, ChatUser user, CancellationToken cancellationToken)
+    {
+        var gate = release.Step(nameof(ReleaseState.AwaitApproval));
+        gate.FinishedAt = clock.GetUtcNow();
+        release.Outputs.ApprovedBy = user.Id;
+        gate.Status = StepStatus.Done;
+        gate.Detail = $"approved by {user}";
+        new ReleaseWorkflow(release).Approve();
+        // The approval is written down before its button is spent: a bot that stops in between leaves an approved
+        // release that continues (and an open button that the state no longer accepts), never a spent button on a
+        // release still waiting. The lease keeps two decisions on this gate apart.
+        await recorder.RecordAsync(release, user.Id, "approve", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);
+        await buttons.SpendAsync(button, user.Id, cancellationToken);
+        await recorder.PublishAsync(release, cancellationToken);
+        return Decision.Yes($"Approved by {user}: release #{release.Id} continues.");
+    }
+
+    private async Task<Decision> RejectAsync(Release release, ChatUser user, CancellationToken cancellationToken)
+    {
+        var gate = release.Step(nameof(ReleaseState.AwaitApproval));
+        gate.FinishedAt = clock.GetUtcNow();
+        // Written down first too; ending the release voids every button of it, this one included.
+        release.Outputs.RejectedBy = user.Id;
+        gate.Status = StepStatus.Failed;
+        gate.Detail = $"rejected by {user}";
+        new ReleaseWorkflow(release).Reject();
+        await recorder.FinishAsync(release, user.Id, "reject", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);
+        return Decision.Yes($"Rejected by {user}: release #{release.Id} is cancelled; nothing was deployed.");
+    }
+
+    /// <summary>An approval nobody decided in time cancels the release (the tag and backup stay).</summary>
+    public async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        foreach (var waiting in await releases.ListAsync(null, activeOnly: true, limit: 1000, cancellationToken))
+        {
+            if (waiting.State != ReleaseState.AwaitApproval)
+                continue;
+            await held.DecideAsync(waiting.Id, async (release, leased) =>
+            {
+                var open = release is null ? [] : await buttons.OpenAsync(release.Id, cancellationToken);
+                if (!ReleaseRules.HasExpired(release, open))
+                    return Decision.No("not expired");
+                var gate = release!.Step(nameof(ReleaseState.AwaitApproval));
+                gate.Status = StepStatus.Failed;
+                gate.Detail = $"nobody approved within {settings.Access.ApprovalTimeout}";
+                new ReleaseWorkflow(release).Expire();
+                await recorder.FinishAsync(release, ReleaseRecorder.System, "expire", ReleaseState.AwaitApproval, gate.Detail, leased);
+                return Decision.Yes("expired");
+            }, cancellationToken);
+        }
+    }
+}

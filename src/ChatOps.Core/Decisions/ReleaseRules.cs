@@ -1,0 +1,115 @@
+using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Decisions;
+
+/// <summary>
+/// Every rule about who may do what, and whether it is allowed now, decided without I/O from what was read.
+/// Each answers null when allowed, else the refusal to show; the decision classes then write.
+/// </summary>
+public sealed class ReleaseRules(ChatOpsSettings settings)
+{
+    public AccessPolicy Access { get; } = new(settings.Access);
+
+    public string? MayRelease(ChatUser user) => Access.CanRelease(user);
+
+    public string? MayStartRelease(ChatUser user, string environment, EnvironmentState state, DateTimeOffset now) =>
+        Access.CanRelease(user)
+        ?? (state.Lock is { } held && held.IsLive(now)
+            ? $"{environment} is locked by {held.LockedBy} since {held.At:yyyy-MM-dd HH:mm} UTC{Until(held)}: {held.Reason}. /unlock {environment} when it is safe."
+            : null);
+
+    /// <summary>Approve or reject at a gate, by a button (<paramref name="token"/> as pressed) or a command.</summary>
+    public GateVerdict AtGate(Release? release, long releaseId, ActionToken? token, ChatUser user, bool approve, DateTimeOffset now)
+    {
+        if (release is null)
+            return GateVerdict.Quiet($"There is no release #{releaseId}.");
+        if (release.State != ReleaseState.AwaitApproval)
+            return GateVerdict.Quiet($"Release #{releaseId} is not waiting for approval; it is {release.State}.");
+        var action = approve ? CardAction.Approve : CardAction.Reject;
+        if (token is null || token.ReleaseId != releaseId || token.Action != action || !token.IsOpen(now))
+            return GateVerdict.Audited("This button is no longer valid: it was used, it expired, or the plan changed. Use the latest card.");
+        if ((approve ? Access.CanApprove(user, release.RequestedBy) : Access.CanStop(user, release.RequestedBy)) is { } refusal)
+            return GateVerdict.Audited(refusal);
+        if (approve && token.PlanHash != release.Outputs.PlanHash)
+            return GateVerdict.Audited("The plan changed since this approval was asked for; approve the new card.");
+        return GateVerdict.Allowed;
+    }
+
+    public string? MayCancel(Release? release, long releaseId, ChatUser user)
+    {
+        if (release is null)
+            return $"There is no release #{releaseId}.";
+        if (Access.CanStop(user, release.RequestedBy) is { } refusal)
+            return refusal;
+        if (!release.IsActive)
+            return $"Release #{releaseId} already ended: {release.State}.";
+        return new ReleaseWorkflow(release).CanCancel ? null : PastPointOfNoReturn(release);
+    }
+
+    public string? MayResume(Release? release, long releaseId, ChatUser user)
+    {
+        if (release is null)
+            return $"There is no release #{releaseId}.";
+        if (!Access.IsReleaser(user) && !Access.IsApprover(user))
+            return $"{user} may not resume releases: only releasers and approvers can.";
+        return new ReleaseWorkflow(release).CanResume ? null : $"Release #{releaseId} does not need attention; it is {release.State}.";
+    }
+
+    /// <summary>An approval nobody decided in time: the gate is open and no Approve button is left.</summary>
+    public static bool HasExpired(Release? release, IReadOnlyList<ActionToken> openButtons) =>
+        release is { State: ReleaseState.AwaitApproval }
+        && release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status == StepStatus.Waiting
+        && openButtons.All(t => t.Action != CardAction.Approve);
+
+    public static string? MayPress(ActionToken token, DateTimeOffset now) => token.IsOpen(now) ? null : token.Action switch
+    {
+        CardAction.Cancel => "This Cancel button is no longer valid: the release is past the point of no return or has ended.",
+        CardAction.Rollback => "This Roll back button is no longer valid: a rollback was already started or it expired.",
+        _ => "This button is no longer valid: it was used, it expired, or the plan changed. Use the latest card.",
+    };
+
+    /// <summary>A release that failed after it changed production, in a step that checks the running services, with auto-rollback on.</summary>
+    public bool ShouldAutoRollback(Release release, ReleaseState failedAt) =>
+        release is { Kind: ReleaseKind.Release, State: ReleaseState.Failed, ChangedProduction: true }
+        && failedAt is ReleaseState.Verify or ReleaseState.Smoke
+        && settings.Environments.TryGetValue(release.Environment, out var environment) && environment.AutoRollback;
+
+    public string? MayLock(ChatUser user) =>
+        Access.IsReleaser(user) || Access.IsApprover(user) ? null : $"{user} may not lock environments: only releasers and approvers can.";
+
+    /// <summary>Unlocking: the holder (or the bot's own lock) by a releaser or approver, anyone else's only by an approver with --force.</summary>
+    public UnlockVerdict MayUnlock(ChatUser user, string environment, EnvironmentLock? held, bool force, DateTimeOffset now)
+    {
+        if (held is null || !held.IsLive(now))
+            return new UnlockVerdict(null, $"{environment} is not locked.", Own: false);
+        var own = string.Equals(held.LockedBy, user.Id, StringComparison.OrdinalIgnoreCase) || held.LockedBy.StartsWith("chatops:", StringComparison.Ordinal);
+        if (!own && !(force && Access.IsApprover(user)))
+            return new UnlockVerdict($"{environment} is locked by {held.LockedBy}: {held.Reason}. Only they can unlock it, or an approver with /unlock {environment} --force.", null, own);
+        if (!Access.IsReleaser(user) && !Access.IsApprover(user))
+            return new UnlockVerdict($"{user} may not unlock environments: only releasers and approvers can.", null, own);
+        return new UnlockVerdict(null, null, own);
+    }
+
+    public IReadOnlyList<string> RolesOf(ChatUser user) => Access.RolesOf(user);
+
+    public static string PastPointOfNoReturn(Release release) =>
+        $"Release #{release.Id} is at {release.State}: past the point of no return, it cannot be cancelled. Use /rollback {release.Environment} if it goes wrong.";
+
+    public static string Until(EnvironmentLock held) => held.Until is { } until ? $" until {until:yyyy-MM-dd HH:mm} UTC" : "";
+}
+
+/// <summary>A decision at a gate: allowed, or refused (audited when someone pressed or typed something that was not theirs to do).</summary>
+public sealed record GateVerdict(string? Refusal, bool Audit)
+{
+    public static readonly GateVerdict Allowed = new(null, false);
+
+    public static GateVerdict Quiet(string refusal) => new(refusal, false);
+
+    public static GateVerdict Audited(string refusal) => new(refusal, true);
+}
+
+/// <summary>Refused, nothing to do (with the reply), or allowed; <see cref="Own"/> when it is the holder's own lock.</summary>
+public sealed record UnlockVerdict(string? Refusal, string? NothingToDo, bool Own);

@@ -1,0 +1,133 @@
+using ChatOps.Core.Steps;
+
+namespace ChatOps.Core.Releases;
+
+/// <summary>
+/// The runbook (shared/runbook/release-cut-and-rollback.md) as one table: every step of a release and of a
+/// rollback, in order, with its rules. The state machine is configured from these rows, the card draws its
+/// lines from them, and the runner asks them what to run and what to do after a crash. Nothing else in the
+/// code lists the steps.
+/// </summary>
+public static class Runbook
+{
+    /// <summary>The release, top to bottom. Success moves to the next row; after the last, the release is Released.</summary>
+    public static readonly IReadOnlyList<RunbookStep> Release =
+    [
+        //   state                       what runs               kind              cancellable   after a crash
+        new(ReleaseState.Preflight,     new PreflightStep(),    StepKind.Work,    Cancellable,  AfterCrash.RunAgain),
+        new(ReleaseState.Tag,           new TagStep(),          StepKind.Work,    Cancellable,  AfterCrash.RunAgain),
+        new(ReleaseState.Backup,        new BackupStep(),       StepKind.Work,    Cancellable,  AfterCrash.RunAgain),
+        new(ReleaseState.AwaitApproval, new ApprovalGateStep(), StepKind.Gate,    Cancellable,  AfterCrash.RunAgain),
+        // The point of no return: from here production changes, and a problem is answered by /rollback.
+        new(ReleaseState.Migrate,       new MigrateStep(),      StepKind.Work,    NoReturn,     AfterCrash.AskHuman),
+        new(ReleaseState.VerifySchema,  new VerifySchemaStep(), StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        new(ReleaseState.Deploy,        new DeployStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        new(ReleaseState.Verify,        new VerifyStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        new(ReleaseState.Smoke,         new SmokeStep(),        StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        new(ReleaseState.Observe,       new ObserveStep(),      StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        new(ReleaseState.Document,      new DocumentStep(),     StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+    ];
+
+    /// <summary>
+    /// The rollback: an approval only when it restores the database, then one state, RollingBack, whose step
+    /// runs its parts in order (each part is a line on the card and records itself, so a resume skips what is done).
+    /// </summary>
+    public static readonly IReadOnlyList<RunbookStep> Rollback =
+    [
+        new(ReleaseState.AwaitApproval, new ApprovalGateStep(), StepKind.Gate,    Cancellable,  AfterCrash.RunAgain)   { OnlyWithDatabase = true },
+        new(ReleaseState.RollingBack,   new RollbackSteps(),    StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { OnCard = false },
+        new(ReleaseState.RollingBack,   null,                   StepKind.Part,    NoReturn,     AfterCrash.AskHuman)   { Name = RollbackSteps.Restore, OnlyWithDatabase = true },
+        new(ReleaseState.RollingBack,   null,                   StepKind.Part,    NoReturn,     AfterCrash.RunAgain)   { Name = RollbackSteps.Redeploy },
+        new(ReleaseState.RollingBack,   null,                   StepKind.Part,    NoReturn,     AfterCrash.RunAgain)   { Name = RollbackSteps.Verify },
+    ];
+
+    private const bool Cancellable = true;
+    private const bool NoReturn = false;
+
+    /// <summary>Where every release and rollback begins; it can always be cancelled, and so can one that needs attention.</summary>
+    public const ReleaseState Start = ReleaseState.Requested;
+
+    /// <summary>The ends: nothing more runs.</summary>
+    public static readonly IReadOnlySet<ReleaseState> Ends = new HashSet<ReleaseState>
+    {
+        ReleaseState.Released, ReleaseState.Failed, ReleaseState.Cancelled, ReleaseState.RolledBack, ReleaseState.RollbackFailed,
+    };
+
+    public static IReadOnlyList<RunbookStep> For(ReleaseKind kind) => kind == ReleaseKind.Release ? Release : Rollback;
+
+    /// <summary>The rows that apply to this release (a rollback without a restore has no approval and no restore).</summary>
+    public static IEnumerable<RunbookStep> RowsOf(Release release) =>
+        For(release.Kind).Where(row => !row.OnlyWithDatabase || release.WithDatabase);
+
+    /// <summary>The lines of the release's card, in runbook order.</summary>
+    public static IReadOnlyList<string> CardLines(Release release) =>
+        RowsOf(release).Where(row => row.OnCard).Select(row => row.Name).ToList();
+
+    /// <summary>The row whose step runs in this state, if any (a gate's step runs once to open the gate).</summary>
+    public static RunbookStep? StepOf(Release release) =>
+        RowsOf(release).FirstOrDefault(row => row.State == release.State && row.Step is not null);
+
+    public static bool IsFinished(ReleaseState state) => Ends.Contains(state);
+
+    /// <summary>True when a step of this release may run now: a working state, or a gate not yet opened.</summary>
+    public static bool HasWorkToDo(Release release)
+    {
+        if (release.State == Start)
+            return true;
+        if (StepOf(release) is not { } row)
+            return false;
+        return row.Kind != StepKind.Gate
+            || release.Steps.FirstOrDefault(s => s.Name == row.Name)?.Status is null or StepStatus.Pending or StepStatus.Running;
+    }
+
+    /// <summary>Before the point of no return: nothing in production has changed yet, so a cancel is clean.</summary>
+    public static bool IsBeforePointOfNoReturn(Release release) =>
+        release.State == Start || RowsOf(release).Any(row => row.State == release.State && row.Cancellable);
+
+    /// <summary>Once a step of this state has started, production has changed and cancelling is no longer possible.</summary>
+    public static bool IsPastPointOfNoReturn(Release release) =>
+        RowsOf(release).Any(row => row.State == release.State && !row.Cancellable && row.Kind != StepKind.Part);
+
+    /// <summary>
+    /// After a crash: the step records still marked running were cut off. The first whose row asks for a human
+    /// stops the release (its outside action may or may not have happened); the others are simply run again.
+    /// </summary>
+    public static StepRecord? CutOffNeedingAHuman(Release release)
+    {
+        var askHuman = RowsOf(release).Where(row => row.AfterCrash == AfterCrash.AskHuman).Select(row => row.Name).ToHashSet();
+        return release.Steps.FirstOrDefault(s => s.Status == StepStatus.Running && askHuman.Contains(s.Name));
+    }
+}
+
+public enum StepKind
+{
+    /// <summary>Does something and succeeds or fails.</summary>
+    Work,
+
+    /// <summary>Waits for a person: approve, reject, or let it expire.</summary>
+    Gate,
+
+    /// <summary>A part of the state's step, shown and recorded as a line of its own.</summary>
+    Part,
+}
+
+public enum AfterCrash
+{
+    /// <summary>Idempotent: the step finds its own earlier work and moves on.</summary>
+    RunAgain,
+
+    /// <summary>The step cannot tell whether its outside action happened: stop in NeedsAttention.</summary>
+    AskHuman,
+}
+
+/// <summary>One row of the runbook.</summary>
+public sealed record RunbookStep(ReleaseState State, IReleaseStep? Step, StepKind Kind, bool Cancellable, AfterCrash AfterCrash)
+{
+    /// <summary>The name of the step's record and card line.</summary>
+    public string Name { get; init; } = State.ToString();
+
+    public bool OnCard { get; init; } = true;
+
+    /// <summary>Only for a rollback that restores the database.</summary>
+    public bool OnlyWithDatabase { get; init; }
+}

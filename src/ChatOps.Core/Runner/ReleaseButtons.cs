@@ -1,0 +1,51 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Runner;
+
+/// <summary>The buttons a release's card offers: opaque tokens in the store, each for one action and one gate.</summary>
+public sealed class ReleaseButtons(IApprovalStore approvals, ChatOpsSettings settings, TimeProvider clock)
+{
+    public const string CancelGate = "cancel";
+    public const string RollbackGate = "rollback";
+
+    /// <summary>How long a failed release offers its Roll back button.</summary>
+    public static readonly TimeSpan RollbackLifetime = TimeSpan.FromDays(7);
+
+    public Task OfferCancelAsync(Release release, CancellationToken cancellationToken) =>
+        approvals.IssueAsync(New(release.Id, CardAction.Cancel, CancelGate, null, TimeSpan.FromDays(1)), cancellationToken);
+
+    /// <summary>Opens an approval gate: every earlier button is void, and Approve binds the plan on the card.</summary>
+    public async Task OpenGateAsync(Release release, int round, CancellationToken cancellationToken)
+    {
+        var gate = $"approval-{round}";
+        var timeout = settings.Access.ApprovalTimeout;
+        await approvals.VoidAsync(release.Id, null, clock.GetUtcNow(), cancellationToken);
+        await approvals.IssueAsync(New(release.Id, CardAction.Approve, gate, release.Outputs.PlanHash, timeout), cancellationToken);
+        await approvals.IssueAsync(New(release.Id, CardAction.Reject, gate, release.Outputs.PlanHash, timeout), cancellationToken);
+        if (release.Kind == ReleaseKind.Release)
+            await approvals.IssueAsync(New(release.Id, CardAction.Cancel, CancelGate, null, timeout), cancellationToken);
+    }
+
+    public Task OfferRollbackAsync(Release release, CancellationToken cancellationToken) =>
+        approvals.IssueAsync(New(release.Id, CardAction.Rollback, RollbackGate, null, RollbackLifetime), cancellationToken);
+
+    /// <summary>Voids the release's buttons of one gate, or all of them.</summary>
+    public Task VoidAsync(long releaseId, string? gate, CancellationToken cancellationToken) =>
+        approvals.VoidAsync(releaseId, gate, clock.GetUtcNow(), cancellationToken);
+
+    public Task<bool> SpendAsync(ActionToken token, string user, CancellationToken cancellationToken) =>
+        approvals.UseAsync(token.Token, user, clock.GetUtcNow(), cancellationToken);
+
+    public Task<ActionToken?> FindAsync(string token, CancellationToken cancellationToken) => approvals.FindAsync(token, cancellationToken);
+
+    public Task<IReadOnlyList<ActionToken>> OpenAsync(long releaseId, CancellationToken cancellationToken) =>
+        approvals.OpenAsync(releaseId, clock.GetUtcNow(), cancellationToken);
+
+    private ActionToken New(long releaseId, CardAction action, string gate, string? planHash, TimeSpan lifetime)
+    {
+        var now = clock.GetUtcNow();
+        return new ActionToken(Tokens.New(), releaseId, action, gate, planHash, now, now + lifetime);
+    }
+}

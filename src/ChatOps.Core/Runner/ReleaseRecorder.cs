@@ -1,0 +1,70 @@
+using ChatOps.Core.Cards;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using Microsoft.Extensions.Logging;
+
+namespace ChatOps.Core.Runner;
+
+/// <summary>
+/// Writes what happened to a release: the record with its audit event (fenced by this instance's lease), then the
+/// card. For a release that ended, also what that end requires, in an order that a crash cannot turn into harm.
+/// </summary>
+public sealed class ReleaseRecorder(
+    IReleaseStore releases,
+    IEnvironmentStore environments,
+    ReleaseButtons buttons,
+    CardPublisher cards,
+    LeaseKeeper leases,
+    TimeProvider clock,
+    ILogger<ReleaseRecorder> log)
+{
+    /// <summary>The actor of what the bot does on its own.</summary>
+    public const string System = "chatops:runner";
+
+    public async Task SaveAsync(Release release, string actor, string action, ReleaseState? from, string detail, CancellationToken cancellationToken)
+    {
+        await RecordAsync(release, actor, action, from, detail, cancellationToken);
+        await PublishAsync(release, cancellationToken);
+    }
+
+    /// <summary>Saves the record with its audit event, fenced by this instance's lease.</summary>
+    public Task RecordAsync(Release release, string actor, string action, ReleaseState? from, string detail, CancellationToken cancellationToken)
+    {
+        release.UpdatedAt = clock.GetUtcNow();
+        var audit = new AuditEvent(release.Id, release.Environment, actor, action, from?.ToString(), release.State.ToString(), detail, release.UpdatedAt);
+        return releases.SaveAsync(release, audit, leases.Owner, cancellationToken);
+    }
+
+    /// <summary>Saves progress inside a step without an audit event (one machine deployed).</summary>
+    public Task CheckpointAsync(Release release, CancellationToken cancellationToken) =>
+        releases.SaveAsync(release, null, leases.Owner, cancellationToken);
+
+    /// <summary>Shows the card; when it moved to a new message, its id is saved under the lease.</summary>
+    public async Task PublishAsync(Release release, CancellationToken cancellationToken)
+    {
+        if (await cards.PublishAsync(release, cancellationToken))
+            await CheckpointAsync(release, cancellationToken);
+    }
+
+    public Task SayAsync(Release release, string text, CancellationToken cancellationToken) => cards.SayAsync(release, text, cancellationToken);
+
+    /// <summary>Saves a release that reached an end and does what that end requires.</summary>
+    public async Task FinishAsync(Release release, string actor, string action, ReleaseState from, string detail, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        // Locked before the end is written, so a rolled-back environment is never left open by a crash in between.
+        if (release.State == ReleaseState.RolledBack)
+        {
+            var reason = $"rolled back {release.PreviousTag ?? "?"} → {release.Tag} (rollback #{release.Id})";
+            await environments.LockAsync(new EnvironmentLock(release.Environment, release.Requester, reason, now, null), now, cancellationToken);
+        }
+        // The end is written before the buttons are voided: a crash in between leaves buttons that the ended release
+        // refuses, never a cancel or a rejection that was lost while its buttons were already gone.
+        await RecordAsync(release, actor, action, from, detail, cancellationToken);
+        await buttons.VoidAsync(release.Id, null, cancellationToken);
+        if (release.State == ReleaseState.Failed && release.ChangedProduction)
+            await buttons.OfferRollbackAsync(release, cancellationToken);
+        await PublishAsync(release, cancellationToken);
+        log.LogInformation("{Kind} {ReleaseId} {Tag} on {Environment} ended {State}", release.Kind, release.Id, release.Tag, release.Environment, release.State);
+    }
+}

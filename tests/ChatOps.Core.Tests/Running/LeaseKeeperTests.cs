@@ -1,0 +1,144 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Steps;
+using ChatOps.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatOps.Core.Tests.Running;
+
+public sealed class LeaseKeeperTests
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryStore _store;
+    private readonly FlakyLeases _leases;
+    private readonly LeaseKeeper _keeper;
+
+    public LeaseKeeperTests()
+    {
+        _store = new InMemoryStore(_clock);
+        _leases = new FlakyLeases(_store);
+        _keeper = new LeaseKeeper(_leases, new RunnerSettings([], "test") { LeaseTtl = Ttl, Owner = "here" }, _clock, NullLogger<LeaseKeeper>.Instance);
+    }
+
+    private async Task<long> SeedAsync()
+    {
+        var release = new Release { Environment = "production", Tag = "v1", Requester = "test:alice" };
+        var started = await _store.TryStartAsync(release, new AuditEvent(null, "production", "test:alice", "request", null, null, "", _clock.GetUtcNow()), CancellationToken.None);
+        return started.Started!.Id;
+    }
+
+    [Fact]
+    public async Task Work_stops_at_once_when_another_instance_has_the_lease()
+    {
+        var id = await SeedAsync();
+        var started = new TaskCompletionSource();
+        var work = _keeper.HoldAsync(id, async token =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return 0;
+        }, CancellationToken.None);
+        await started.Task;
+
+        // As when this instance stalled past its lease and another one took the release over.
+        await _store.ReleaseAsync(id, "here", CancellationToken.None);
+        Assert.True(await _store.TryClaimAsync(id, "there", _clock.GetUtcNow(), _clock.GetUtcNow() + Ttl, CancellationToken.None));
+        await AdvanceUntilDoneAsync(work);
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => work);
+    }
+
+    [Fact]
+    public async Task A_renewal_that_fails_once_is_tried_again_and_the_work_goes_on()
+    {
+        var id = await SeedAsync();
+        _leases.FailNextRenewals = 1;
+        var release = new TaskCompletionSource();
+        var work = _keeper.HoldAsync(id, async token =>
+        {
+            await release.Task.WaitAsync(token);
+            return 42;
+        }, CancellationToken.None);
+
+        for (var i = 0; i < 6; i++)
+            await AdvanceAsync(Ttl / 10);
+        release.SetResult();
+
+        Assert.Equal(42, await work);
+        Assert.True(_leases.Renewals >= 2);
+    }
+
+    [Fact]
+    public async Task Work_stops_before_the_lease_runs_out_when_no_renewal_gets_through()
+    {
+        var id = await SeedAsync();
+        _leases.FailNextRenewals = int.MaxValue;
+        var work = _keeper.HoldAsync(id, async token =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return 0;
+        }, CancellationToken.None);
+
+        await AdvanceUntilDoneAsync(work);
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => work);
+        Assert.True(_clock.GetUtcNow() - new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero) < Ttl);
+    }
+
+    [Fact]
+    public async Task A_second_holder_on_this_instance_is_told_the_release_is_busy()
+    {
+        var id = await SeedAsync();
+        var inside = new TaskCompletionSource();
+        var leave = new TaskCompletionSource();
+        var first = _keeper.HoldAsync(id, async _ =>
+        {
+            inside.SetResult();
+            await leave.Task;
+            return 0;
+        }, CancellationToken.None);
+        await inside.Task;
+
+        await Assert.ThrowsAsync<LeaseHeldException>(() => _keeper.HoldAsync(id, _ => Task.FromResult(0), CancellationToken.None, busyAfter: TimeSpan.Zero));
+        leave.SetResult();
+        await first;
+    }
+
+    private async Task AdvanceAsync(TimeSpan by)
+    {
+        _clock.Advance(by);
+        await Task.Delay(20);
+    }
+
+    private async Task AdvanceUntilDoneAsync(Task work)
+    {
+        for (var i = 0; i < 40 && !work.IsCompleted; i++)
+            await AdvanceAsync(TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>The store's leases, with renewals that fail on demand as when the database is briefly away.</summary>
+    private sealed class FlakyLeases(IReleaseLeases inner) : IReleaseLeases
+    {
+        public int FailNextRenewals { get; set; }
+
+        public int Renewals { get; private set; }
+
+        public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+            inner.TryClaimAsync(releaseId, owner, now, until, cancellationToken);
+
+        public Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
+        {
+            Renewals++;
+            if (FailNextRenewals-- > 0)
+                throw new TimeoutException("the store did not answer");
+            return inner.RenewAsync(releaseId, owner, until, cancellationToken);
+        }
+
+        public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) => inner.ReleaseAsync(releaseId, owner, cancellationToken);
+
+        public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.UnclaimedAsync(now, cancellationToken);
+    }
+}

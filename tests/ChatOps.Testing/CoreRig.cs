@@ -1,0 +1,77 @@
+using ChatOps.Core;
+using ChatOps.Core.Chat;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Settings;
+using ChatOps.Core.Steps;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChatOps.Testing;
+
+/// <summary>The core composed as the host composes it, on the given store ports and on fakes of every outside system.</summary>
+public sealed class CoreRig : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    /// <param name="stores">The store's ports; an <see cref="InMemoryStore"/> by default.</param>
+    public CoreRig(ChatOpsSettings settings, TimeProvider? clock = null, StorePorts? stores = null, RunnerSettings? runnerSettings = null, bool recordCards = true)
+    {
+        Clock = clock ?? TimeProvider.System;
+        Store = stores ?? StorePorts.Of(new InMemoryStore(Clock));
+        Fleet = new FakeFleet();
+        Surface = new SignalSurface { RecordCards = recordCards };
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton(Clock)
+            .AddSingleton(settings)
+            .AddSingleton(runnerSettings ?? new RunnerSettings(ShapedSettings.RequiredChecks, "test") { VerifyAttempts = 1, VerifyInterval = TimeSpan.Zero })
+            .AddSingleton<ISourceControl>(new FakeSourceControl(ShapedSettings.RequiredChecks))
+            .AddSingleton<IDeployTarget>(Fleet)
+            .AddSingleton<IServiceProbes>(Fleet)
+            .AddSingleton<IDatabaseOperations>(new FakeDatabase(Clock))
+            .AddSingleton(sp => new ReleasePorts(sp.GetRequiredService<ISourceControl>(), Fleet, sp.GetRequiredService<IDatabaseOperations>(), Fleet))
+            .AddSingleton(Store.Releases)
+            .AddSingleton(Store.Approvals)
+            .AddSingleton(Store.Environments)
+            .AddSingleton(Store.Leases)
+            .AddSingleton(Store.Updates)
+            .AddSingleton<IChatSurface>(Surface)
+            .AddReleaseCore();
+        _services = services.BuildServiceProvider();
+        // The runner attaches itself to the queue that decisions enqueue on.
+        _services.GetRequiredService<ReleaseRunner>();
+    }
+
+    public TimeProvider Clock { get; }
+
+    public StorePorts Store { get; }
+
+    public FakeFleet Fleet { get; }
+
+    public SignalSurface Surface { get; }
+
+    public ChatOpsBot Bot => _services.GetRequiredService<ChatOpsBot>();
+
+    public ReleaseRunner Runner => _services.GetRequiredService<ReleaseRunner>();
+
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>Completes when no release is being advanced.</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken = default) => _services.GetRequiredService<ReleaseQueue>().WhenIdleAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.GetRequiredService<ReleaseQueue>().DisposeAsync();
+        await _services.DisposeAsync();
+    }
+}
+
+/// <summary>The store as the core sees it: one port per role.</summary>
+public sealed record StorePorts(IReleaseStore Releases, IApprovalStore Approvals, IEnvironmentStore Environments, IReleaseLeases Leases, IUpdateLog Updates)
+{
+    public static StorePorts Of<TStore>(TStore store)
+        where TStore : IReleaseStore, IApprovalStore, IEnvironmentStore, IReleaseLeases, IUpdateLog =>
+        new(store, store, store, store, store);
+}

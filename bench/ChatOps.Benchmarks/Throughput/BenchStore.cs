@@ -1,5 +1,6 @@
 using ChatOps.Core.Ports;
-using ChatOps.Host.Store;
+using ChatOps.Host.Store.Postgres;
+using ChatOps.Host.Store.Sqlite;
 
 namespace ChatOps.Benchmarks.Throughput;
 
@@ -8,10 +9,10 @@ public sealed record BenchStore(string Name, IReleaseStore Releases, IApprovalSt
 {
     public static BenchStore Sqlite()
     {
-        var store = SqliteStore.InMemory();
-        return new BenchStore("sqlite (in-memory)", store, store, store, store, () =>
+        var database = SqliteDatabase.InMemory();
+        return On("sqlite (in-memory)", database, () =>
         {
-            store.Dispose();
+            database.Dispose();
             return ValueTask.CompletedTask;
         });
     }
@@ -20,10 +21,10 @@ public sealed record BenchStore(string Name, IReleaseStore Releases, IApprovalSt
     public static BenchStore SqliteFile()
     {
         var path = Path.Combine(Path.GetTempPath(), $"chatops-bench-{Guid.NewGuid():N}.db");
-        var store = SqliteStore.AtPath(path);
-        return new BenchStore("sqlite (file, WAL)", store, store, store, store, () =>
+        var database = SqliteDatabase.AtPath(path);
+        return On("sqlite (file, WAL)", database, () =>
         {
-            store.Dispose();
+            database.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var file in new[] { path, path + "-wal", path + "-shm" })
                 File.Delete(file);
@@ -34,11 +35,14 @@ public sealed record BenchStore(string Name, IReleaseStore Releases, IApprovalSt
     public static async Task<BenchStore> PostgresAsync(CancellationToken cancellationToken)
     {
         var database = await BenchDatabase.CreateAsync(cancellationToken);
-        var store = await PostgresStore.OpenAsync(database.ConnectionString, cancellationToken);
-        return new BenchStore("postgres", store, store, store, store, async () =>
+        var opened = await PostgresDatabase.OpenAsync(database.ConnectionString, cancellationToken);
+        return new BenchStore("postgres", new PostgresReleases(opened), new PostgresApprovals(opened), new PostgresEnvironments(opened), new PostgresLeases(opened), async () =>
         {
-            await store.DisposeAsync();
+            await opened.DisposeAsync();
             await database.DisposeAsync();
         });
     }
+
+    private static BenchStore On(string name, SqliteDatabase database, Func<ValueTask> dispose) =>
+        new(name, new SqliteReleases(database), new SqliteApprovals(database), new SqliteEnvironments(database), new SqliteLeases(database), dispose);
 }

@@ -10,7 +10,6 @@ using ChatOps.Host.Console;
 using ChatOps.Host.Database;
 using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
-using ChatOps.Host.Metrics;
 using ChatOps.Host.Probes;
 using ChatOps.Host.Store;
 using ChatOps.Sandbox;
@@ -62,37 +61,5 @@ public static class ChatOpsServices
             services.AddHostedService(sp => sp.GetRequiredService<ConsoleChat>());
         }
         return services;
-    }
-
-    private static void AddStore(this IServiceCollection services, IConfiguration configuration, bool sandbox)
-    {
-        // DATABASE_URL is mapped onto this key; a postgres:// URL or an Npgsql key=value string. Set, it wins even in the sandbox.
-        if (configuration.GetConnectionString("ChatOps") is { Length: > 0 } connectionString)
-        {
-            services.AddSingleton(_ => new PostgresStore(PostgresConnectionString.DataSource(connectionString)));
-            // Registered before the runner's hosted service, so the schema is migrated before anything uses the store.
-            services.AddHostedService(sp => sp.GetRequiredService<PostgresStore>());
-            AddPorts<PostgresStore>(services);
-            return;
-        }
-        services.AddSingleton(_ =>
-        {
-            // The sandbox's simulated GitHub and Fly start fresh every run, so its store does too.
-            if (sandbox)
-                return SqliteStore.InMemory();
-            return SqliteStore.AtPath(configuration["ChatOps:StorePath"] ?? Path.Combine("data", "chatops.db"));
-        });
-        AddPorts<SqliteStore>(services);
-
-        static void AddPorts<TStore>(IServiceCollection services)
-            where TStore : class, IReleaseStore, IApprovalStore, IEnvironmentStore, IUpdateLog, IReleaseLeases, IStoreProbe
-        {
-            services.AddSingleton<IReleaseStore>(sp => new MeteredReleaseStore(sp.GetRequiredService<TStore>()));
-            services.AddSingleton<IApprovalStore>(sp => sp.GetRequiredService<TStore>());
-            services.AddSingleton<IEnvironmentStore>(sp => sp.GetRequiredService<TStore>());
-            services.AddSingleton<IUpdateLog>(sp => sp.GetRequiredService<TStore>());
-            services.AddSingleton<IReleaseLeases>(sp => sp.GetRequiredService<TStore>());
-            services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<TStore>());
-        }
     }
 }

@@ -48,7 +48,7 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
 
     public void Install(IServiceCollection services)
     {
-        // The host registers its stores as factories over one store object; wrap what those factories give.
+        // The host registers its stores as factories over one database object; wrap what those factories give.
         var store = services.Last(d => d.ServiceType == typeof(IReleaseStore)).ImplementationFactory!;
         var leases = services.Last(d => d.ServiceType == typeof(IReleaseLeases)).ImplementationFactory!;
         services.AddSingleton<IReleaseStore>(sp => new Store(this, (IReleaseStore)store(sp)));

@@ -1,4 +1,4 @@
-using ChatOps.Host.Store;
+using ChatOps.Host.Store.Postgres;
 using Npgsql;
 
 namespace ChatOps.IntegrationTests.Store;

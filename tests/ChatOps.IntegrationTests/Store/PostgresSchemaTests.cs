@@ -1,5 +1,5 @@
 using ChatOps.Core.Releases;
-using ChatOps.Host.Store;
+using ChatOps.Host.Store.Postgres;
 using Npgsql;
 
 namespace ChatOps.IntegrationTests.Store;
@@ -8,14 +8,14 @@ namespace ChatOps.IntegrationTests.Store;
 public sealed class PostgresSchemaTests : IAsyncLifetime
 {
     private readonly PostgresTestDatabase _database = new();
-    private readonly List<PostgresStore> _stores = [];
+    private readonly List<PostgresDatabase> _databases = [];
 
     public Task InitializeAsync() => _database.InitializeAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var store in _stores)
-            await store.DisposeAsync();
+        foreach (var database in _databases)
+            await database.DisposeAsync();
         await _database.DisposeAsync();
     }
 
@@ -29,8 +29,8 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
     [Fact]
     public async Task Two_stores_migrating_one_fresh_database_at_once_both_succeed()
     {
-        var first = NewStore();
-        var second = NewStore();
+        var first = NewDatabase();
+        var second = NewDatabase();
 
         var applied = await Task.WhenAll(Task.Run(() => first.MigrateAsync(CancellationToken.None)), Task.Run(() => second.MigrateAsync(CancellationToken.None)));
 
@@ -38,35 +38,35 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         Assert.Equal([0, PostgresSchema.Scripts.Count], applied.Order());
         Assert.Equal(PostgresSchema.Scripts.Select(s => s.Version), await AppliedVersionsAsync());
         var release = new Release { Environment = "production", Tag = "v1.0.0", Requester = "alice", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
-        Assert.NotNull((await first.TryStartAsync(release, Event(release), CancellationToken.None)).Started);
+        Assert.NotNull((await new PostgresReleases(first).TryStartAsync(release, Event(release), CancellationToken.None)).Started);
     }
 
     [Fact]
     public async Task Migrating_an_up_to_date_database_applies_nothing()
     {
-        var store = NewStore();
+        var database = NewDatabase();
 
-        Assert.Equal(PostgresSchema.Scripts.Count, await store.MigrateAsync(CancellationToken.None));
-        Assert.Equal(0, await store.MigrateAsync(CancellationToken.None));
-        Assert.Equal(0, await NewStore().MigrateAsync(CancellationToken.None));
+        Assert.Equal(PostgresSchema.Scripts.Count, await database.MigrateAsync(CancellationToken.None));
+        Assert.Equal(0, await database.MigrateAsync(CancellationToken.None));
+        Assert.Equal(0, await NewDatabase().MigrateAsync(CancellationToken.None));
         Assert.Equal(PostgresSchema.Scripts.Select(s => s.Version), await AppliedVersionsAsync());
     }
 
     [Fact]
     public async Task The_event_log_refuses_truncate_as_well_as_update_and_delete()
     {
-        await NewStore().MigrateAsync(CancellationToken.None);
+        await NewDatabase().MigrateAsync(CancellationToken.None);
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => _database.ExecuteAsync("TRUNCATE events"));
 
         Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
     }
 
-    private PostgresStore NewStore()
+    private PostgresDatabase NewDatabase()
     {
-        var store = new PostgresStore(PostgresConnectionString.DataSource(_database.ConnectionString));
-        _stores.Add(store);
-        return store;
+        var database = new PostgresDatabase(PostgresConnectionString.DataSource(_database.ConnectionString));
+        _databases.Add(database);
+        return database;
     }
 
     private static Core.Ports.AuditEvent Event(Release release) =>

@@ -5,27 +5,25 @@ using ChatOps.Core.Releases;
 namespace ChatOps.IntegrationTests.Store;
 
 /// <summary>
-/// What every store promises, run against each store. Tests share a database within a class on Postgres, so each
-/// test works in environments, tokens and update ids of its own.
+/// What every store promises, one contract per port, each run against each store. Tests share a database within a
+/// class on Postgres, so each test works in environments, tokens and update ids of its own.
 /// </summary>
-public abstract partial class StoreContract : IAsyncLifetime
+public abstract class StoreContract(ITestStore stores) : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     protected static readonly CancellationToken None = CancellationToken.None;
+    protected static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     protected string Env { get; } = $"env-{Guid.NewGuid():N}"[..12];
 
     protected StoreUnderTest Store { get; private set; } = null!;
 
-    /// <summary>A store on this test's database: for Postgres a new instance, as a second host would have.</summary>
-    protected abstract Task<StoreUnderTest> OpenAsync();
+    public async Task InitializeAsync() => Store = await stores.OpenAsync();
+
+    public async Task DisposeAsync() => await stores.DisposeAsync();
 
     /// <summary>Runs a statement straight on the database, beside the store.</summary>
-    protected abstract Task ExecuteAsync(string sql);
-
-    public async Task InitializeAsync() => Store = await OpenAsync();
-
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    protected Task ExecuteAsync(string sql) => stores.ExecuteAsync(sql);
 
     protected Release NewRelease(string? environment = null, string tag = "v1.2.0") => new()
     {
@@ -70,5 +68,5 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     /// <summary>Two hosts on Postgres (two store instances on one database); the one store on SQLite.</summary>
-    protected async Task<StoreUnderTest[]> HostsAsync() => [Store, await OpenAsync()];
+    protected async Task<StoreUnderTest[]> HostsAsync() => [Store, await stores.OpenAsync()];
 }

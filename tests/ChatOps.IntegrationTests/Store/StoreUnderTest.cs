@@ -1,11 +1,15 @@
 using ChatOps.Core.Ports;
+using ChatOps.Host.Store.Postgres;
+using ChatOps.Host.Store.Sqlite;
 
 namespace ChatOps.IntegrationTests.Store;
 
-/// <summary>One store seen through every port it implements, whichever class it is.</summary>
+/// <summary>One store seen through every port it implements, as the host wires them over one database.</summary>
 public sealed record StoreUnderTest(IReleaseStore Releases, IApprovalStore Approvals, IEnvironmentStore Environments, IUpdateLog Updates, IReleaseLeases Leases)
 {
-    public static StoreUnderTest Of<T>(T store)
-        where T : IReleaseStore, IApprovalStore, IEnvironmentStore, IUpdateLog, IReleaseLeases =>
-        new(store, store, store, store, store);
+    public static StoreUnderTest On(PostgresDatabase database) =>
+        new(new PostgresReleases(database), new PostgresApprovals(database), new PostgresEnvironments(database), new PostgresUpdateLog(database), new PostgresLeases(database));
+
+    public static StoreUnderTest On(SqliteDatabase database) =>
+        new(new SqliteReleases(database), new SqliteApprovals(database), new SqliteEnvironments(database), new SqliteUpdateLog(database), new SqliteLeases(database));
 }

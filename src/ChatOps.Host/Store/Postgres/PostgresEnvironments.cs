@@ -1,9 +1,9 @@
 using ChatOps.Core.Ports;
 using Npgsql;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
-public sealed partial class PostgresStore
+public sealed class PostgresEnvironments(PostgresDatabase database) : IEnvironmentStore
 {
     private const string SelectServices = "SELECT service, tag, image, release_id, at FROM deployed_services WHERE environment = $1 ORDER BY service";
     private const string SelectMigration = "SELECT revision FROM environment_migrations WHERE environment = $1";
@@ -23,14 +23,10 @@ public sealed partial class PostgresStore
         WHERE environment_locks.until IS NOT NULL AND environment_locks.until <= $6
         """;
     private const string DeleteLock = "DELETE FROM environment_locks WHERE environment = $1 RETURNING environment, locked_by, reason, at, until";
-    // A second writer of the same id waits for the first to commit, then inserts nothing.
-    private const string InsertUpdate = "INSERT INTO processed_updates (platform, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-    private const string DeleteUpdates = "DELETE FROM processed_updates WHERE at < $1";
-    private const string SelectUpdate = "SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2";
 
     public async Task<EnvironmentState> GetAsync(string environment, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = database.DataSource.CreateBatch();
         batch.BatchCommands.Add(PostgresCommands.BatchCommand(SelectServices, environment));
         batch.BatchCommands.Add(PostgresCommands.BatchCommand(SelectMigration, environment));
         batch.BatchCommands.Add(PostgresCommands.BatchCommand(SelectLock, environment));
@@ -46,13 +42,13 @@ public sealed partial class PostgresStore
     }
 
     public Task RecordServiceAsync(string environment, DeployedService service, CancellationToken cancellationToken) =>
-        ChangeAsync(UpsertService, cancellationToken, environment, service.Service, service.Tag, service.Image, service.ReleaseId, service.At);
+        database.ChangeAsync(UpsertService, cancellationToken, environment, service.Service, service.Tag, service.Image, service.ReleaseId, service.At);
 
     public Task RecordMigrationAsync(string environment, string revision, CancellationToken cancellationToken) =>
-        ChangeAsync(UpsertMigration, cancellationToken, environment, revision);
+        database.ChangeAsync(UpsertMigration, cancellationToken, environment, revision);
 
     public Task<EnvironmentLock> LockAsync(EnvironmentLock requested, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InTransactionAsync(async connection =>
+        database.InTransactionAsync(async connection =>
         {
             await using (var upsert = connection.Command(UpsertLock, requested.Environment, requested.LockedBy, requested.Reason, requested.At, requested.Until, now))
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
@@ -63,29 +59,11 @@ public sealed partial class PostgresStore
         }, cancellationToken);
 
     public Task<EnvironmentLock?> UnlockAsync(string environment, CancellationToken cancellationToken) =>
-        InTransactionAsync(async connection =>
+        database.InTransactionAsync(async connection =>
         {
             await using var command = connection.Command(DeleteLock, environment);
             return await command.ReadFirstAsync(ReadLock, cancellationToken);
         }, cancellationToken);
-
-    public async Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(InsertUpdate, platform, updateId);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    public async Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(SelectUpdate, platform, updateId);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
-    }
-
-    public async Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(DeleteUpdates, before);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     private static EnvironmentLock ReadLock(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3), r.NullableTime(4));

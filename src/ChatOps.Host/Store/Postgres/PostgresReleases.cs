@@ -2,9 +2,9 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using Npgsql;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
-public sealed partial class PostgresStore
+public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
 {
     // The partial unique index decides: a second active release for the environment inserts nothing.
     private const string InsertRelease = """
@@ -57,7 +57,7 @@ public sealed partial class PostgresStore
         """;
 
     public Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken) =>
-        InTransactionAsync(async connection =>
+        database.InTransactionAsync(async connection =>
         {
             // Each statement sees what committed before it (read committed), so when the holder ended between our
             // insert and our look, the next insert may find the environment free.
@@ -85,12 +85,12 @@ public sealed partial class PostgresStore
 
     public async Task<Release?> GetAsync(long id, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(SelectRelease, id);
+        await using var command = database.DataSource.Command(SelectRelease, id);
         return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableString(1)), cancellationToken);
     }
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
-        ChangeAsync(SaveRelease, async command =>
+        database.ChangeAsync(SaveRelease, async command =>
         {
             // Thrown inside the change, so that a chat update riding on this save is not recorded either.
             if (await command.ExecuteScalarAsync(cancellationToken) is 0L)
@@ -101,23 +101,23 @@ public sealed partial class PostgresStore
             audit?.ReleaseId, audit?.Environment, audit?.Actor, audit?.Action, audit?.FromState, audit?.ToState, audit?.Detail, audit?.At);
 
     public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
-        ChangeAsync(RequestCancel, cancellationToken, EventArgs(requested));
+        database.ChangeAsync(RequestCancel, cancellationToken, EventArgs(requested));
 
     public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
-        ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId);
+        database.ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId);
 
     public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(SelectReleases, environment, activeOnly, limit);
+        await using var command = database.DataSource.Command(SelectReleases, environment, activeOnly, limit);
         return await command.ReadAllAsync(r => ReleaseJson.Deserialize(r.GetString(0)), cancellationToken);
     }
 
     public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>
-        ChangeAsync(InsertEvent, cancellationToken, EventArgs(audit));
+        database.ChangeAsync(InsertEvent, cancellationToken, EventArgs(audit));
 
     public async Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(SelectEvents, releaseId, environment, limit);
+        await using var command = database.DataSource.Command(SelectEvents, releaseId, environment, limit);
         return await command.ReadAllAsync(r => new AuditEvent(
             r.NullableLong(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), r.NullableString(5), r.GetString(6), r.Time(7)),
             cancellationToken);

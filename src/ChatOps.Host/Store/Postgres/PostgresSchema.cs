@@ -1,10 +1,10 @@
 using System.Globalization;
 using Npgsql;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
 /// <summary>
-/// The Postgres store's schema: the numbered scripts in <c>Store/Sql</c>, embedded in the assembly, each applied once
+/// The Postgres store's schema: the numbered scripts in <c>Store/Postgres/Sql</c>, embedded in the assembly, each applied once
 /// and recorded in <c>schema_migrations</c>. All of it runs in one transaction under an advisory lock, so a second
 /// instance starting at the same moment waits, then finds the work done.
 /// </summary>
@@ -72,7 +72,7 @@ internal static class PostgresSchema
             .OrderBy(s => s.Version)
             .ToList();
         if (scripts.Count == 0)
-            throw new InvalidOperationException("No schema scripts are embedded; Store/Sql/*.sql must be EmbeddedResource items.");
+            throw new InvalidOperationException("No schema scripts are embedded; Store/Postgres/Sql/*.sql must be EmbeddedResource items.");
         var repeated = scripts.GroupBy(s => s.Version).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null)
             throw new InvalidOperationException($"Two schema scripts have version {repeated.Key}: {string.Join(", ", repeated.Select(s => s.Name))}.");

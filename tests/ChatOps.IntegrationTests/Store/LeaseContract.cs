@@ -2,10 +2,8 @@ using ChatOps.Core.Releases;
 
 namespace ChatOps.IntegrationTests.Store;
 
-public abstract partial class StoreContract
+public abstract class LeaseContract(ITestStore stores) : StoreContract(stores)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task A_free_release_is_claimed_and_renewed_by_its_owner()
     {
@@ -79,5 +77,21 @@ public abstract partial class StoreContract
         // Other tests' releases may share the database; only this test's releases are judged.
         var mine = new[] { unleased.Id, live.Id, expired.Id, released.Id, ended.Id };
         Assert.Equal([unleased.Id, expired.Id, released.Id], unclaimed.Where(mine.Contains));
+    }
+
+    [Fact]
+    public async Task A_lease_is_renewed_only_while_its_owner_still_holds_it()
+    {
+        var release = await StartAsync();
+        await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None);
+        Assert.True(await Store.Leases.RenewAsync(release.Id, "host-a", T0.AddSeconds(50), None));
+
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0.AddSeconds(50), T0.AddSeconds(80), None));
+        Assert.False(await Store.Leases.RenewAsync(release.Id, "host-a", T0.AddSeconds(90), None));
+
+        // Given back by host-b, the lease is free to claim, but a renewal by the stalled host-a does not win it back.
+        await Store.Leases.ReleaseAsync(release.Id, "host-b", None);
+        Assert.False(await Store.Leases.RenewAsync(release.Id, "host-a", T0.AddSeconds(90), None));
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-c", T0.AddSeconds(60), T0.AddSeconds(90), None));
     }
 }

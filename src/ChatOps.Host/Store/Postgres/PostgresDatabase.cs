@@ -1,34 +1,39 @@
 using ChatOps.Core.Ports;
 using Npgsql;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
 /// <summary>
 /// The production store (PostgreSQL), for one bot instance or several on one database: the rules that must hold
 /// across instances (one active release per environment, one use per token, one effect per update, one lease holder)
-/// are enforced by constraints and row locks, not by anything in this process.
+/// are enforced by constraints and row locks, not by anything in this process. This owns the data source and the
+/// schema; the ports (<see cref="PostgresReleases"/> and its siblings) share it.
 /// </summary>
-public sealed partial class PostgresStore(NpgsqlDataSource dataSource)
-    : IReleaseStore, IApprovalStore, IEnvironmentStore, IUpdateLog, IReleaseLeases, IStoreProbe, IHostedService, IAsyncDisposable
+public sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IStoreProbe, IHostedService, IAsyncDisposable
 {
-    /// <summary>A migrated store on its own data source; the store disposes the data source with itself.</summary>
-    public static async Task<PostgresStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    // A second writer of the same id waits for the first to commit, then inserts nothing.
+    internal const string InsertUpdate = "INSERT INTO processed_updates (platform, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+    internal NpgsqlDataSource DataSource { get; } = dataSource;
+
+    /// <summary>A migrated database on its own data source; disposing it disposes the data source.</summary>
+    public static async Task<PostgresDatabase> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var store = new PostgresStore(PostgresConnectionString.DataSource(connectionString));
+        var database = new PostgresDatabase(PostgresConnectionString.DataSource(connectionString));
         try
         {
-            await store.MigrateAsync(cancellationToken);
-            return store;
+            await database.MigrateAsync(cancellationToken);
+            return database;
         }
         catch
         {
-            await store.DisposeAsync();
+            await database.DisposeAsync();
             throw;
         }
     }
 
     /// <summary>Applies the schema scripts this database has not seen; safe when several instances start at once.</summary>
-    public Task<int> MigrateAsync(CancellationToken cancellationToken) => PostgresSchema.MigrateAsync(dataSource, cancellationToken);
+    public Task<int> MigrateAsync(CancellationToken cancellationToken) => PostgresSchema.MigrateAsync(DataSource, cancellationToken);
 
     // As a hosted service registered before the runner, the schema is in place before anything reads or writes.
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
@@ -39,7 +44,7 @@ public sealed partial class PostgresStore(NpgsqlDataSource dataSource)
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command("SELECT 1");
+        await using var command = DataSource.Command("SELECT 1");
         return await command.ExecuteScalarAsync(cancellationToken) is 1;
     }
 
@@ -48,10 +53,10 @@ public sealed partial class PostgresStore(NpgsqlDataSource dataSource)
     /// written first in the same transaction: a concurrent delivery of that update waits here for this one to
     /// commit, then finds the id taken and is rolled back whole.
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    internal async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         var receipt = UpdateReceipt.Pending;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (receipt is not null)
         {
@@ -69,11 +74,11 @@ public sealed partial class PostgresStore(NpgsqlDataSource dataSource)
     /// One statement as a change: on its own (one round trip, atomic by itself), or, when it is the first change of
     /// a chat update, in a transaction with the update id (see <see cref="InTransactionAsync{T}"/>).
     /// </summary>
-    private async Task<T> ChangeAsync<T>(string sql, Func<NpgsqlCommand, Task<T>> run, CancellationToken cancellationToken, params object?[] args)
+    internal async Task<T> ChangeAsync<T>(string sql, Func<NpgsqlCommand, Task<T>> run, CancellationToken cancellationToken, params object?[] args)
     {
         if (UpdateReceipt.Pending is null)
         {
-            await using var command = dataSource.Command(sql, args);
+            await using var command = DataSource.Command(sql, args);
             return await run(command);
         }
         return await InTransactionAsync(async connection =>
@@ -83,8 +88,8 @@ public sealed partial class PostgresStore(NpgsqlDataSource dataSource)
         }, cancellationToken);
     }
 
-    private Task<int> ChangeAsync(string sql, CancellationToken cancellationToken, params object?[] args) =>
+    internal Task<int> ChangeAsync(string sql, CancellationToken cancellationToken, params object?[] args) =>
         ChangeAsync(sql, c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken, args);
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

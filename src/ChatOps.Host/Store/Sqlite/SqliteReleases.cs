@@ -2,10 +2,11 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using static ChatOps.Host.Store.Sqlite.SqliteTime;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Sqlite;
 
-public sealed partial class SqliteStore
+public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
 {
     private const string InsertEvent = """
         INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at)
@@ -16,7 +17,7 @@ public sealed partial class SqliteStore
     {
         try
         {
-            return await WriteAsync(async (c, tx) =>
+            return await database.WriteAsync(async (c, tx) =>
             {
                 release.Id = await c.ExecuteScalarAsync<long>(
                     """
@@ -37,7 +38,7 @@ public sealed partial class SqliteStore
     }
 
     public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
+        database.ReadAsync(async c =>
         {
             var row = await c.QuerySingleOrDefaultAsync<(string Record, string? CancelRequestedBy)>(
                 "SELECT r.record, c.requested_by FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id", new { id });
@@ -45,7 +46,7 @@ public sealed partial class SqliteStore
         });
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) =>
+        database.WriteAsync(async (c, tx) =>
         {
             // Fenced: only the holder of the release's lease writes it; otherwise nothing commits, not even the event.
             var saved = await c.ExecuteAsync(
@@ -62,7 +63,7 @@ public sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) =>
+        database.WriteAsync(async (c, tx) =>
         {
             await c.ExecuteAsync(
                 "INSERT INTO cancel_requests (release_id, requested_by, at) VALUES (@ReleaseId, @Actor, @At) ON CONFLICT DO NOTHING",
@@ -71,10 +72,10 @@ public sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM cancel_requests WHERE release_id = @releaseId", new { releaseId }, tx), cancellationToken);
+        database.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM cancel_requests WHERE release_id = @releaseId", new { releaseId }, tx), cancellationToken);
 
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<Release>>(async c =>
+        database.ReadAsync<IReadOnlyList<Release>>(async c =>
         {
             var rows = await c.QueryAsync<string>(
                 """
@@ -87,10 +88,10 @@ public sealed partial class SqliteStore
         });
 
     public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync(InsertEvent, EventRow(audit), tx), cancellationToken);
+        database.WriteAsync((c, tx) => c.ExecuteAsync(InsertEvent, EventRow(audit), tx), cancellationToken);
 
     public Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<AuditEvent>>(async c =>
+        database.ReadAsync<IReadOnlyList<AuditEvent>>(async c =>
         {
             var rows = await c.QueryAsync<EventRecord>(
                 """

@@ -1,21 +1,22 @@
 using ChatOps.Core.Ports;
-using ChatOps.Core.Releases;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using static ChatOps.Host.Store.Sqlite.SqliteTime;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Sqlite;
 
 /// <summary>
 /// The embedded default store (SQLite): nothing to install for a first run. Writes are serialized by one
 /// gate because SQLite allows one writer; the volume of a release bot is far below what that limits.
+/// This owns the database file and its schema; the ports (<see cref="SqliteReleases"/> and its siblings) share it.
 /// </summary>
-public sealed partial class SqliteStore : IReleaseStore, IApprovalStore, IEnvironmentStore, IUpdateLog, IStoreProbe, IDisposable
+public sealed class SqliteDatabase : IStoreProbe, IDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection? _keepAlive;
 
-    public SqliteStore(string connectionString)
+    public SqliteDatabase(string connectionString)
     {
         _connectionString = connectionString;
         // An in-memory database lives as long as one connection to it is open.
@@ -27,14 +28,14 @@ public sealed partial class SqliteStore : IReleaseStore, IApprovalStore, IEnviro
         Migrate();
     }
 
-    public static SqliteStore InMemory() => new($"Data Source=chatops-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
+    public static SqliteDatabase InMemory() => new($"Data Source=chatops-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
 
-    public static SqliteStore AtPath(string path)
+    public static SqliteDatabase AtPath(string path)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
             Directory.CreateDirectory(directory);
-        return new SqliteStore($"Data Source={path}");
+        return new SqliteDatabase($"Data Source={path}");
     }
 
     private void Migrate()
@@ -65,7 +66,7 @@ public sealed partial class SqliteStore : IReleaseStore, IApprovalStore, IEnviro
     /// <paramref name="recordsUpdate"/>, false for lease bookkeeping), the update id is written in the same
     /// transaction; an id already there rolls the change back and reports the duplicate.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool recordsUpdate = true)
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool recordsUpdate = true)
     {
         var receipt = recordsUpdate ? UpdateReceipt.Pending : null;
         await _gate.WaitAsync(cancellationToken);
@@ -86,20 +87,21 @@ public sealed partial class SqliteStore : IReleaseStore, IApprovalStore, IEnviro
         }
     }
 
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work)
+    internal async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work)
     {
         await using var connection = Open();
         return await work(connection);
     }
 
+    internal static Task<int> MarkAsync(SqliteConnection connection, SqliteTransaction tx, string platform, string updateId) =>
+        connection.ExecuteAsync(
+            "INSERT INTO processed_updates (platform, update_id, at) VALUES (@platform, @updateId, @at) ON CONFLICT DO NOTHING",
+            new { platform, updateId, at = Ms(DateTimeOffset.UtcNow) }, tx);
+
     public string Kind => "embedded";
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken) =>
         await ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken))) == 1;
-
-    internal static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
-
-    internal static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     public void Dispose()
     {

@@ -2,7 +2,7 @@ using ChatOps.Core.Ports;
 
 namespace ChatOps.IntegrationTests.Store;
 
-public abstract partial class StoreContract
+public abstract class ApprovalStoreContract(ITestStore stores) : StoreContract(stores)
 {
     private string NewToken() => $"tok-{Guid.NewGuid():N}";
 

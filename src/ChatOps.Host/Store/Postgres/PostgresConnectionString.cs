@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
 /// <summary>
 /// The bot's own database address, as <c>ConnectionStrings:ChatOps</c> holds it: a <c>postgres://user:pass@host:port/db?sslmode=…</c>

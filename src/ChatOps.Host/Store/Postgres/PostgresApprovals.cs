@@ -1,9 +1,9 @@
 using ChatOps.Core.Ports;
 using Npgsql;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
-public sealed partial class PostgresStore
+public sealed class PostgresApprovals(PostgresDatabase database) : IApprovalStore
 {
     private const string TokenColumns = "token, release_id, action, gate, plan_hash, created_at, expires_at, used_at, used_by";
     private const string InsertToken = """
@@ -31,23 +31,23 @@ public sealed partial class PostgresStore
         """;
 
     public Task IssueAsync(ActionToken token, CancellationToken cancellationToken) =>
-        ChangeAsync(InsertToken, cancellationToken, token.Token, token.ReleaseId, token.Action.ToString(), token.Gate, token.PlanHash,
+        database.ChangeAsync(InsertToken, cancellationToken, token.Token, token.ReleaseId, token.Action.ToString(), token.Gate, token.PlanHash,
             token.CreatedAt, token.ExpiresAt);
 
     public async Task<ActionToken?> FindAsync(string token, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(SelectToken, token);
+        await using var command = database.DataSource.Command(SelectToken, token);
         return await command.ReadFirstAsync(ReadToken, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ActionToken>> OpenAsync(long releaseId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(SelectOpenTokens, releaseId, now);
+        await using var command = database.DataSource.Command(SelectOpenTokens, releaseId, now);
         return await command.ReadAllAsync(ReadToken, cancellationToken);
     }
 
     public Task<bool> UseAsync(string token, string user, DateTimeOffset at, CancellationToken cancellationToken) =>
-        InTransactionAsync(async connection =>
+        database.InTransactionAsync(async connection =>
         {
             await using var lockGate = connection.Command(LockGate, token);
             var gate = await lockGate.ReadAllAsync(r => (Token: r.GetString(0), Open: r.GetBoolean(1)), cancellationToken);
@@ -59,7 +59,7 @@ public sealed partial class PostgresStore
         }, cancellationToken);
 
     public Task VoidAsync(long releaseId, string? gate, DateTimeOffset at, CancellationToken cancellationToken) =>
-        ChangeAsync(VoidTokens, cancellationToken, releaseId, gate, at);
+        database.ChangeAsync(VoidTokens, cancellationToken, releaseId, gate, at);
 
     private static ActionToken ReadToken(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetInt64(1), Enum.Parse<CardAction>(r.GetString(2)), r.GetString(3), r.NullableString(4),

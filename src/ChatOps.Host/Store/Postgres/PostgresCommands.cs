@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
 /// <summary>Commands with positional <c>$1</c> parameters, and the few reads the Postgres store repeats.</summary>
 internal static class PostgresCommands

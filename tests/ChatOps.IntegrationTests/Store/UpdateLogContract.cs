@@ -3,8 +3,30 @@ using ChatOps.Core.Releases;
 
 namespace ChatOps.IntegrationTests.Store;
 
-public abstract partial class StoreContract
+public abstract class UpdateLogContract(ITestStore stores) : StoreContract(stores)
 {
+    [Fact]
+    public async Task An_update_is_processed_only_the_first_time_per_platform()
+    {
+        var id = Guid.NewGuid().ToString("N");
+
+        Assert.True(await Store.Updates.TryMarkProcessedAsync("telegram", id, None));
+        Assert.False(await Store.Updates.TryMarkProcessedAsync("telegram", id, None));
+        Assert.True(await Store.Updates.TryMarkProcessedAsync("slack", id, None));
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_update_are_processed_once()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var hosts = await HostsAsync();
+
+        var firsts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            hosts[i % hosts.Length].Updates.TryMarkProcessedAsync("telegram", id, None))));
+
+        Assert.Single(firsts, first => first);
+    }
+
     [Fact]
     public async Task The_first_change_a_chat_update_causes_records_the_update_with_it()
     {

@@ -1,13 +1,13 @@
 using ChatOps.Core.Ports;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using static ChatOps.Host.Store.Sqlite.SqliteTime;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Sqlite;
 
-public sealed partial class SqliteStore
+public sealed class SqliteEnvironments(SqliteDatabase database) : IEnvironmentStore
 {
     public Task<EnvironmentState> GetAsync(string environment, CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
+        database.ReadAsync(async c =>
         {
             var services = await c.QueryAsync<ServiceRow>(
                 "SELECT service AS Service, tag AS Tag, image AS Image, release_id AS ReleaseId, at AS At FROM deployed_services WHERE environment = @environment ORDER BY service",
@@ -20,7 +20,7 @@ public sealed partial class SqliteStore
         });
 
     public Task RecordServiceAsync(string environment, DeployedService service, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync(
+        database.WriteAsync((c, tx) => c.ExecuteAsync(
             """
             INSERT INTO deployed_services (environment, service, tag, image, release_id, at) VALUES (@environment, @Service, @Tag, @Image, @ReleaseId, @At)
             ON CONFLICT (environment, service) DO UPDATE SET tag = excluded.tag, image = excluded.image, release_id = excluded.release_id, at = excluded.at
@@ -28,7 +28,7 @@ public sealed partial class SqliteStore
             new { environment, service.Service, service.Tag, service.Image, service.ReleaseId, At = Ms(service.At) }, tx), cancellationToken);
 
     public Task RecordMigrationAsync(string environment, string revision, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync(
+        database.WriteAsync((c, tx) => c.ExecuteAsync(
             """
             INSERT INTO environment_migrations (environment, revision, at) VALUES (@environment, @revision, @at)
             ON CONFLICT (environment) DO UPDATE SET revision = excluded.revision, at = excluded.at
@@ -36,7 +36,7 @@ public sealed partial class SqliteStore
             new { environment, revision, at = Ms(DateTimeOffset.UtcNow) }, tx), cancellationToken);
 
     public Task<EnvironmentLock> LockAsync(EnvironmentLock requested, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) =>
+        database.WriteAsync(async (c, tx) =>
         {
             // An expired lock is replaced; a live one wins and is returned to the caller.
             await c.ExecuteAsync(
@@ -53,7 +53,7 @@ public sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task<EnvironmentLock?> UnlockAsync(string environment, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) =>
+        database.WriteAsync(async (c, tx) =>
         {
             var held = await c.QuerySingleOrDefaultAsync<LockRow>(
                 "SELECT environment AS Environment, locked_by AS LockedBy, reason AS Reason, at AS At, until AS Until FROM environment_locks WHERE environment = @environment",
@@ -62,26 +62,10 @@ public sealed partial class SqliteStore
             return held?.ToLock();
         }, cancellationToken);
 
-    public Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) => await MarkAsync(c, tx, platform, updateId) == 1, cancellationToken, recordsUpdate: false);
-
-    public Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken) =>
-        ReadAsync(async c => await c.ExecuteScalarAsync<long?>(
-            "SELECT 1 FROM processed_updates WHERE platform = @platform AND update_id = @updateId", new { platform, updateId }) is not null);
-
-    public Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM processed_updates WHERE at < @before", new { before = Ms(before) }, tx),
-            cancellationToken, recordsUpdate: false);
-
-    private static Task<int> MarkAsync(SqliteConnection connection, SqliteTransaction tx, string platform, string updateId) =>
-        connection.ExecuteAsync(
-            "INSERT INTO processed_updates (platform, update_id, at) VALUES (@platform, @updateId, @at) ON CONFLICT DO NOTHING",
-            new { platform, updateId, at = Ms(DateTimeOffset.UtcNow) }, tx);
-
     private sealed record ServiceRow(string Service, string Tag, string Image, long? ReleaseId, long At);
 
     private sealed record LockRow(string Environment, string LockedBy, string Reason, long At, long? Until)
     {
-        public EnvironmentLock ToLock() => new(Environment, LockedBy, Reason, SqliteStore.At(At), Until is { } u ? SqliteStore.At(u) : null);
+        public EnvironmentLock ToLock() => new(Environment, LockedBy, Reason, SqliteTime.At(At), Until is { } u ? SqliteTime.At(u) : null);
     }
 }

@@ -3,7 +3,7 @@ using ChatOps.Core.Ports;
 
 namespace ChatOps.IntegrationTests.Store;
 
-public abstract partial class StoreContract
+public abstract class AuditContract(ITestStore stores) : StoreContract(stores)
 {
     [Fact]
     public async Task Events_come_back_in_the_order_they_were_appended()

@@ -1,8 +1,9 @@
 using ChatOps.Core.Ports;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Postgres;
 
-public sealed partial class PostgresStore
+// Lease bookkeeping is not a change a chat update causes, so it runs outside the update-recording transaction.
+public sealed class PostgresLeases(PostgresDatabase database) : IReleaseLeases
 {
     // One conditional update: the row lock makes two instances claiming at once queue, and the second sees the first's lease.
     private const string ClaimLease = """
@@ -19,25 +20,25 @@ public sealed partial class PostgresStore
 
     public async Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(ClaimLease, releaseId, owner, now, until);
+        await using var command = database.DataSource.Command(ClaimLease, releaseId, owner, now, until);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(RenewLease, releaseId, owner, until);
+        await using var command = database.DataSource.Command(RenewLease, releaseId, owner, until);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(ReleaseLease, releaseId, owner);
+        await using var command = database.DataSource.Command(ReleaseLease, releaseId, owner);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(SelectUnclaimed, now);
+        await using var command = database.DataSource.Command(SelectUnclaimed, now);
         return await command.ReadAllAsync(r => r.GetInt64(0), cancellationToken);
     }
 }

@@ -2,7 +2,7 @@ using ChatOps.Core.Ports;
 
 namespace ChatOps.IntegrationTests.Store;
 
-public abstract partial class StoreContract
+public abstract class EnvironmentStoreContract(ITestStore stores) : StoreContract(stores)
 {
     [Fact]
     public async Task Environment_state_holds_the_latest_service_versions_and_migration()
@@ -59,27 +59,5 @@ public abstract partial class StoreContract
         Assert.Equal(alice, await Store.Environments.UnlockAsync(Env, None));
         Assert.Null((await Store.Environments.GetAsync(Env, None)).Lock);
         Assert.Null(await Store.Environments.UnlockAsync(Env, None));
-    }
-
-    [Fact]
-    public async Task An_update_is_processed_only_the_first_time_per_platform()
-    {
-        var id = Guid.NewGuid().ToString("N");
-
-        Assert.True(await Store.Updates.TryMarkProcessedAsync("telegram", id, None));
-        Assert.False(await Store.Updates.TryMarkProcessedAsync("telegram", id, None));
-        Assert.True(await Store.Updates.TryMarkProcessedAsync("slack", id, None));
-    }
-
-    [Fact]
-    public async Task Concurrent_deliveries_of_one_update_are_processed_once()
-    {
-        var id = Guid.NewGuid().ToString("N");
-        var hosts = await HostsAsync();
-
-        var firsts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
-            hosts[i % hosts.Length].Updates.TryMarkProcessedAsync("telegram", id, None))));
-
-        Assert.Single(firsts, first => first);
     }
 }

@@ -1,4 +1,4 @@
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Sqlite;
 
 /// <summary>The embedded store's schema, in numbered steps applied once each.</summary>
 internal static class SqliteSchema

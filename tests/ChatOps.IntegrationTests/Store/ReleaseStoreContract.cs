@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Host.Store;
 
 namespace ChatOps.IntegrationTests.Store;
 
-public abstract partial class StoreContract
+public abstract class ReleaseStoreContract(ITestStore stores) : StoreContract(stores)
 {
     [Fact]
     public async Task A_saved_release_comes_back_with_its_outputs_and_steps()
@@ -92,5 +93,21 @@ public abstract partial class StoreContract
         var started = Assert.Single(outcomes, o => o.Started is not null).Started!;
         Assert.All(outcomes.Where(o => o.Started is null), o => Assert.Equal(started.Id, o.Holder?.Id));
         Assert.Equal([started.Id], (await Store.Releases.ListAsync(Env, activeOnly: false, limit: 20, None)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_cancel_request_shows_in_the_loaded_release_until_cleared_and_no_save_erases_it()
+    {
+        var release = await StartAsync();
+        await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "alice", "cancel-requested", "Backup", null, "asked", T0), None);
+        await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "bob", "cancel-requested", "Backup", null, "asked", T0), None);
+        // The runner saving the record it loaded before the request does not erase the request.
+        release.State = ReleaseState.Backup;
+        await SaveAsync(release);
+
+        Assert.Equal("alice", (await Store.Releases.GetAsync(release.Id, None))!.CancelRequestedBy);
+        await Store.Releases.ClearCancelRequestAsync(release.Id, None);
+        Assert.Null((await Store.Releases.GetAsync(release.Id, None))!.CancelRequestedBy);
+        Assert.Equal(2, (await Store.Releases.EventsAsync(release.Id, null, 100, None)).Count(e => e.Action == "cancel-requested"));
     }
 }

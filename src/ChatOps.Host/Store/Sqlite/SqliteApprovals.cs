@@ -1,9 +1,10 @@
 using ChatOps.Core.Ports;
 using Dapper;
+using static ChatOps.Host.Store.Sqlite.SqliteTime;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Sqlite;
 
-public sealed partial class SqliteStore
+public sealed class SqliteApprovals(SqliteDatabase database) : IApprovalStore
 {
     private const string SelectToken = """
         SELECT token AS Token, release_id AS ReleaseId, action AS Action, gate AS Gate, plan_hash AS PlanHash,
@@ -12,7 +13,7 @@ public sealed partial class SqliteStore
         """;
 
     public Task IssueAsync(ActionToken token, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync(
+        database.WriteAsync((c, tx) => c.ExecuteAsync(
             """
             INSERT INTO action_tokens (token, release_id, action, gate, plan_hash, created_at, expires_at)
             VALUES (@Token, @ReleaseId, @Action, @Gate, @PlanHash, @CreatedAt, @ExpiresAt)
@@ -21,15 +22,15 @@ public sealed partial class SqliteStore
             cancellationToken);
 
     public Task<ActionToken?> FindAsync(string token, CancellationToken cancellationToken) =>
-        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<TokenRow>($"{SelectToken} WHERE token = @token", new { token }))?.ToToken());
+        database.ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<TokenRow>($"{SelectToken} WHERE token = @token", new { token }))?.ToToken());
 
     public Task<IReadOnlyList<ActionToken>> OpenAsync(long releaseId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<ActionToken>>(async c =>
+        database.ReadAsync<IReadOnlyList<ActionToken>>(async c =>
             (await c.QueryAsync<TokenRow>($"{SelectToken} WHERE release_id = @releaseId AND used_at IS NULL AND expires_at > @now ORDER BY created_at",
                 new { releaseId, now = Ms(now) })).Select(r => r.ToToken()).ToList());
 
     public Task<bool> UseAsync(string token, string user, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) =>
+        database.WriteAsync(async (c, tx) =>
         {
             var row = await c.QuerySingleOrDefaultAsync<TokenRow>($"{SelectToken} WHERE token = @token", new { token }, tx);
             if (row is null || row.UsedAt is not null)
@@ -42,7 +43,7 @@ public sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task VoidAsync(long releaseId, string? gate, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync(
+        database.WriteAsync((c, tx) => c.ExecuteAsync(
             "UPDATE action_tokens SET used_at = @at, used_by = 'void' WHERE release_id = @releaseId AND (@gate IS NULL OR gate = @gate) AND used_at IS NULL",
             new { at = Ms(at), releaseId, gate }, tx), cancellationToken);
 

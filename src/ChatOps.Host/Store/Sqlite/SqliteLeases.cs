@@ -1,10 +1,10 @@
 using ChatOps.Core.Ports;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using static ChatOps.Host.Store.Sqlite.SqliteTime;
 
-namespace ChatOps.Host.Store;
+namespace ChatOps.Host.Store.Sqlite;
 
-public sealed partial class SqliteStore : IReleaseLeases
+public sealed class SqliteLeases(SqliteDatabase database) : IReleaseLeases
 {
     private const string ClaimLease = """
         INSERT INTO release_leases (release_id, owner, expires_at) SELECT @releaseId, @owner, @until WHERE EXISTS (SELECT 1 FROM releases WHERE id = @releaseId)
@@ -18,18 +18,18 @@ public sealed partial class SqliteStore : IReleaseLeases
         """;
 
     public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) => await c.ExecuteAsync(ClaimLease, new { releaseId, owner, now = Ms(now), until = Ms(until) }, tx) == 1,
+        database.WriteAsync(async (c, tx) => await c.ExecuteAsync(ClaimLease, new { releaseId, owner, now = Ms(now), until = Ms(until) }, tx) == 1,
             cancellationToken, recordsUpdate: false);
 
     public Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) => await c.ExecuteAsync(
+        database.WriteAsync(async (c, tx) => await c.ExecuteAsync(
             "UPDATE release_leases SET expires_at = @until WHERE release_id = @releaseId AND owner = @owner",
             new { releaseId, owner, until = Ms(until) }, tx) == 1, cancellationToken, recordsUpdate: false);
 
     public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM release_leases WHERE release_id = @releaseId AND owner = @owner", new { releaseId, owner }, tx),
+        database.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM release_leases WHERE release_id = @releaseId AND owner = @owner", new { releaseId, owner }, tx),
             cancellationToken, recordsUpdate: false);
 
     public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<long>>(async c => (await c.QueryAsync<long>(SelectUnclaimed, new { now = Ms(now) })).ToList());
+        database.ReadAsync<IReadOnlyList<long>>(async c => (await c.QueryAsync<long>(SelectUnclaimed, new { now = Ms(now) })).ToList());
 }

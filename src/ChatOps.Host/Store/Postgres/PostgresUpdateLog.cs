@@ -1,0 +1,29 @@
+using ChatOps.Core.Ports;
+
+namespace ChatOps.Host.Store.Postgres;
+
+// Updates that changed nothing; an update that changes something is recorded by that change, in its transaction
+// (PostgresDatabase.InTransactionAsync), with the same statement.
+public sealed class PostgresUpdateLog(PostgresDatabase database) : IUpdateLog
+{
+    private const string DeleteUpdates = "DELETE FROM processed_updates WHERE at < $1";
+    private const string SelectUpdate = "SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2";
+
+    public async Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.Command(PostgresDatabase.InsertUpdate, platform, updateId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.Command(SelectUpdate, platform, updateId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.Command(DeleteUpdates, before);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

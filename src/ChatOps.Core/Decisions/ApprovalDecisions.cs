@@ -43,11 +43,8 @@ public sealed class ApprovalDecisions(
 
     private async Task<Decision> ApproveAsync(Release release, ActionToken button, ChatUser user, CancellationToken cancellationToken)
     {
-        var gate = release.Step(nameof(ReleaseState.AwaitApproval));
-        gate.FinishedAt = clock.GetUtcNow();
+        var gate = CloseGate(release, StepStatus.Done, $"approved by {user}");
         release.Outputs.ApprovedBy = user.Id;
-        gate.Status = StepStatus.Done;
-        gate.Detail = $"approved by {user}";
         new ReleaseWorkflow(release).Approve();
         // The approval is written down before its button is spent: a bot that stops in between leaves an approved
         // release that continues (and an open button that the state no longer accepts), never a spent button on a
@@ -60,12 +57,9 @@ public sealed class ApprovalDecisions(
 
     private async Task<Decision> RejectAsync(Release release, ChatUser user, CancellationToken cancellationToken)
     {
-        var gate = release.Step(nameof(ReleaseState.AwaitApproval));
-        gate.FinishedAt = clock.GetUtcNow();
         // Written down first too; ending the release voids every button of it, this one included.
+        var gate = CloseGate(release, StepStatus.Failed, $"rejected by {user}");
         release.Outputs.RejectedBy = user.Id;
-        gate.Status = StepStatus.Failed;
-        gate.Detail = $"rejected by {user}";
         new ReleaseWorkflow(release).Reject();
         await recorder.FinishAsync(release, user.Id, "reject", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);
         return Decision.Yes($"Rejected by {user}: release #{release.Id} is cancelled; nothing was deployed.");
@@ -83,13 +77,20 @@ public sealed class ApprovalDecisions(
                 var open = release is null ? [] : await buttons.OpenAsync(release.Id, cancellationToken);
                 if (!ReleaseRules.HasExpired(release, open))
                     return Decision.No("not expired");
-                var gate = release!.Step(nameof(ReleaseState.AwaitApproval));
-                gate.Status = StepStatus.Failed;
-                gate.Detail = $"nobody approved within {settings.Access.ApprovalTimeout}";
-                new ReleaseWorkflow(release).Expire();
-                await recorder.FinishAsync(release, ReleaseRecorder.System, "expire", ReleaseState.AwaitApproval, gate.Detail, leased);
+                var gate = CloseGate(release!, StepStatus.Failed, $"nobody approved within {settings.Access.ApprovalTimeout}");
+                new ReleaseWorkflow(release!).Expire();
+                await recorder.FinishAsync(release!, ReleaseRecorder.System, "expire", ReleaseState.AwaitApproval, gate.Detail, leased);
                 return Decision.Yes("expired");
             }, cancellationToken);
         }
+    }
+
+    private StepRecord CloseGate(Release release, StepStatus status, string detail)
+    {
+        var gate = release.Step(nameof(ReleaseState.AwaitApproval));
+        gate.FinishedAt = clock.GetUtcNow();
+        gate.Status = status;
+        gate.Detail = detail;
+        return gate;
     }
 }

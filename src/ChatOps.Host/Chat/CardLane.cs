@@ -6,40 +6,30 @@ namespace ChatOps.Host.Chat;
 /// Card updates wait in one slot per release where a newer card replaces an older one: a burst of step updates
 /// becomes one edit, and the last card always goes out.
 /// </summary>
-internal sealed partial class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, TimeSpan interval, TimeProvider clock) : IAsyncDisposable
+internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, TimeSpan interval, TimeProvider clock) : IAsyncDisposable
     where TId : notnull
     where TCard : class, ICardContent<TCard>
 {
     private const int MaxAttempts = 5;
 
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Lock _sync = new();
-    private readonly Dictionary<long, CardSlot> _cards = [];
+    private readonly CardSlots<TId, TCard> _slots = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _flusher = Task.CompletedTask;
-    private bool _flushing;
-    private long _sequence;
     private DateTimeOffset _next;
 
     /// <summary>Posts the card the first time, else queues an edit; returns the card's message id.</summary>
     public async Task<CardId<TId>?> ShowAsync(long releaseId, CardId<TId>? known, TCard card, CancellationToken cancellationToken)
     {
-        lock (_sync)
-        {
-            if (_cards.ContainsKey(releaseId) || known is not null)
-                return Queue(releaseId, known, card);
-        }
+        if (known is not null || _slots.IsShown(releaseId))
+            return Queue(releaseId, known, card);
         // Not on screen yet: post it in this lane's turn, unless a concurrent call posted it meanwhile.
         return await InTurnAsync(async ct =>
         {
-            lock (_sync)
-            {
-                if (_cards.ContainsKey(releaseId))
-                    return Queue(releaseId, null, card);
-            }
+            if (_slots.IsShown(releaseId))
+                return Queue(releaseId, null, card);
             var posted = new CardId<TId>(await Spaced(c => platform.PostAsync(card, c), ct));
-            lock (_sync)
-                _cards[releaseId] = new CardSlot { Id = posted, Shown = card };
+            _slots.Posted(releaseId, posted, card);
             return posted;
         }, cancellationToken);
     }
@@ -50,21 +40,10 @@ internal sealed partial class CardLane<TId, TCard>(ICardPlatform<TId, TCard> pla
 
     private CardId<TId>? Queue(long releaseId, CardId<TId>? known, TCard card)
     {
-        if (!_cards.TryGetValue(releaseId, out var slot))
-            _cards[releaseId] = slot = new CardSlot { Id = known };
-        if (slot.Id is not null && card.SameAs(slot.Shown))
-            slot.Pending = null;
-        else
-        {
-            slot.Pending = card;
-            slot.Since = ++_sequence;
-            if (!_flushing)
-            {
-                _flushing = true;
-                _flusher = Task.Run(FlushAsync);
-            }
-        }
-        return slot.Id ?? known;
+        var id = _slots.Queue(releaseId, known, card, out var startFlusher);
+        if (startFlusher)
+            Volatile.Write(ref _flusher, Task.Run(FlushAsync));
+        return id;
     }
 
     private async Task FlushAsync()
@@ -83,8 +62,7 @@ internal sealed partial class CardLane<TId, TCard>(ICardPlatform<TId, TCard> pla
         catch (Exception e)
         {
             // SendNextAsync handles the failures the platform knows; this is a bug, and the next card starts a new flusher.
-            lock (_sync)
-                _flushing = false;
+            _slots.FlusherCrashed();
             platform.LogCrashed(e);
         }
     }
@@ -132,25 +110,77 @@ internal sealed partial class CardLane<TId, TCard>(ICardPlatform<TId, TCard> pla
         }
     }
 
+    /// <summary>Sends the longest-waiting card of this lane; false when none is left (the flusher then stops).</summary>
+    private async Task<bool> SendNextAsync(CancellationToken cancellationToken)
+    {
+        if (_slots.Take() is not var (releaseId, slot, card, known))
+            return false;
+        try
+        {
+            if (known is { } message)
+                await Spaced(async c => { await platform.EditAsync(message.Id, card, c); return message; }, cancellationToken);
+            else
+            {
+                var posted = await Spaced(c => platform.PostAsync(card, c), cancellationToken);
+                _slots.Moved(slot, new CardId<TId>(posted));
+                platform.LogReposted(releaseId);
+            }
+            _slots.Shown(slot, card);
+        }
+        // Stopping is no failure of the card; whatever the platform does not know goes on to the flusher.
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            && platform.Classify(e) is var failure and not CardFailure.Unknown)
+        {
+            Failed(failure, e, releaseId, slot, card);
+        }
+        return true;
+    }
+
+    private void Failed(CardFailure failure, Exception error, long releaseId, CardSlot<TId, TCard> slot, TCard card)
+    {
+        switch (failure)
+        {
+            case CardFailure.NotModified:
+                _slots.Shown(slot, card);
+                break;
+            case CardFailure.Gone:
+                // Someone deleted the card: the next turn posts it anew, and the release learns the new id at its next update.
+                _slots.Moved(slot, null);
+                _slots.Requeue(slot, card, countAttempt: false, MaxAttempts);
+                break;
+            case CardFailure.RateLimited:
+                // Spaced already pushed the next call back by the platform's retry-after.
+                platform.LogFailed(failure, error, releaseId, again: true);
+                _slots.Requeue(slot, card, countAttempt: false, MaxAttempts);
+                break;
+            case CardFailure.Refused:
+                platform.LogFailed(failure, error, releaseId, again: false);
+                break;
+            case CardFailure.Transient:
+                platform.LogFailed(failure, error, releaseId, _slots.Requeue(slot, card, countAttempt: true, MaxAttempts));
+                break;
+            case CardFailure.Unreachable:
+                var again = _slots.Requeue(slot, card, countAttempt: true, MaxAttempts);
+                // A backoff stands when it is longer than the usual spacing.
+                var backoff = clock.GetUtcNow() + TimeSpan.FromSeconds(2 * slot.Attempts);
+                _next = backoff > _next ? backoff : _next;
+                platform.LogFailed(failure, error, releaseId, again);
+                break;
+            default:
+                // SendNextAsync lets Unknown failures through to the flusher; anything else is a new kind to handle here.
+                throw new ArgumentOutOfRangeException(nameof(failure), failure, "No handling for this kind of card failure");
+        }
+    }
+
+
     public async ValueTask DisposeAsync()
     {
         // The final cards of a stopping bot still go out, within reason.
-        Task flusher;
-        lock (_sync)
-            flusher = _flusher;
+        var flusher = Volatile.Read(ref _flusher);
         await Task.WhenAny(flusher, Task.Delay(TimeSpan.FromSeconds(5), clock));
         await _stopping.CancelAsync();
         await Task.WhenAny(flusher, Task.Delay(TimeSpan.FromSeconds(1), clock));
         // _stopping and _turn stay undisposed: a flusher that outlived the wait may still touch them, and
         // neither holds anything the garbage collector cannot take back.
-    }
-
-    private sealed class CardSlot
-    {
-        public CardId<TId>? Id { get; set; }
-        public TCard? Shown { get; set; }
-        public TCard? Pending { get; set; }
-        public long Since { get; set; }
-        public int Attempts { get; set; }
     }
 }

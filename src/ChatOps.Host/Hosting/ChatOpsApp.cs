@@ -1,4 +1,6 @@
 using ChatOps.Host.Sandbox;
+using ChatOps.Host.Slack;
+using ChatOps.Host.Telegram;
 using ChatOps.Sandbox;
 using Serilog;
 using Serilog.Events;

@@ -2,9 +2,9 @@ using ChatOps.Host.Sandbox;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Telegram;
 using ChatOps.Sandbox;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
-using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Hosting;
 

@@ -9,7 +9,7 @@ public static class ServiceProbesRegistration
     public static IServiceCollection AddServiceProbes(this IServiceCollection services)
     {
         services.AddResilientHttpClient(ProbeHttp.HttpClientName);
-        services.AddSingleton<IServiceProbes, ServiceProbes>();
+        services.AddSingleton<IServiceProbes, ServiceProbesClient>();
         return services;
     }
 }

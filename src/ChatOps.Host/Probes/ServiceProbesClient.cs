@@ -4,13 +4,13 @@ using ChatOps.Core.Settings;
 namespace ChatOps.Host.Probes;
 
 // The port's four questions go to three probes, one per runbook step: Verify, Smoke, Observe.
-public sealed class ServiceProbes : IServiceProbes
+public sealed class ServiceProbesClient : IServiceProbes
 {
     private readonly HealthProbe _health;
     private readonly SmokeProbe _smoke;
     private readonly ObservabilityProbe _observability;
 
-    public ServiceProbes(IHttpClientFactory httpClients)
+    public ServiceProbesClient(IHttpClientFactory httpClients)
     {
         var http = new ProbeHttp(httpClients);
         _health = new HealthProbe(http);

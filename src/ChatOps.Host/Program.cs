@@ -9,9 +9,9 @@ try
     await app.Web.RunAsync();
     return 0;
 }
-catch (OptionsValidationException invalid)
+catch (Exception e) when (SettingFailures(e) is { Count: > 0 } failures)
 {
-    foreach (var failure in invalid.Failures)
+    foreach (var failure in failures)
         Log.Fatal("Configuration: {Failure}", failure);
     return 2;
 }
@@ -24,3 +24,12 @@ finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+// Start-up validation throws one exception per options class, and wraps them together when several classes fail.
+static List<string> SettingFailures(Exception e) => e switch
+{
+    OptionsValidationException invalid => [.. invalid.Failures],
+    AggregateException all when all.InnerExceptions.All(i => i is OptionsValidationException) =>
+        [.. all.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures)],
+    _ => [],
+};

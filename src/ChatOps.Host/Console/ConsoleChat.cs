@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Runner;
 using ChatOps.Host.Chat;
+using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Console;
 
@@ -11,19 +11,19 @@ namespace ChatOps.Host.Console;
 /// A chat in the terminal, in the spirit of Hubot's shell adapter: commands from stdin, cards on stdout,
 /// buttons as numbers, <c>/as name</c> to speak as someone else, <c>/quit</c> to leave.
 /// </summary>
-public sealed partial class ConsoleChat(
+public sealed class ConsoleChat(
     ConsoleIO io,
     ConsoleSurface surface,
     ChatOpsBot bot,
     ReleaseQueue work,
     ReleaseRules rules,
-    IConfiguration configuration,
+    IOptions<ConsoleOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<ConsoleChat> log) : BackgroundService
 {
     public static readonly ChatChannel Channel = new("console", "terminal");
 
-    private ChatUser _user = ChatUser.Of("console", configuration["Console:User"] is { Length: > 0 } name ? name : "alice");
+    private ChatUser _user = ChatUser.Of("console", options.Value.User);
 
     public ChatUser User => _user;
 
@@ -78,7 +78,7 @@ public sealed partial class ConsoleChat(
 
     private string SwitchUser(string name)
     {
-        if (!UserName().IsMatch(name))
+        if (!ConsoleOptions.IsUserName(name))
             return "Usage: /as <name>, e.g. /as bob (letters, digits, . _ -; at most 32).";
         _user = ChatUser.Of("console", name.ToLowerInvariant());
         var roles = rules.RolesOf(_user);
@@ -110,7 +110,4 @@ public sealed partial class ConsoleChat(
             return FailureReply.For(e);
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
-    private static partial Regex UserName();
 }

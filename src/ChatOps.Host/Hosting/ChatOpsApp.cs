@@ -1,5 +1,8 @@
 using ChatOps.Host.Sandbox;
+using ChatOps.Host.Slack;
+using ChatOps.Host.Telegram;
 using ChatOps.Sandbox;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
 
@@ -53,12 +56,23 @@ public sealed class ChatOpsApp : IAsyncDisposable
         builder.Services.AddChatOps(builder.Configuration, sandbox);
         configureServices?.Invoke(builder.Services);
 
-        var web = builder.Build();
-        web.UseSerilogRequestLogging();
-        web.MapHealth();
-        web.MapTelegram();
-        web.MapSlack();
-        return new ChatOpsApp(web, sandbox, ownsSandbox: sharedSandbox is null);
+        var app = new ChatOpsApp(builder.Build(), sandbox, ownsSandbox: sharedSandbox is null);
+        try
+        {
+            // Every section's mistakes at once, each a line naming its key, before anything resolves a setting: left to
+            // the host, the first service built with a bad setting would stop it, with a stack trace and that one mistake.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        app.Web.UseSerilogRequestLogging();
+        app.Web.MapHealth();
+        app.Web.MapTelegram();
+        app.Web.MapSlack();
+        return app;
     }
 
     private static void ConfigureSources(ConfigurationManager configuration, string[] args, IDictionary<string, string?>? overrides)

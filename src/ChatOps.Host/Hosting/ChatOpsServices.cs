@@ -7,11 +7,13 @@ using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
 using ChatOps.Host.Console;
-using ChatOps.Host.Database;
 using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Probes;
+using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
+using ChatOps.Host.TargetDatabase;
+using ChatOps.Host.Telegram;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.Options;
 
@@ -37,29 +39,26 @@ public static class ChatOpsServices
         services.AddTelegram(configuration);
         services.AddSlack(configuration);
         services.AddServiceProbes();
-        services.AddSingleton<PostgresTarget>();
-        services.AddSingleton<IDatabaseOperations, TargetDatabase>();
+        services.AddTargetDatabase();
         services.AddSingleton(sp => new ReleasePorts(
             sp.GetRequiredService<ISourceControl>(), sp.GetRequiredService<IDeployTarget>(),
             sp.GetRequiredService<IDatabaseOperations>(), sp.GetRequiredService<IServiceProbes>()));
-        services.AddSingleton(sp => new RunnerSettings(sp.GetRequiredService<IOptions<GitHubOptions>>().Value.RequiredChecks, BotVersion)
+        services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
+        services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.Section).ValidateOnStart();
+        services.AddSingleton(sp =>
         {
-            VerifyInterval = configuration.GetValue("ChatOps:VerifyInterval", TimeSpan.FromSeconds(1)),
-            VerifyAttempts = configuration.GetValue("ChatOps:VerifyAttempts", 5),
-            LeaseTtl = configuration.GetValue("ChatOps:LeaseTtl", TimeSpan.FromSeconds(30)),
+            var runner = sp.GetRequiredService<IOptions<RunnerOptions>>().Value;
+            return new RunnerSettings(sp.GetRequiredService<IOptions<GitHubOptions>>().Value.RequiredChecks, BotVersion)
+            {
+                VerifyInterval = runner.VerifyInterval,
+                VerifyAttempts = runner.VerifyAttempts,
+                LeaseTtl = runner.LeaseTtl,
+            };
         });
 
         services.AddReleaseCore();
         services.AddHostedService<ReleaseRunnerService>();
-
-        services.AddSingleton(ConsoleIO.System());
-        services.AddSingleton<ConsoleSurface>();
-        services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<ConsoleSurface>());
-        if (configuration.GetValue("Console:Enabled", sandbox is not null))
-        {
-            services.AddSingleton<ConsoleChat>();
-            services.AddHostedService(sp => sp.GetRequiredService<ConsoleChat>());
-        }
+        services.AddConsoleChat(configuration, sandbox is not null);
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using ChatOps.Core.Decisions;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Runner;
+using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Hosting;
 
@@ -9,7 +10,8 @@ namespace ChatOps.Host.Hosting;
 /// whose instance died, and now and then forgets chat updates handled long ago.
 /// </summary>
 public sealed class ReleaseRunnerService(
-    ReleaseRunner runner, ApprovalDecisions approvals, ReleaseQueue queue, IUpdateLog updates, TimeProvider clock, IConfiguration configuration, ILogger<ReleaseRunnerService> log) : BackgroundService
+    ReleaseRunner runner, ApprovalDecisions approvals, ReleaseQueue queue, IUpdateLog updates, TimeProvider clock, IOptions<RunnerOptions> options,
+    ILogger<ReleaseRunnerService> log) : BackgroundService
 {
     // Telegram keeps an undelivered update for 24 hours and Slack retries an event within the hour; a week is well past both.
     public static readonly TimeSpan UpdateRetention = TimeSpan.FromDays(7);
@@ -21,8 +23,7 @@ public sealed class ReleaseRunnerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await runner.RecoverAsync(stoppingToken);
-        var interval = configuration.GetValue("ChatOps:SweepInterval", TimeSpan.FromSeconds(15));
-        using var timer = new PeriodicTimer(interval, clock);
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -8,9 +8,8 @@ public static class ServiceProbesRegistration
     // Timeouts and retries come from the OutsideCalls section like every other outside call.
     public static IServiceCollection AddServiceProbes(this IServiceCollection services)
     {
-        services.AddResilientHttpClient(HttpServiceProbes.HttpClientName);
-        services.AddSingleton<HttpServiceProbes>();
-        services.AddSingleton<IServiceProbes>(sp => sp.GetRequiredService<HttpServiceProbes>());
+        services.AddResilientHttpClient(ProbeHttp.HttpClientName);
+        services.AddSingleton<IServiceProbes, ServiceProbesClient>();
         return services;
     }
 }

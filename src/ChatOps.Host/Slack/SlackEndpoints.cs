@@ -1,11 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using ChatOps.Host.Slack;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
-// In the composition root's namespace, so ChatOpsApp calls it without a using of its own.
-namespace ChatOps.Host.Hosting;
+namespace ChatOps.Host.Slack;
 
 public static class SlackEndpoints
 {

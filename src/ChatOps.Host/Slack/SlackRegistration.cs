@@ -1,11 +1,9 @@
 using ChatOps.Core.Ports;
 using ChatOps.Host.Http;
-using ChatOps.Host.Slack;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-// In the composition root's namespace, so ChatOpsServices calls it without a using of its own.
-namespace ChatOps.Host.Hosting;
+namespace ChatOps.Host.Slack;
 
 public static class SlackRegistration
 {
@@ -24,9 +22,9 @@ public static class SlackRegistration
         // Read from the section, not from IOptions<SlackOptions>: that would validate Slack's options a second time
         // and report every Slack mistake twice at start-up.
         var timeout = section.GetValue<TimeSpan?>(nameof(SlackOptions.Timeout));
-        services.AddResilientHttpClient(SlackWebApi.HttpClientName).Configure(call => call.AttemptTimeout = timeout ?? new SlackOptions().Timeout);
+        services.AddResilientHttpClient(SlackClient.HttpClientName).Configure(call => call.AttemptTimeout = timeout ?? new SlackOptions().Timeout);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ISlackApi, SlackWebApi>();
+        services.AddSingleton<ISlackApi, SlackClient>();
 
         services.AddSingleton<SlackSurface>();
         services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<SlackSurface>());
@@ -35,8 +33,8 @@ public static class SlackRegistration
         services.AddSingleton<SlackInbox>();
         if (!string.IsNullOrWhiteSpace(section[nameof(SlackOptions.AppToken)]))
         {
-            services.AddSingleton<SlackSocketMode>();
-            services.AddHostedService(sp => sp.GetRequiredService<SlackSocketMode>());
+            services.AddSingleton<SlackReceiver>();
+            services.AddHostedService(sp => sp.GetRequiredService<SlackReceiver>());
         }
         return services;
     }

@@ -1,10 +1,8 @@
 using ChatOps.Core.Ports;
-using ChatOps.Host.Telegram;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 
-// In the composition root's namespace, so ChatOpsServices and ChatOpsApp call it without a using of their own.
-namespace ChatOps.Host.Hosting;
+namespace ChatOps.Host.Telegram;
 
 public static class TelegramRegistration
 {

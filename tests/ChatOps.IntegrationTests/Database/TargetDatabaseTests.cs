@@ -34,7 +34,7 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
     /// <summary>The database as production has it before the release: two revisions applied, some runs.</summary>
     private async Task SeedAsync()
     {
-        var alembic = new RealAlembic(RealAlembic.DefaultProject, Host.Database.TargetConnection.Parse(_database.ConnectionString).ToUrl(), RealAlembic.DefaultPython);
+        var alembic = new RealAlembic(RealAlembic.DefaultProject, Host.TargetDatabase.TargetConnection.Parse(_database.ConnectionString).ToUrl(), RealAlembic.DefaultPython);
         var result = await alembic.RunAsync(new FlyExecRequest("app", "m", ["alembic", "upgrade", "2b3c4d5e6f7a"], 60), CancellationToken.None);
         Assert.True(result.ExitCode == 0, result.Stderr);
         await _database.ExecuteAsync("INSERT INTO runs (run_id, status) VALUES ('run-seed-1', 'published'), ('run-seed-2', 'running')");

@@ -88,9 +88,8 @@ public sealed class SlackEndpointTests
     {
         await using var slack = await SlackSimulator.StartAsync(SigningSecret);
         var settings = Settings(slack, socketMode: false, new Dictionary<string, string?> { ["Slack:SigningSecret"] = "" });
-        await using var app = await ChatOpsApp.CreateAsync([], settings);
 
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.Web.StartAsync());
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ChatOpsApp.CreateAsync([], settings));
 
         Assert.Contains(refused.Failures, f => f.Contains("Slack:SigningSecret", StringComparison.Ordinal));
     }

@@ -40,8 +40,8 @@ public sealed class SlackEventTests
     public async Task An_ok_false_answer_is_thrown_and_logged_with_slacks_error_code()
     {
         await using var bot = await StartAsync();
-        var log = new ListLogger<SlackWebApi>();
-        var api = ActivatorUtilities.CreateInstance<SlackWebApi>(bot.App.Services, log);
+        var log = new ListLogger<SlackClient>();
+        var api = ActivatorUtilities.CreateInstance<SlackClient>(bot.App.Services, log);
 
         var error = await Assert.ThrowsAsync<SlackApiException>(() => api.UpdateAsync(new SlackMessage(Channel, "hello", Ts: "1785585600.999999"), CancellationToken.None));
         var posted = await api.PostMessageAsync(new SlackMessage(Channel, "hello", new JsonArray()), CancellationToken.None);

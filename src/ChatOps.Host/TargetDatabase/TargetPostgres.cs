@@ -6,10 +6,10 @@ using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 using Npgsql;
 
-namespace ChatOps.Host.Database;
+namespace ChatOps.Host.TargetDatabase;
 
 /// <summary>Runbook §3, §4 and §7.2 on a real PostgreSQL: pg_dump to gzip, schema check with Npgsql, psql restore.</summary>
-public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> log)
+public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> log)
 {
     private static readonly TimeSpan DumpTimeout = TimeSpan.FromMinutes(30);
 
@@ -23,7 +23,7 @@ public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> l
         var path = Path.GetFullPath(Path.Combine(settings.Directory, name));
         // Written under a temporary name and renamed only when complete, so a file with the final name is always whole.
         var partial = path + ".partial";
-        using (var process = ChildProcess.Start("pg_dump", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--format=plain"], target.ToEnvironment(), redirectInput: false))
+        using (var process = TargetProcess.Start("pg_dump", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--format=plain"], target.ToEnvironment(), redirectInput: false))
         {
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             await using (var file = File.Create(partial))
@@ -31,7 +31,7 @@ public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> l
             {
                 await process.StandardOutput.BaseStream.CopyToAsync(gzip, cancellationToken);
             }
-            var exit = await ChildProcess.WaitAsync(process, DumpTimeout, cancellationToken);
+            var exit = await TargetProcess.WaitAsync(process, DumpTimeout, cancellationToken);
             var errors = target.Scrub((await stderr).Trim());
             if (exit != 0)
             {
@@ -75,7 +75,7 @@ public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> l
             throw new InvalidOperationException($"The backup file {backup.Location} is gone; nothing was restored.");
         if (backup.Sha256 is not null && await HashAsync(backup.Location, cancellationToken) != backup.Sha256)
             throw new InvalidOperationException($"The backup file {Path.GetFileName(backup.Location)} does not match its recorded sha256; nothing was restored.");
-        using (var process = ChildProcess.Start("psql", ["-v", "ON_ERROR_STOP=1", "--single-transaction", "--quiet", "--no-psqlrc"], target.ToEnvironment(), redirectInput: true))
+        using (var process = TargetProcess.Start("psql", ["-v", "ON_ERROR_STOP=1", "--single-transaction", "--quiet", "--no-psqlrc"], target.ToEnvironment(), redirectInput: true))
         {
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -85,7 +85,7 @@ public sealed class PostgresTarget(TimeProvider clock, ILogger<PostgresTarget> l
                 await gzip.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
                 process.StandardInput.Close();
             }
-            var exit = await ChildProcess.WaitAsync(process, DumpTimeout, cancellationToken);
+            var exit = await TargetProcess.WaitAsync(process, DumpTimeout, cancellationToken);
             await stdout;
             if (exit != 0)
                 throw new InvalidOperationException($"psql restore of {Path.GetFileName(backup.Location)} failed (exit {exit}), nothing was changed: {Tail(target.Scrub(await stderr))}");

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace ChatOps.Host.Database;
+namespace ChatOps.Host.TargetDatabase;
 
 /// <summary>Runs pg_dump and psql with their own environment, streaming stdin/stdout, bounded in time.</summary>
-public static class ChildProcess
+public static class TargetProcess
 {
     public static Process Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, bool redirectInput)
     {

@@ -3,14 +3,14 @@ using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
 
-namespace ChatOps.Host.Database;
+namespace ChatOps.Host.TargetDatabase;
 
 /// <summary>
 /// The target database as the runbook touches it: pg_dump / psql / Npgsql when a DatabaseUrl is set;
 /// a Fly volume snapshot when <c>Backup:Mode</c> is <c>fly-snapshot</c>; without a DatabaseUrl the schema
 /// is checked through Alembic in the migrations app.
 /// </summary>
-public sealed class TargetDatabase(IDeployTarget deployTarget, PostgresTarget postgres, TimeProvider clock) : IDatabaseOperations
+public sealed class TargetDatabaseClient(IDeployTarget deployTarget, TargetPostgres postgres, TimeProvider clock) : IDatabaseOperations
 {
     public async Task<BackupRecord> BackupAsync(EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace ChatOps.Host.Slack;
 /// HTTP 429 is retried after its Retry-After. Slack also answers <c>200 {"ok":false,"error":"ratelimited"}</c>
 /// on some methods: that is waited out here. Any other <c>ok:false</c> is logged with Slack's code and thrown.
 /// </summary>
-public sealed class SlackWebApi(IHttpClientFactory http, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackWebApi> log) : ISlackApi
+public sealed class SlackClient(IHttpClientFactory http, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackClient> log) : ISlackApi
 {
     public const string HttpClientName = "Slack";
     private const string SystemName = "Slack";

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace ChatOps.Host.Database;
+namespace ChatOps.Host.TargetDatabase;
 
 /// <summary>
 /// The target database's address, read from a <c>postgres://user:pass@host:port/db</c> URL or a key=value

@@ -9,7 +9,7 @@ namespace ChatOps.Host.Slack;
 /// Every envelope is acknowledged with its envelope_id; a <c>disconnect</c> message or a dropped connection
 /// leads to a fresh URL from apps.connections.open and a new socket. Slack being down never stops the bot.
 /// </summary>
-public sealed class SlackSocketMode(ISlackApi api, SlackInbox inbox, TimeProvider clock, ILogger<SlackSocketMode> log) : BackgroundService
+public sealed class SlackReceiver(ISlackApi api, SlackInbox inbox, TimeProvider clock, ILogger<SlackReceiver> log) : BackgroundService
 {
     private const int MaxMessage = 4 << 20;
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);

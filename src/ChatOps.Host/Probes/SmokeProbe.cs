@@ -7,7 +7,8 @@ using Flurl.Http;
 
 namespace ChatOps.Host.Probes;
 
-public sealed partial class HttpServiceProbes
+// Runbook §6: configured requests in order; a value one answer captures fills the placeholders of the next.
+internal sealed partial class SmokeProbe(ProbeHttp http)
 {
     public async Task<SmokeResult> SmokeAsync(
         SmokeTestSettings test, string apiKey, IReadOnlyDictionary<string, string> captured, CancellationToken cancellationToken)
@@ -22,14 +23,14 @@ public sealed partial class HttpServiceProbes
             return new SmokeResult(false, $"{test.Name}: needs {names}, which no earlier smoke test captured", captured);
         }
 
-        using var client = Open();
+        using var client = http.Open();
         var request = client.Request(url);
         if (apiKey.Length > 0)
         {
-            request.WithHeader(ApiKeyHeader, apiKey);
+            request.WithHeader(ProbeHttp.ApiKeyHeader, apiKey);
         }
 
-        var answer = await SendAsync(request, new HttpMethod(test.Method.ToUpperInvariant()), body, cancellationToken);
+        var answer = await ProbeHttp.SendAsync(request, new HttpMethod(test.Method.ToUpperInvariant()), body, cancellationToken);
         if (answer.Status != test.ExpectStatus)
         {
             return new SmokeResult(false, $"{test.Name}: {answer.Where} expected {test.ExpectStatus}, got {answer.Detail}", captured);

@@ -8,7 +8,8 @@ using Flurl.Http;
 
 namespace ChatOps.Host.Probes;
 
-public sealed partial class HttpServiceProbes
+// Runbook §8: the deployed service still reports to Prometheus and LangSmith.
+internal sealed class ObservabilityProbe(ProbeHttp http)
 {
     // Scrapes and ingestion lag behind the deploy; a sample from shortly before it still shows the pipeline works.
     private static readonly TimeSpan SampleSlack = TimeSpan.FromMinutes(5);
@@ -20,7 +21,7 @@ public sealed partial class HttpServiceProbes
             return new ProbeResult(true, null, "no observability configured");
         }
 
-        using var client = Open();
+        using var client = http.Open();
         List<ProbeResult> results = [];
         if (settings.PrometheusUrl.Length > 0)
         {
@@ -38,7 +39,7 @@ public sealed partial class HttpServiceProbes
     private static async Task<ProbeResult> PrometheusAsync(IFlurlClient client, ObservabilitySettings settings, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var request = client.Request(Url.Combine(settings.PrometheusUrl, "api/v1/query")).SetQueryParam("query", settings.Query);
-        var answer = await SendAsync(request, HttpMethod.Get, null, cancellationToken);
+        var answer = await ProbeHttp.SendAsync(request, HttpMethod.Get, null, cancellationToken);
         if (!answer.Success || Text(answer.Json?["status"]) != "success")
         {
             return new ProbeResult(false, null, $"Prometheus: {answer.Detail}");
@@ -61,8 +62,8 @@ public sealed partial class HttpServiceProbes
             ["filter"] = $"eq(name, \"{name}\")",
             ["start_time"] = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         });
-        var request = client.Request(Url.Combine(settings.LangSmithUrl, "api/v1/runs/query")).WithHeader(ApiKeyHeader, settings.LangSmithApiKey);
-        var answer = await SendAsync(request, HttpMethod.Post, body, cancellationToken);
+        var request = client.Request(Url.Combine(settings.LangSmithUrl, "api/v1/runs/query")).WithHeader(ProbeHttp.ApiKeyHeader, settings.LangSmithApiKey);
+        var answer = await ProbeHttp.SendAsync(request, HttpMethod.Post, body, cancellationToken);
         var runs = (answer.Json?["runs"] as JsonArray)?.Count ?? 0;
         return answer.Success && runs > 0
             ? new ProbeResult(true, $"{runs} runs", $"LangSmith: {runs} `{settings.LangSmithRunName}` runs since the deploy")

@@ -1,15 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ChatOps.Host.Telegram;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
-// In the composition root's namespace, so ChatOpsServices and ChatOpsApp call it without a using of their own.
-namespace ChatOps.Host.Hosting;
+namespace ChatOps.Host.Telegram;
 
-public static class TelegramWebhook
+public static class TelegramEndpoints
 {
     public const string Path = "/telegram/webhook";
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";

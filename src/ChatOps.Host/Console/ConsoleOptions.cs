@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace ChatOps.Host.Console;
+
+public sealed partial class ConsoleOptions
+{
+    public const string Section = "Console";
+
+    // Unset: on in the sandbox, where the terminal is the newcomer's only chat, and off in live mode.
+    public bool? Enabled { get; set; }
+
+    public const string DefaultUser = "alice";
+
+    public string User { get; set; } = DefaultUser;
+
+    // The same names /as accepts, so the configured user is one the console could switch back to.
+    internal static bool IsUserName(string value) => UserName().IsMatch(value);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
+    private static partial Regex UserName();
+}
+
+internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConsoleOptions options) =>
+        ConsoleOptions.IsUserName(options.User)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Console:User must be 1-32 letters, digits, '.', '_' or '-', e.g. alice (was '{options.User}')");
+}

@@ -1,0 +1,40 @@
+using ChatOps.Core.Ports;
+using ChatOps.Host.Http;
+using Flurl.Http;
+
+namespace ChatOps.Host.Fly;
+
+// The Migrate step's command (and the schema check's `alembic current`), run inside a started machine of the app.
+internal sealed class FlyExec(FlyApi api)
+{
+    public async Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var client = api.Open();
+        var text = string.Join(' ', command);
+        var machine = (await FlyApi.ListAsync(client, app, cancellationToken)).Select(FlyMachineJson.Status)
+            .Where(m => m.State == "started").OrderBy(m => m.Id, StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new InvalidOperationException($"{app} has no started machine to run `{text}` in.");
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        var unknown = $"`{text}` on machine {machine.Id} of {app} may still be running or may have finished; check (e.g. `alembic current`) before running it again.";
+        try
+        {
+            // Not retried on 5xx or timeouts: the command may have run; only a 429 is safe to repeat.
+            using var response = await FlyApi.Machine(client, app, machine.Id, "exec")
+                .OnlyRetryRateLimits()
+                .WithAttemptTimeout(timeout + FlyApi.WaitGrace)
+                .SendAsync(FlyApi.SystemName, HttpMethod.Post, new ExecRequest(command, seconds), cancellationToken, 408);
+            if (response.StatusCode == 408)
+            {
+                throw new OutcomeUnknownException($"Fly gave up waiting after {seconds} s. {unknown}");
+            }
+
+            var result = await response.ReadJsonAsync<ExecResponse>(FlyApi.SystemName);
+            return new ExecResult(result.ExitCode ?? 0, result.Stdout ?? "", result.Stderr ?? "");
+        }
+        catch (OutsideCallException ex) when (ex.TimedOut || ex.StatusCode >= 500 || ex.StatusCode is null && !ex.NeverSent)
+        {
+            throw new OutcomeUnknownException($"{ex.Message}. {unknown}", ex);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using ChatOps.IntegrationTests.Harness;
+using Microsoft.Extensions.Options;
+
+namespace ChatOps.IntegrationTests.Hosting;
+
+/// <summary>The runner's and the console's settings are checked at start-up like every other section.</summary>
+public sealed class StartUpSettingsTests
+{
+    [Fact]
+    public async Task A_zero_sweep_interval_stops_the_host_with_one_line_naming_the_key()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await SandboxBot.StartAsync(new Dictionary<string, string?> { ["ChatOps:SweepInterval"] = "0" }));
+
+        Assert.Equal("ChatOps:SweepInterval must be a positive duration (was 00:00:00)", Assert.Single(failure.Failures));
+    }
+
+    [Fact]
+    public async Task A_negative_lease_ttl_stops_the_host_with_one_line_naming_the_key()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await SandboxBot.StartAsync(new Dictionary<string, string?> { ["ChatOps:LeaseTtl"] = "-00:00:05" }));
+
+        Assert.Equal("ChatOps:LeaseTtl must be a positive duration (was -00:00:05)", Assert.Single(failure.Failures));
+    }
+
+    [Fact]
+    public async Task A_console_user_that_is_not_a_name_stops_the_host_with_one_line_naming_the_key()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await SandboxBot.StartAsync(new Dictionary<string, string?> { ["Console:User"] = "alice smith" }));
+
+        Assert.StartsWith("Console:User must be", Assert.Single(failure.Failures));
+    }
+
+    [Fact]
+    public async Task The_host_process_refuses_a_zero_sweep_interval_with_one_line_and_exit_code_2()
+    {
+        var (exitCode, stderr) = await RunHostAsync(new Dictionary<string, string> { ["ChatOps__SweepInterval"] = "0" });
+
+        Assert.True(exitCode == 2, $"exit {exitCode}\n{stderr}");
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("FTL", StringComparison.Ordinal));
+        Assert.EndsWith("Configuration: ChatOps:SweepInterval must be a positive duration (was 00:00:00)", line.TrimEnd());
+        // One line per mistake, not a stack trace.
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_host_process_names_every_bad_key_when_several_sections_are_wrong()
+    {
+        var (exitCode, stderr) = await RunHostAsync(new Dictionary<string, string>
+        {
+            ["ChatOps__VerifyAttempts"] = "0",
+            ["Console__User"] = "a:b",
+        });
+
+        Assert.True(exitCode == 2, $"exit {exitCode}\n{stderr}");
+        Assert.Contains("Configuration: ChatOps:VerifyAttempts must be at least 1 (was 0)", stderr);
+        Assert.Contains("Configuration: Console:User must be", stderr);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Stderr)> RunHostAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, "ChatOps.Host.dll");
+        var info = new ProcessStartInfo("dotnet", [host, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var key in new[] { "TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "FLY_API_TOKEN", "GITHUB_TOKEN", "DATABASE_URL" })
+            info.Environment.Remove(key);
+        info.Environment["Urls"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        await stdout;
+        return (process.ExitCode, await stderr);
+    }
+}

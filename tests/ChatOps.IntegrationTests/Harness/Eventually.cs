@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ChatOps.IntegrationTests.Harness;
 
 /// <summary>
@@ -12,9 +10,6 @@ public static class Eventually
 
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what, Func<string>? scene = null) =>
         MatchesAsync(_ => Task.FromResult(condition()), done => done, timeout, what, _ => "still false", scene);
-
-    public static Task TrueAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, Func<string>? scene = null) =>
-        MatchesAsync(condition, done => done, timeout, what, _ => "still false", scene);
 
     /// <summary>Polls until the probe finds something, and returns it.</summary>
     public static async Task<T> FoundAsync<T>(Func<T?> probe, TimeSpan timeout, string what, Func<string>? scene = null)
@@ -35,7 +30,6 @@ public static class Eventually
         TimeSpan? poll = null)
     {
         using var limit = new CancellationTokenSource(timeout);
-        var clock = Stopwatch.StartNew();
         var last = "nothing yet";
         try
         {
@@ -53,6 +47,6 @@ public static class Eventually
             // Falls through to the failure below, which says more than the cancellation does.
         }
         var shown = scene is null ? "" : $"\n{scene()}";
-        throw new TimeoutException($"Waited {clock.Elapsed.TotalSeconds:0.#} s (of {timeout}) for {what}. Last seen: {last}{shown}");
+        throw new TimeoutException($"Waited {timeout.TotalSeconds:0.#} s for {what}. Last seen: {last}{shown}");
     }
 }

@@ -55,7 +55,7 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
 
         Assert.Contains("✅ Released v0.2.0", done);
         Assert.Contains("3/3 expected tables, alembic_version 4d5e6f7a8b9c", done);
-        var release = await bot.App.Services.GetRequiredService<IReleaseStore>().GetAsync(1, CancellationToken.None);
+        var release = await bot.Store.GetAsync(1, CancellationToken.None);
         var backup = release!.Outputs.Backup!;
         Assert.Matches(@"backup_pre_v0\.2\.0_\d{12}\.sql\.gz$", backup.Location);
         Assert.Equal(64, backup.Sha256!.Length);
@@ -77,7 +77,7 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
         Assert.Contains("Failed at Backup", output);
         Assert.Contains("password authentication failed", output);
         Assert.DoesNotContain(wrong, output);
-        var events = await bot.App.Services.GetRequiredService<IReleaseStore>().EventsAsync(1, null, 100, CancellationToken.None);
+        var events = await bot.Store.EventsAsync(1, null, 100, CancellationToken.None);
         Assert.DoesNotContain(events, e => e.Detail.Contains(wrong, StringComparison.Ordinal));
         Assert.Equal(0, bot.Sandbox.Mutations.Count("fly.exec"));
     }

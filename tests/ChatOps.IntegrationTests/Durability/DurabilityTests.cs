@@ -1,6 +1,5 @@
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
-using ChatOps.Core.Runner;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Durability;
@@ -109,7 +108,7 @@ public sealed class DurabilityTests
 
         Assert.Contains("Release #1 of v0.2.0 to production started", redelivered.Text);
         Assert.Equal("", again.Text);
-        Assert.Single(await second.Services.GetRequiredService<IReleaseStore>().ListAsync("production", activeOnly: false, limit: 10, CancellationToken.None));
+        Assert.Single(await second.Store.ListAsync("production", activeOnly: false, limit: 10, CancellationToken.None));
     }
 
     [Fact]
@@ -142,9 +141,9 @@ public sealed class DurabilityTests
 
         freeze.Wake();
         using var timeout = new CancellationTokenSource(Limit);
-        await frozen.Services.GetRequiredService<ReleaseQueue>().WhenIdleAsync(timeout.Token);
+        await frozen.WhenIdleAsync(timeout.Token);
 
-        var store = other.Services.GetRequiredService<IReleaseStore>();
+        var store = other.Store;
         var release = (await store.GetAsync(1, CancellationToken.None))!;
         Assert.Equal(ReleaseState.Released, release.State);
         Assert.False(release.IsActive);
@@ -166,7 +165,7 @@ public sealed class DurabilityTests
         // GitHub asks for a three-second pause on the first Preflight call, so the step is still running when the cancel comes.
         pair.Sandbox.Faults.FailNextGitHubCalls(1, 503, TimeSpan.FromSeconds(3));
         await HostPair.SayAsync(runner, HostPair.Alice, "/release v0.2.0");
-        await HostPair.WaitForStepAsync(other, "Preflight", StepStatus.Running, Limit);
+        await other.WaitForStepAsync(1, "Preflight", StepStatus.Running, Limit);
 
         var reply = await HostPair.SayAsync(other, HostPair.Alice, "/cancel 1");
         var release = await HostPair.DriveToEndAsync(other, 1, Limit);
@@ -183,7 +182,7 @@ public sealed class DurabilityTests
         await using var pair = await HostPair.CreateAsync();
         var first = await pair.StartHostAsync();
         await HostPair.SayAsync(first, HostPair.Alice, "/release v0.2.0");
-        await HostPair.WaitForStepAsync(first, "AwaitApproval", StepStatus.Waiting, Limit);
+        await first.WaitForStepAsync(1, "AwaitApproval", StepStatus.Waiting, Limit);
         using var timeout = new CancellationTokenSource(Limit);
         var approve = (await first.Services.GetRequiredService<IApprovalStore>().OpenAsync(1, DateTimeOffset.UtcNow, timeout.Token))
             .Single(t => t.Action == CardAction.Approve);
@@ -208,7 +207,7 @@ public sealed class DurabilityTests
     {
         await using var pair = await HostPair.CreateAsync();
         var (first, buttons) = await StartDyingOnButtonsAsync(pair);
-        await HostPair.WaitForStepAsync(first, "AwaitApproval", StepStatus.Waiting, Limit);
+        await first.WaitForStepAsync(1, "AwaitApproval", StepStatus.Waiting, Limit);
 
         buttons.Armed = true;
         await buttons.DieOnAsync(() => HostPair.SayAsync(first, HostPair.Bob, "/approve 1"));
@@ -218,7 +217,7 @@ public sealed class DurabilityTests
 
         Assert.Equal(ReleaseState.Released, release.State);
         Assert.Equal(HostPair.Bob.Id, release.Outputs.ApprovedBy);
-        var events = await second.Services.GetRequiredService<IReleaseStore>().EventsAsync(1, null, 500, CancellationToken.None);
+        var events = await second.Store.EventsAsync(1, null, 500, CancellationToken.None);
         Assert.Single(events, e => e.Action == "approve");
         Assert.Equal(1, pair.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
     }
@@ -228,7 +227,7 @@ public sealed class DurabilityTests
     {
         await using var pair = await HostPair.CreateAsync();
         var (first, buttons) = await StartDyingOnButtonsAsync(pair);
-        await HostPair.WaitForStepAsync(first, "AwaitApproval", StepStatus.Waiting, Limit);
+        await first.WaitForStepAsync(1, "AwaitApproval", StepStatus.Waiting, Limit);
 
         buttons.Armed = true;
         await buttons.DieOnAsync(() => HostPair.SayAsync(first, HostPair.Alice, "/cancel 1"));
@@ -238,13 +237,13 @@ public sealed class DurabilityTests
 
         Assert.Equal(ReleaseState.Cancelled, release.State);
         Assert.Equal(HostPair.Alice.Id, release.CancelRequestedBy);
-        var events = await second.Services.GetRequiredService<IReleaseStore>().EventsAsync(1, null, 500, CancellationToken.None);
+        var events = await second.Store.EventsAsync(1, null, 500, CancellationToken.None);
         Assert.Single(events, e => e.Action == "cancel");
         Assert.Equal(0, pair.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
     }
 
     /// <summary>A host that starts a release and waits at its approval, with a switch that kills it right after a button write.</summary>
-    private static async Task<(Host.Hosting.ChatOpsApp Host, DiesAfterAButtonWrite Buttons)> StartDyingOnButtonsAsync(HostPair pair)
+    private static async Task<(SharedStoreHost Host, DiesAfterAButtonWrite Buttons)> StartDyingOnButtonsAsync(HostPair pair)
     {
         var crash = new CrashSwitch((_, _) => false);
         var host = await pair.StartHostAsync(services =>

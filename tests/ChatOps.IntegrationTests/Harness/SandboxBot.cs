@@ -1,8 +1,6 @@
 using System.Text;
-using ChatOps.Core.Runner;
 using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
-using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Harness;
@@ -11,25 +9,12 @@ namespace ChatOps.IntegrationTests.Harness;
 /// The real host in sandbox mode, spoken to through the console adapter's command path: each line is
 /// handled as if typed on stdin by a script, which waits for the work it started to settle.
 /// </summary>
-public sealed class SandboxBot : IAsyncDisposable
+public sealed class SandboxBot : BotHost
 {
     private readonly StringBuilder _output;
-    private readonly ChatOpsApp _app;
 
     private SandboxBot(ChatOpsApp app, StringBuilder output)
-    {
-        _app = app;
-        _output = output;
-    }
-
-    public ChatOpsApp App => _app;
-
-    public SandboxServer Sandbox => _app.Sandbox!;
-
-    public ReleaseQueue Runner => _app.Services.GetRequiredService<ReleaseQueue>();
-
-    public T Get<T>()
-        where T : notnull => _app.Services.GetRequiredService<T>();
+        : base(app) => _output = output;
 
     public string Output
     {
@@ -44,23 +29,11 @@ public sealed class SandboxBot : IAsyncDisposable
     {
         var output = new StringBuilder();
         var writer = new LockedWriter(output);
-        var overrides = TestSettings.Sandbox();
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            overrides[key] = value;
-        var app = await ChatOpsApp.CreateAsync([], overrides, services =>
+        var app = await StartAppAsync(new Dictionary<string, string?>(), settings, services =>
         {
             services.AddSingleton(new ConsoleIO(TextReader.Null, writer, interactive: false));
             services.AddSingleton<ConsoleChat>();
         });
-        try
-        {
-            await app.Web.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
         return new SandboxBot(app, output);
     }
 
@@ -80,12 +53,14 @@ public sealed class SandboxBot : IAsyncDisposable
         lock (_output)
             start = _output.Length;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await _app.Services.GetRequiredService<ConsoleChat>().HandleLineAsync(line, timeout.Token);
+        await Services.GetRequiredService<ConsoleChat>().HandleLineAsync(line, timeout.Token);
         lock (_output)
             return _output.ToString(start, _output.Length - start);
     }
 
-    public async ValueTask DisposeAsync()
+    protected override string Scene() => $"The console shows:\n{Output}";
+
+    protected override async ValueTask OnStoppedAsync()
     {
         // CHATOPS_TRANSCRIPTS=<dir> keeps each session's console output, for reading a failure.
         if (Environment.GetEnvironmentVariable("CHATOPS_TRANSCRIPTS") is { Length: > 0 } directory)
@@ -93,8 +68,6 @@ public sealed class SandboxBot : IAsyncDisposable
             Directory.CreateDirectory(directory);
             await File.WriteAllTextAsync(Path.Combine(directory, $"session-{Guid.NewGuid():N}.txt"), Output);
         }
-        await _app.Web.StopAsync();
-        await _app.DisposeAsync();
     }
 
     private sealed class LockedWriter(StringBuilder target) : TextWriter

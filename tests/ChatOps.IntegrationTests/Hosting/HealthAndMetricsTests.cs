@@ -9,7 +9,7 @@ public sealed class HealthAndMetricsTests
     public async Task Health_says_ok_with_the_store_and_metrics_count_releases_by_outcome()
     {
         await using var bot = await SandboxBot.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(bot.App.Web.Urls.First()) };
+        using var http = new HttpClient { BaseAddress = bot.BaseUrl };
         await bot.ReleaseApprovedAsync("v0.2.0");
 
         var health = await http.GetAsync("/health");

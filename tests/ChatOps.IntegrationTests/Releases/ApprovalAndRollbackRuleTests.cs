@@ -1,7 +1,5 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Harness;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Releases;
 
@@ -48,11 +46,8 @@ public sealed class ApprovalAndRollbackRuleTests
             ["ChatOps:SweepInterval"] = "00:00:00.200",
         });
         await bot.SayAsync("/release v0.2.0");
-        var store = bot.App.Services.GetRequiredService<IReleaseStore>();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await store.GetAsync(1, timeout.Token))!.State != ReleaseState.Cancelled)
-            await Task.Delay(100, timeout.Token);
+        await bot.WaitForStateAsync(1, ReleaseState.Cancelled, TimeSpan.FromSeconds(30));
 
         Assert.Contains("nobody approved within", bot.Output);
         Assert.Equal(0, bot.Sandbox.Mutations.Count("fly.update"));
@@ -70,7 +65,7 @@ public sealed class ApprovalAndRollbackRuleTests
 
         Assert.Contains("Failed at Verify", output);
         Assert.Contains("Rolled back production to v0.1.0", output);
-        var rollback = (await bot.App.Services.GetRequiredService<IReleaseStore>().GetAsync(2, CancellationToken.None))!;
+        var rollback = await bot.ReleaseAsync(2);
         Assert.Equal("chatops:auto-rollback", rollback.Requester);
         Assert.False(rollback.WithDatabase);
         foreach (var app in new[] { "myloware-api", "myloware-orchestrator" })
@@ -87,7 +82,7 @@ public sealed class ApprovalAndRollbackRuleTests
 
         Assert.Contains("fly volumes create <name> --snapshot-id vs_", refused);
         Assert.Contains("without --with-db rolls the images back", refused);
-        Assert.Single(await bot.App.Services.GetRequiredService<IReleaseStore>().ListAsync("production", false, 10, CancellationToken.None));
+        Assert.Single(await bot.Store.ListAsync("production", false, 10, CancellationToken.None));
     }
 
     [Fact]

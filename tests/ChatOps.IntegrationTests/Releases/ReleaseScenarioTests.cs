@@ -1,5 +1,6 @@
 using ChatOps.Core.Decisions;
 using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -115,15 +116,15 @@ public sealed class ReleaseScenarioTests
         await bot.SayAsync("/as bob");
         var approval = bot.Get<ApprovalDecisions>().DecideAsync(1, null, new("console:bob"), approve: true, CancellationToken.None);
         Assert.True((await approval).Accepted);
-        await WaitUntilAsync(async () => (await Release(bot, 1)).State == Core.Releases.ReleaseState.Verify);
+        await bot.WaitForStateAsync(1, ReleaseState.Verify);
 
         var refused = await bot.Get<StopDecisions>().CancelAsync(1, new("console:alice"), CancellationToken.None);
 
         Assert.False(refused.Accepted);
         Assert.Contains("past the point of no return", refused.Message);
         bot.Sandbox.Faults.UnhealthyTags.Remove("v0.2.0");
-        await bot.Runner.WhenIdleAsync(CancellationToken.None);
-        Assert.Equal(Core.Releases.ReleaseState.Released, (await Release(bot, 1)).State);
+        await bot.WhenIdleAsync();
+        Assert.Equal(ReleaseState.Released, (await bot.ReleaseAsync(1)).State);
     }
 
     [Fact]
@@ -196,15 +197,5 @@ public sealed class ReleaseScenarioTests
         Assert.Contains("locked by console:alice: payments incident", history);
         Assert.Contains("unlocked by console:bob with --force", history);
         Assert.Contains("release v0.2.0 requested by console:alice", history);
-    }
-
-    private static async Task<Core.Releases.Release> Release(SandboxBot bot, long id) =>
-        (await bot.App.Services.GetRequiredService<IReleaseStore>().GetAsync(id, CancellationToken.None))!;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await condition())
-            await Task.Delay(50, timeout.Token);
     }
 }

@@ -1,17 +1,12 @@
-using System.Diagnostics;
 using ChatOps.Core.Ports;
-using ChatOps.Core.Releases;
 using ChatOps.Host.Hosting;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Slack;
 
 /// <summary>The real host in sandbox mode with its Slack client aimed at the loopback Slack simulator.</summary>
-public sealed class SlackBotHost : IAsyncDisposable
+public sealed class SlackBotHost : BotHost
 {
     public const string Channel = "C0RELEASES";
     public const string Releaser = "U1001";
@@ -20,26 +15,21 @@ public sealed class SlackBotHost : IAsyncDisposable
     public const string SigningSecret = "sandbox-signing-secret";
 
     private SlackBotHost(SlackSimulator slack, ChatOpsApp app)
-    {
-        Slack = slack;
-        App = app;
-    }
+        : base(app) => Slack = slack;
 
     public SlackSimulator Slack { get; }
-    public ChatOpsApp App { get; }
-    public SandboxServer Sandbox => App.Sandbox!;
+
+    public IChatSurface Surface => SurfaceFor("slack");
 
     public static async Task<SlackBotHost> StartAsync(bool socketMode = false, IDictionary<string, string?>? settings = null)
     {
         var slack = await SlackSimulator.StartAsync(SigningSecret);
         try
         {
-            var app = await ChatOpsApp.CreateAsync([], Settings(slack, socketMode, settings));
-            await app.Web.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            slack.BotUrl = new Uri(address.TrimEnd('/') + "/");
+            var host = new SlackBotHost(slack, await StartAppAsync(HostSettings(slack, socketMode), settings));
+            slack.BotUrl = host.BaseUrl;
             slack.UseSocketMode = socketMode;
-            return new SlackBotHost(slack, app);
+            return host;
         }
         catch
         {
@@ -48,44 +38,26 @@ public sealed class SlackBotHost : IAsyncDisposable
         }
     }
 
-    public static Dictionary<string, string?> Settings(SlackSimulator slack, bool socketMode, IDictionary<string, string?>? settings = null)
-    {
-        var overrides = new Dictionary<string, string?>(TestSettings.Sandbox())
-        {
-            ["Slack:BotToken"] = slack.BotToken,
-            ["Slack:SigningSecret"] = SigningSecret,
-            ["Slack:ApiBaseUrl"] = slack.ApiUrl.ToString(),
-            ["Slack:AppToken"] = socketMode ? slack.AppToken : "",
-            ["ChatOps:Access:Releasers:0"] = $"slack:{Releaser}",
-            ["ChatOps:Access:Approvers:0"] = $"slack:{Approver}",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            overrides[key] = value;
-        return overrides;
-    }
+    /// <summary>All the settings a Slack host starts with, for a test that starts the app itself.</summary>
+    public static Dictionary<string, string?> Settings(SlackSimulator slack, bool socketMode, IDictionary<string, string?>? settings = null) =>
+        TestSettings.Sandbox(HostSettings(slack, socketMode), settings);
 
-    public async Task<IReadOnlyList<Release>> ReleasesAsync() =>
-        await App.Services.GetRequiredService<IReleaseStore>().ListAsync(null, activeOnly: false, limit: 100, CancellationToken.None);
-
-    /// <summary>Polls until the probe returns something, or fails naming what was awaited and what the channel shows.</summary>
-    public async Task<T> WaitForAsync<T>(string what, Func<T?> probe, TimeSpan? timeout = null)
-        where T : class
+    private static Dictionary<string, string?> HostSettings(SlackSimulator slack, bool socketMode) => new()
     {
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit)
-        {
-            if (probe() is { } found)
-                return found;
-            await Task.Delay(50);
-        }
+        ["Slack:BotToken"] = slack.BotToken,
+        ["Slack:SigningSecret"] = SigningSecret,
+        ["Slack:ApiBaseUrl"] = slack.ApiUrl.ToString(),
+        ["Slack:AppToken"] = socketMode ? slack.AppToken : "",
+        ["ChatOps:Access:Releasers:0"] = $"slack:{Releaser}",
+        ["ChatOps:Access:Approvers:0"] = $"slack:{Approver}",
+    };
+
+    protected override string Scene()
+    {
         var channel = string.Join("\n---\n", Slack.Messages(Channel).Select(m => $"{m.Ts}: {m.AllText} [{string.Join(", ", m.Buttons.Select(b => b.Text))}]"));
         var hooks = string.Join("\n", Slack.HookPosts().Select(p => $"{p.HookId}: {p.Text}"));
-        throw new TimeoutException($"Waited {limit} for {what}. The channel shows:\n{channel}\nResponse URLs got:\n{hooks}");
+        return $"The channel shows:\n{channel}\nResponse URLs got:\n{hooks}";
     }
-
-    public Task WaitUntilAsync(string what, Func<bool> condition, TimeSpan? timeout = null) =>
-        WaitForAsync(what, () => condition() ? "" : null, timeout);
 
     /// <summary>The bot's message in the channel whose fallback text starts with the title, e.g. "Release #1".</summary>
     public SlackSimMessage? Card(string title) =>
@@ -104,10 +76,5 @@ public sealed class SlackBotHost : IAsyncDisposable
         return await WaitForAsync($"an answer on {delivery.HookId}", () => Slack.HookPosts(delivery.HookId).FirstOrDefault());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await App.Web.StopAsync();
-        await App.DisposeAsync();
-        await Slack.DisposeAsync();
-    }
+    protected override ValueTask OnStoppedAsync() => Slack.DisposeAsync();
 }

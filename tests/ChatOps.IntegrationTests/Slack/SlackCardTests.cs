@@ -2,7 +2,6 @@ using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
-using Microsoft.Extensions.DependencyInjection;
 using static ChatOps.IntegrationTests.Slack.SlackBotHost;
 
 namespace ChatOps.IntegrationTests.Slack;
@@ -17,7 +16,7 @@ public sealed class SlackCardTests
     public async Task A_burst_of_thirty_card_changes_becomes_a_few_updates_of_one_message_ending_on_the_last()
     {
         await using var bot = await StartAsync();
-        var surface = Surface(bot);
+        var surface = bot.Surface;
         var ts = await surface.ShowCardAsync(Room, null, Card(1), CancellationToken.None);
 
         for (var step = 2; step <= 30; step++)
@@ -33,7 +32,7 @@ public sealed class SlackCardTests
     public async Task A_deleted_card_is_posted_again_and_its_new_ts_is_returned()
     {
         await using var bot = await StartAsync();
-        var surface = Surface(bot);
+        var surface = bot.Surface;
         var first = await surface.ShowCardAsync(Room, null, Card(1), CancellationToken.None);
         bot.Slack.DeleteMessage(Channel, first!);
 
@@ -56,7 +55,7 @@ public sealed class SlackCardTests
             Buttons = [new CardButton("Roll back", CardAction.Rollback, "tok_123", ButtonStyle.Danger)],
         };
 
-        await Surface(bot).ShowCardAsync(Room, null, card, CancellationToken.None);
+        await bot.Surface.ShowCardAsync(Room, null, card, CancellationToken.None);
 
         var shown = await bot.CardShowingAsync("Release #42", "the very end");
         Assert.Contains("Release #42 &lt;!channel&gt; &amp; co", shown.AllText);
@@ -65,8 +64,6 @@ public sealed class SlackCardTests
         Assert.All(shown.BlockTexts, text => Assert.InRange(text.Length, 1, 3000));
         Assert.Equal(new SlackSimButtonShape("Roll back", "tok_123", "danger", true), Shape(Assert.Single(shown.Buttons)));
     }
-
-    private static IChatSurface Surface(SlackBotHost bot) => bot.App.Services.GetServices<IChatSurface>().Single(s => s.Platform == "slack");
 
     private static SlackSimButtonShape Shape(Sandbox.SlackSimButton b) => new(b.Text, b.Value, b.Style, b.HasConfirm);
 

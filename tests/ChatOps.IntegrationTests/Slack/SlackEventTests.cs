@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ChatOps.Core.Runner;
 using ChatOps.Host.Slack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,7 +28,7 @@ public sealed class SlackEventTests
         var marker = bot.Slack.NewMention(Releaser, Channel, "whoami");
         await bot.Slack.EventAsync(marker);
         await bot.WaitForAsync("the answer to a later mention", () => bot.Slack.Messages(Channel).FirstOrDefault(m => m.ThreadTs == (string)marker["event"]!["ts"]!));
-        await bot.App.Services.GetRequiredService<ReleaseQueue>().WhenIdleAsync(CancellationToken.None);
+        await bot.WhenIdleAsync();
 
         Assert.Single(await bot.ReleasesAsync());
         Assert.Single(bot.Slack.Messages(Channel), m => m.ThreadTs == thread);

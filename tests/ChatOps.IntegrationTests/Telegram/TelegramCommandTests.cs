@@ -1,7 +1,5 @@
 using System.Net;
-using ChatOps.Core.Ports;
 using ChatOps.Sandbox;
-using Microsoft.Extensions.DependencyInjection;
 using static ChatOps.IntegrationTests.Telegram.TelegramBotHost;
 
 namespace ChatOps.IntegrationTests.Telegram;
@@ -49,8 +47,7 @@ public sealed class TelegramCommandTests
         await bot.WaitForAsync("the /whoami reply", () => bot.RepliesTo(inside).FirstOrDefault());
         Assert.Empty(bot.RepliesTo(outside, otherChat));
         Assert.Empty(bot.Telegram.BotMessages(otherChat));
-        var releases = bot.App.Services.GetRequiredService<IReleaseStore>();
-        Assert.Empty(await releases.ListAsync(null, activeOnly: false, limit: 10, CancellationToken.None));
+        Assert.Empty(await bot.ReleasesAsync());
     }
 
     [Fact]
@@ -69,14 +66,13 @@ public sealed class TelegramCommandTests
         Assert.Equal(HttpStatusCode.Unauthorized, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, null));
         Assert.Equal(HttpStatusCode.Unauthorized, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, "webhook_Secret-43"));
         Assert.Empty(bot.Telegram.BotMessages(Group));
-        var releases = bot.App.Services.GetRequiredService<IReleaseStore>();
-        Assert.Empty(await releases.ListAsync(null, activeOnly: false, limit: 10, CancellationToken.None));
+        Assert.Empty(await bot.ReleasesAsync());
 
         Assert.Equal(HttpStatusCode.OK, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, secret));
         await bot.CardWithButtonAsync("Release #1", "Approve migrations");
         // Telegram redelivers when it thinks a call failed: the second copy is acknowledged and changes nothing.
         Assert.Equal(HttpStatusCode.OK, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, secret));
-        await bot.Runner.WhenIdleAsync(CancellationToken.None);
+        await bot.WhenIdleAsync();
 
         Assert.Single(bot.RepliesTo(update));
         Assert.Null(bot.Card("Release #2"));

@@ -1,5 +1,3 @@
-using ChatOps.Core.Ports;
-using Microsoft.Extensions.DependencyInjection;
 using static ChatOps.IntegrationTests.Telegram.TelegramBotHost;
 
 namespace ChatOps.IntegrationTests.Telegram;
@@ -76,11 +74,10 @@ public sealed class TelegramReleaseTests
         await bot.CardWithButtonAsync("Release #1", "Approve migrations");
         // Both copies are confirmed only by the poll after both were handled.
         await bot.WaitUntilAsync("both copies confirmed", () => bot.Telegram.PendingUpdates == 0);
-        await bot.Runner.WhenIdleAsync(CancellationToken.None);
+        await bot.WhenIdleAsync();
 
         Assert.Single(bot.RepliesTo(update));
         Assert.Null(bot.Card("Release #2"));
-        var releases = bot.App.Services.GetRequiredService<IReleaseStore>();
-        Assert.Single(await releases.ListAsync(null, activeOnly: false, limit: 10, CancellationToken.None));
+        Assert.Single(await bot.ReleasesAsync());
     }
 }

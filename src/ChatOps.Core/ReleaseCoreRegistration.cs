@@ -20,6 +20,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<ReleaseButtons>();
         services.AddSingleton<ReleaseRecorder>();
         services.AddSingleton<StepExecutor>();
+        services.AddSingleton<Paperwork>();
         services.AddSingleton<ReleaseRules>();
         services.AddSingleton<HeldRelease>();
         services.AddSingleton<StartDecisions>();

@@ -13,7 +13,7 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, string> _releases = [];
-    private readonly Dictionary<long, string> _cancelRequests = [];
+    private readonly Dictionary<long, StopRequest> _stopRequests = [];
     private readonly List<AuditEvent> _events = [];
     private readonly Dictionary<string, ActionToken> _tokens = [];
     private readonly Dictionary<string, EnvironmentState> _environments = [];
@@ -49,7 +49,8 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         if (!_releases.TryGetValue(id, out var json))
             return null;
         var release = Restore(json);
-        release.CancelRequestedBy = _cancelRequests.GetValueOrDefault(id) ?? release.CancelRequestedBy;
+        if (release.IsActive)
+            release.StopRequest = _stopRequests.GetValueOrDefault(id);
         return release;
     });
 
@@ -65,12 +66,12 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
 
     public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => Write(() =>
     {
-        _cancelRequests[requested.ReleaseId!.Value] = requested.Actor;
+        _stopRequests.TryAdd(requested.ReleaseId!.Value, new StopRequest(requested.Actor, StopIntents.Of(requested)));
         _events.Add(requested);
         return 0;
     });
 
-    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => Write(() => _cancelRequests.Remove(releaseId));
+    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => Write(() => _stopRequests.Remove(releaseId));
 
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<Release>>(() => All()

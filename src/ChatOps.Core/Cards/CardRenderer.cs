@@ -65,6 +65,13 @@ public static class CardRenderer
             details.Add($"restore: {o.RestoreReport}");
         if (o.RollbackReleaseId is { } rollback)
             details.Add($"rolled back by #{rollback}");
+        if (release.Kind == ReleaseKind.Rollback && o.RollbackReason is { } why)
+        {
+            details.Add($"going back to {release.Tag}: {why}");
+            details.AddRange(o.RollbackTargets.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"  • {t.Key} → {t.Value}"));
+        }
+        if (release.State == ReleaseState.Failed && o.RollbackCheck is { } check && o.RollbackReleaseId is null)
+            details.AddRange(check.Split('\n').Skip(1));
         return details;
     }
 
@@ -75,7 +82,8 @@ public static class CardRenderer
             .GroupBy(m => m.Service).Select(g => $"{g.Key} ×{g.Count()}"));
         return release.State switch
         {
-            ReleaseState.Released => $"✅ Released {release.Tag} to {release.Environment} in {Seconds(total)}.",
+            ReleaseState.Released => $"✅ Released {release.Tag} to {release.Environment} in {Seconds(total)}."
+                + (release.Outputs.PaperworkError is { } paperwork ? $" The paperwork failed ({paperwork}); the release stands. /resume {release.Id} redoes it." : ""),
             ReleaseState.RolledBack => $"↩️ Rolled back {release.Environment} to {release.Tag} in {Seconds(total)}. {release.Environment} stays locked until /unlock.",
             ReleaseState.Cancelled => $"⏹ Cancelled{(release.CancelRequestedBy is { } by ? $" by {by}" : "")}. Nothing was deployed; the tag and backup stay.",
             ReleaseState.Failed => $"❌ Failed at {CardRenderer.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error}"
@@ -102,7 +110,8 @@ public static class CardRenderer
         }
         if (Runbook.IsBeforePointOfNoReturn(release))
             Add(CardAction.Cancel, "Cancel", ButtonStyle.Default);
-        if (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs.RollbackReleaseId is null)
+        var running = release.IsActive && release.Kind == ReleaseKind.Release && Runbook.IsPastPointOfNoReturn(release);
+        if (running || (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs.RollbackReleaseId is null))
             Add(CardAction.Rollback, "Roll back", ButtonStyle.Danger);
         return buttons;
     }

@@ -94,7 +94,8 @@ public sealed class ChatOpsBot(
             ? new BotReply(refusal, IsRefusal: true)
             : new BotReply(await dryRun.PlanAsync(release.Environment, release.Tag.Value, cancellationToken)),
         ReleaseCommand release => Started(await starts.StartReleaseAsync(release.Environment, release.Tag.Value, user, channel, cancellationToken)),
-        RollbackCommand rollback => Started(await starts.StartRollbackAsync(rollback.Environment, rollback.To?.Value, rollback.WithDatabase, user, channel, cancellationToken)),
+        RollbackCommand { Check: true } check => new BotReply(await starts.CheckRollbackAsync(check.Environment, check.To?.Value, check.WithDatabase, user, cancellationToken)),
+        RollbackCommand rollback => Reply(await starts.StartRollbackAsync(rollback.Environment, rollback.To?.Value, rollback.WithDatabase, user, channel, cancellationToken)),
         ApproveCommand approve => Reply(await approvals.DecideAsync(approve.ReleaseId, null, user, approve: true, cancellationToken)),
         RejectCommand reject => Reply(await approvals.DecideAsync(reject.ReleaseId, null, user, approve: false, cancellationToken)),
         CancelCommand cancel => await CancelAsync(cancel, user, cancellationToken),
@@ -122,14 +123,9 @@ public sealed class ChatOpsBot(
 
     private static BotReply Reply(Decision decision) => new(decision.Message, !decision.Accepted);
 
-    private static BotReply Started(StartResult started) => started.Release switch
-    {
-        { Kind: ReleaseKind.Release } release =>
-            new BotReply($"Release #{release.Id} of {release.Tag} to {release.Environment} started. /cancel {release.Id} stops it before migrations."),
-        { } rollback =>
-            new BotReply($"Rollback #{rollback.Id} of {rollback.Environment} to {rollback.Tag} started{(rollback.WithDatabase ? "; the database restore waits for an approver" : "")}."),
-        null => new BotReply(started.Refusal!, IsRefusal: true),
-    };
+    private static BotReply Started(StartResult started) => started.Release is { } release
+        ? new BotReply($"Release #{release.Id} of {release.Tag} to {release.Environment} started. /cancel {release.Id} stops it before migrations.")
+        : new BotReply(started.Refusal!, IsRefusal: true);
 
     /// <summary>Who the person is and what they may do; the console's /as answers with the same words.</summary>
     public string WhoAmI(ChatUser user)

@@ -7,7 +7,11 @@ public abstract record ChatCommand;
 
 public sealed record ReleaseCommand(ReleaseTag Tag, string Environment, bool DryRun) : ChatCommand;
 
-public sealed record RollbackCommand(string Environment, ReleaseTag? To, bool WithDatabase) : ChatCommand;
+public sealed record RollbackCommand(string Environment, ReleaseTag? To, bool WithDatabase) : ChatCommand
+{
+    /// <summary>Only say what the rollback would do and whether it is safe; change nothing.</summary>
+    public bool Check { get; init; }
+}
 
 public sealed record ApproveCommand(long ReleaseId) : ChatCommand;
 

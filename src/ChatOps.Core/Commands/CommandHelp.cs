@@ -5,7 +5,7 @@ public static class CommandHelp
     public static readonly IReadOnlyDictionary<string, string> Usage = new Dictionary<string, string>
     {
         ["release"] = "/release <tag> [env] [--dry-run]",
-        ["rollback"] = "/rollback [env] [--to <tag>] [--with-db]",
+        ["rollback"] = "/rollback [env] [--to <tag>] [--with-db] [--check]",
         ["approve"] = "/approve <id>",
         ["reject"] = "/reject <id>",
         ["cancel"] = "/cancel [id]",
@@ -22,7 +22,7 @@ public static class CommandHelp
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
     {
         ["release"] = "start a release; --dry-run shows the plan and the checks, changes nothing",
-        ["rollback"] = "roll back to the previous released tag (or --to); --with-db also restores the database",
+        ["rollback"] = "roll back to the last good release (or --to a tag released there); --with-db also restores the database; --check only says what it would do and whether it is safe; while a release runs, stops it at the next safe point and rolls back what moved",
         ["approve"] = "approve the waiting gate of a release",
         ["reject"] = "reject the waiting gate of a release",
         ["cancel"] = "cancel a release before its migrations start",

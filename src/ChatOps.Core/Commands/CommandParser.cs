@@ -87,6 +87,7 @@ public sealed class CommandParser
     {
         var usage = CommandHelp.Usage["rollback"];
         var withDb = args.Flag("--with-db");
+        var check = args.Flag("--check");
         var to = args.Option("--to");
         if (args.UnknownFlag() is { } flag)
             return ParseResult.Fail($"/rollback does not know {Shorten(flag)}. Usage: {usage}");
@@ -98,7 +99,7 @@ public sealed class CommandParser
         if (args.Positional.Count > 1)
             return ParseResult.Fail($"Too many words after /rollback. Usage: {usage}");
         var env = args.Positional.Count == 1 ? args.Positional[0] : _defaultEnvironment;
-        return CheckEnvironment(env) ?? ParseResult.Ok(new RollbackCommand(Canonical(env), tag, withDb));
+        return CheckEnvironment(env) ?? ParseResult.Ok(new RollbackCommand(Canonical(env), tag, withDb) { Check = check });
     }
 
     private ParseResult ParseCancel(Arguments args)

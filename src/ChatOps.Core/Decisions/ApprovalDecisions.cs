@@ -11,6 +11,7 @@ public sealed class ApprovalDecisions(
     ReleaseRules rules,
     HeldRelease held,
     IReleaseStore releases,
+    IEnvironmentStore environments,
     ReleaseButtons buttons,
     ReleaseRecorder recorder,
     ReleaseQueue queue,
@@ -28,6 +29,8 @@ public sealed class ApprovalDecisions(
                 ? (await buttons.OpenAsync(releaseId, cancellationToken)).FirstOrDefault(t => t.Action == action)
                 : await buttons.FindAsync(token, cancellationToken);
             var verdict = rules.AtGate(release, releaseId, found, user, approve, now);
+            if (verdict.Refusal is null && approve && ReleaseRules.IsFrozen(release!, await environments.GetAsync(release!.Environment, leased), now) is { } frozen)
+                verdict = GateVerdict.Audited(frozen);
             if (verdict.Refusal is { } refusal)
             {
                 if (verdict.Audit)

@@ -77,6 +77,24 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
         && failedAt is ReleaseState.Verify or ReleaseState.Smoke
         && settings.Environments.TryGetValue(release.Environment, out var environment) && environment.AutoRollback;
 
+    /// <summary>
+    /// A failed release's Roll back button is stale once a newer release or rollback changed the environment: it
+    /// would put back images older than what runs now, under a newer schema.
+    /// </summary>
+    public static string? IsStaleToRollBack(Release release, IReadOnlyList<Release> recent) =>
+        recent.FirstOrDefault(r => r.Id > release.Id && r.ChangedEnvironment) is { } newer
+            ? $"Release #{release.Id} ({release.Tag}) is no longer the last change to {release.Environment}: {newer.Kind.ToString().ToLowerInvariant()} #{newer.Id} ({newer.Tag}) "
+              + $"changed it since, so this button would put back older images under what runs now. Nothing moved. /rollback {release.Environment} goes back to the "
+              + $"last good release; /rollback {release.Environment} --check shows what it would do first."
+            : null;
+
+    /// <summary>A lock is a freeze: while it holds, nothing migrates or deploys there (rollbacks excepted, as the incident tool).</summary>
+    public static string? IsFrozen(Release release, EnvironmentState environment, DateTimeOffset now) =>
+        release.Kind == ReleaseKind.Release && environment.Lock is { } held && held.IsLive(now)
+            ? $"{release.Environment} is locked by {held.LockedBy} since {held.At:yyyy-MM-dd HH:mm} UTC{Until(held)}: {held.Reason}. "
+              + $"Nothing migrates or deploys there while it is locked; /unlock {release.Environment}, then /resume {release.Id}."
+            : null;
+
     public string? MayLock(ChatUser user) =>
         Access.IsReleaser(user) || Access.IsApprover(user) ? null : $"{user} may not lock environments: only releasers and approvers can.";
 

@@ -45,26 +45,97 @@ public sealed class StartDecisions(
         return await StartAsync(release, user, $"release {tag} requested", cancellationToken);
     }
 
-    /// <summary>A /rollback command: the environment's latest change, or <paramref name="toTag"/>.</summary>
-    public Task<StartResult> StartRollbackAsync(string environment, string? toTag, bool withDatabase, ChatUser user, ChatChannel? channel, CancellationToken cancellationToken) =>
-        rules.MayRelease(user) is { } refusal
-            ? Task.FromResult(StartResult.No(refusal))
-            : RollBackAsync(null, new RollbackRequest(environment, toTag, withDatabase, user, channel, runnerSettings.BotVersion, clock.GetUtcNow()), cancellationToken);
+    /// <summary>
+    /// A /rollback command: back to the last good release (or <paramref name="toTag"/>, released there before). While a
+    /// release runs there, it is stopped at its next safe point and what it moved is rolled back. Allowed while the
+    /// environment is locked: a rollback is the incident tool, and it says that it overrides the freeze.
+    /// </summary>
+    public async Task<Decision> StartRollbackAsync(string environment, string? toTag, bool withDatabase, ChatUser user, ChatChannel? channel, CancellationToken cancellationToken)
+    {
+        if (rules.MayRelease(user) is { } refusal)
+            return Decision.No(refusal);
+        var recent = await releases.ListAsync(environment, activeOnly: false, limit: 100, cancellationToken);
+        if (recent.FirstOrDefault(r => r.IsActive) is { Kind: ReleaseKind.Release } running)
+        {
+            return toTag is null
+                ? await AbortAsync(running, withDatabase, user, cancellationToken)
+                : Decision.No($"Release #{running.Id} ({running.Tag}) is running in {environment}. /rollback {environment} without --to stops it at the next safe point and rolls back what it moved.");
+        }
+        var request = new RollbackRequest(environment, toTag, withDatabase, user, channel, runnerSettings.BotVersion, clock.GetUtcNow());
+        return Said(await RollBackAsync(null, request, recent, cancellationToken), await FreezeNoteAsync(environment, cancellationToken));
+    }
 
-    /// <summary>The Roll back button of a failed release.</summary>
+    /// <summary>/rollback --check: what a rollback would do now and whether it is safe; changes nothing.</summary>
+    public async Task<string> CheckRollbackAsync(string environment, string? toTag, bool withDatabase, ChatUser user, CancellationToken cancellationToken)
+    {
+        var recent = await releases.ListAsync(environment, activeOnly: false, limit: 100, cancellationToken);
+        var request = new RollbackRequest(environment, toTag, withDatabase, user, null, runnerSettings.BotVersion, clock.GetUtcNow());
+        return RollbackCheck.Summarize(request, null, recent, await environments.GetAsync(environment, cancellationToken), clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The Roll back button: on a running release's card it stops the release and rolls back what moved; on a failed
+    /// release's card it rolls that release back, unless a newer change to the environment made the button stale.
+    /// </summary>
     public async Task<Decision> RollBackByButtonAsync(ActionToken button, ChatUser user, ChatChannel channel, CancellationToken cancellationToken)
     {
         if ((ReleaseRules.MayPress(button, clock.GetUtcNow()) ?? rules.MayRelease(user)) is { } refusal)
             return Decision.No(refusal);
-        var failed = await releases.GetAsync(button.ReleaseId, cancellationToken);
-        if (failed is null)
+        var release = await releases.GetAsync(button.ReleaseId, cancellationToken);
+        if (release is null)
             return Decision.No($"There is no release #{button.ReleaseId}.");
-        var request = new RollbackRequest(failed.Environment, null, false, user, failed.Channel ?? channel, runnerSettings.BotVersion, clock.GetUtcNow());
-        var started = await RollBackAsync(failed, request, cancellationToken);
-        return started.Release is { } rollback
-            ? Decision.Yes($"Rollback #{rollback.Id} of {failed.Environment} to {rollback.Tag} started by {user}.")
-            : Decision.No(started.Refusal!);
+        if (release.IsActive)
+            return await AbortAsync(release, withDatabase: false, user, cancellationToken);
+        var recent = await releases.ListAsync(release.Environment, activeOnly: false, limit: 100, cancellationToken);
+        if (ReleaseRules.IsStaleToRollBack(release, recent) is { } stale)
+            return Decision.No(stale);
+        var request = new RollbackRequest(release.Environment, null, false, user, release.Channel ?? channel, runnerSettings.BotVersion, clock.GetUtcNow());
+        return Said(await RollBackAsync(release, request, recent, cancellationToken), await FreezeNoteAsync(release.Environment, cancellationToken));
     }
+
+    /// <summary>
+    /// After a release was stopped to roll back (on whichever instance ran it): roll back what it moved. Runs in the
+    /// background, as the stopped release is still held by its runner; a refusal is said on its card.
+    /// </summary>
+    public async Task RollBackStoppedAsync(Release stopped, StopRequest request, CancellationToken cancellationToken)
+    {
+        var user = new ChatUser(request.By);
+        var rollback = new RollbackRequest(stopped.Environment, null, request.Intent == StopIntent.RollBackWithDatabase, user, stopped.Channel,
+            runnerSettings.BotVersion, clock.GetUtcNow());
+        var recent = await releases.ListAsync(stopped.Environment, activeOnly: false, limit: 100, cancellationToken);
+        var started = await RollBackAsync(stopped, rollback, recent, cancellationToken);
+        await recorder.SayAsync(stopped, started.Release is { } r
+            ? $"Release #{stopped.Id} stopped at a safe point; rollback #{r.Id} to {r.Tag} started by {user}."
+            : $"Release #{stopped.Id} stopped at a safe point, but the rollback could not start: {started.Refusal}", cancellationToken);
+    }
+
+    /// <summary>Asks the runner of a running release to stop at its next safe point and roll back; it never stops inside Migrate.</summary>
+    private async Task<Decision> AbortAsync(Release running, bool withDatabase, ChatUser user, CancellationToken cancellationToken)
+    {
+        var intent = withDatabase ? StopIntent.RollBackWithDatabase : StopIntent.RollBack;
+        await releases.RequestCancelAsync(new AuditEvent(running.Id, running.Environment, user.Id, StopIntents.ActionOf(intent), running.State.ToString(), null,
+            $"rollback asked by {user} while {running.State} runs", clock.GetUtcNow()), cancellationToken);
+        // Picked up at the next step boundary, here or on the instance that runs it; a release waiting at its gate is picked up now.
+        queue.Enqueue(running.Id);
+        var then = withDatabase ? "rolls back what it moved, the database after its own approval" : "rolls back the machines it moved";
+        return Decision.Yes(running.State switch
+        {
+            _ when Runbook.IsBeforePointOfNoReturn(running) => $"Release #{running.Id} had changed nothing yet: it is cancelled, and there is nothing to roll back.",
+            ReleaseState.Migrate => $"Release #{running.Id} is migrating the database; a migration is never cut off. It stops when Migrate ends, then {then}.",
+            ReleaseState.Deploy => $"Release #{running.Id} stops after the machine it is replacing now, then {then}.",
+            _ => $"Release #{running.Id} stops when {running.State} ends, then {then}.",
+        });
+    }
+
+    private async Task<string> FreezeNoteAsync(string environment, CancellationToken cancellationToken) =>
+        (await environments.GetAsync(environment, cancellationToken)).Lock is { } held && held.IsLive(clock.GetUtcNow())
+            ? $" It overrides the freeze on {environment} (locked by {held.LockedBy}: {held.Reason})."
+            : "";
+
+    private static Decision Said(StartResult started, string freezeNote) => started.Release is { } rollback
+        ? Decision.Yes($"Rollback #{rollback.Id} of {rollback.Environment} to {rollback.Tag} started: {rollback.Outputs.RollbackReason}."
+            + (rollback.WithDatabase ? " The database restore waits for an approver." : "") + freezeNote)
+        : Decision.No(started.Refusal!);
 
     /// <summary>A release that failed its checks after changing production rolls itself back when its environment says so; a refusal is said on its card.</summary>
     public async Task AutoRollBackIfDueAsync(Release failed, ReleaseState failedAt, CancellationToken cancellationToken)
@@ -72,14 +143,14 @@ public sealed class StartDecisions(
         if (!rules.ShouldAutoRollback(failed, failedAt))
             return;
         var request = new RollbackRequest(failed.Environment, null, false, AutoRollback, failed.Channel, runnerSettings.BotVersion, clock.GetUtcNow());
-        var started = await RollBackAsync(failed, request, cancellationToken);
+        var recent = await releases.ListAsync(failed.Environment, activeOnly: false, limit: 100, cancellationToken);
+        var started = await RollBackAsync(failed, request, recent, cancellationToken);
         if (started.Refusal is not null)
             await recorder.SayAsync(failed, $"Auto-rollback of #{failed.Id} could not start: {started.Refusal}", cancellationToken);
     }
 
-    private async Task<StartResult> RollBackAsync(Release? failed, RollbackRequest request, CancellationToken cancellationToken)
+    private async Task<StartResult> RollBackAsync(Release? failed, RollbackRequest request, IReadOnlyList<Release> recent, CancellationToken cancellationToken)
     {
-        var recent = await releases.ListAsync(request.Environment, activeOnly: false, limit: 100, cancellationToken);
         var plan = RollbackPlanner.Plan(request, failed, recent);
         if (plan.Rollback is not { } rollback)
             return StartResult.No(plan.Refusal!);

@@ -11,7 +11,10 @@ public sealed class StopDecisions(
     HeldRelease held,
     LeaseKeeper leases,
     IReleaseStore releases,
+    IEnvironmentStore environments,
     ReleaseRecorder recorder,
+    StartDecisions starts,
+    Paperwork paperwork,
     ReleaseQueue queue,
     TimeProvider clock)
 {
@@ -41,7 +44,7 @@ public sealed class StopDecisions(
         }
 
         var running = current!.State;
-        await releases.RequestCancelAsync(new AuditEvent(releaseId, current.Environment, user.Id, "cancel-requested", running.ToString(), null,
+        await releases.RequestCancelAsync(new AuditEvent(releaseId, current.Environment, user.Id, StopIntents.CancelAction, running.ToString(), null,
             $"cancel asked by {user} while {running} runs", clock.GetUtcNow()), cancellationToken);
         // If that step has already ended and nobody is advancing the release (it waits for approval), this picks the request up.
         queue.Enqueue(releaseId);
@@ -58,33 +61,60 @@ public sealed class StopDecisions(
     }
 
     /// <summary>
-    /// At a step boundary, on whichever instance runs the release: a /cancel that was queued while the step ran is
-    /// carried out, or, past the point of no return, said to be too late. True when the release was cancelled.
+    /// At a step boundary (or between two machines of a deploy), on whichever instance runs the release: a stop that
+    /// was asked for while the step ran is carried out. A cancel before the point of no return cancels; after it, it
+    /// is said to be too late. A stop to roll back ends the release and rolls back what it moved (a release that had
+    /// changed nothing yet is simply cancelled). True when the release ended.
     /// </summary>
-    public async Task<bool> CarryOutRequestedCancelAsync(Release release, CancellationToken leased)
+    public async Task<bool> CarryOutStopRequestAsync(Release release, CancellationToken leased)
     {
-        if (release.CancelRequestedBy is not { } canceller)
+        if (release.StopRequest is not { } request)
             return false;
-        if (Runbook.IsBeforePointOfNoReturn(release))
+        var by = request.By;
+        var from = release.State;
+        var workflow = new ReleaseWorkflow(release);
+        if (Runbook.IsBeforePointOfNoReturn(release) || (request.RollsBack && !release.ChangedProduction && workflow.CanCancel))
         {
-            var from = release.State;
-            new ReleaseWorkflow(release).Cancel();
-            await recorder.FinishAsync(release, canceller, "cancel", from, $"cancelled by {canceller}", leased);
+            release.CancelRequestedBy = by;
+            workflow.Cancel();
+            await recorder.FinishAsync(release, by, "cancel", from,
+                request.RollsBack ? $"stopped by {by} before it changed anything: nothing to roll back" : $"cancelled by {by}", leased);
             await releases.ClearCancelRequestAsync(release.Id, leased);
             return true;
         }
-        release.CancelRequestedBy = null;
+        if (request.RollsBack)
+        {
+            var reason = $"stopped by {by} at {CardLabel(from)} to roll back";
+            if (workflow.CanCompleteStep)
+                workflow.StepFailed(reason);
+            else
+            {
+                release.CancelRequestedBy = by;
+                workflow.Cancel();
+            }
+            await recorder.FinishAsync(release, by, "stop-to-roll-back", from, reason, leased);
+            await releases.ClearCancelRequestAsync(release.Id, leased);
+            // In the background: this release is held here, and starting its rollback holds it too.
+            queue.Run($"rollback of stopped release {release.Id}", stopping => starts.RollBackStoppedAsync(release, request, stopping));
+            return true;
+        }
+        release.StopRequest = null;
         await releases.ClearCancelRequestAsync(release.Id, leased);
-        await recorder.SayAsync(release, $"The cancel of release #{release.Id} by {canceller} came too late: it is at {release.State}, past the point of no return. "
-            + $"/rollback {release.Environment} if it goes wrong.", leased);
+        await recorder.SayAsync(release, $"The cancel of release #{release.Id} by {by} came too late: it is at {release.State}, past the point of no return. "
+            + $"/rollback {release.Environment} stops it at the next safe point and rolls back what it moved.", leased);
         return false;
     }
+
+    private static string CardLabel(ReleaseState state) => Cards.CardRenderer.Label(state.ToString());
 
     public async Task<Decision> ResumeAsync(long releaseId, ChatUser user, CancellationToken cancellationToken)
     {
         var decision = await held.DecideAsync(releaseId, async (release, leased) =>
         {
-            if (rules.MayResume(release, releaseId, user) is { } refusal)
+            if (release is { State: ReleaseState.Released, Outputs.PaperworkError: not null })
+                return await paperwork.RedoAsync(release, user, leased);
+            if ((rules.MayResume(release, releaseId, user)
+                ?? ReleaseRules.IsFrozen(release!, await environments.GetAsync(release!.Environment, leased), clock.GetUtcNow())) is { } refusal)
                 return Decision.No(refusal);
             var step = release!.StoppedAt;
             new ReleaseWorkflow(release).Resume();

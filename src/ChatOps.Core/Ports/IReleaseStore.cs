@@ -8,7 +8,7 @@ public interface IReleaseStore
     /// <summary>Stores a new release unless the environment already has an active one (enforced by the store).</summary>
     Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken);
 
-    /// <summary>The release, with a pending cancel request (<see cref="RequestCancelAsync"/>) shown in <see cref="Release.CancelRequestedBy"/>.</summary>
+    /// <summary>The release, with a pending stop request (<see cref="RequestCancelAsync"/>) shown in <see cref="Release.StopRequest"/>.</summary>
     Task<Release?> GetAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>
@@ -18,8 +18,9 @@ public interface IReleaseStore
     Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records a cancel asked for while a step of the release runs, here or on another instance, with its audit
-    /// event; the first request stands. The runner sees it in the record it loads at the next step boundary; the
+    /// Records a stop asked for while a step of the release runs, here or on another instance, with its audit
+    /// event: a cancel, or an abort that rolls back what moved (<see cref="StopIntents.Of"/> reads which from the
+    /// event's action); the first request stands. The runner sees it in the record it loads at the next step boundary; the
     /// runner's own saves of the record do not erase it.
     /// </summary>
     Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken);
@@ -46,3 +47,25 @@ public sealed record AuditEvent(
     string? ToState,
     string Detail,
     DateTimeOffset At);
+
+/// <summary>What a stop request asks for, read from its audit event's action.</summary>
+public static class StopIntents
+{
+    public const string CancelAction = "cancel-requested";
+    public const string RollBackAction = "rollback-requested";
+    public const string RollBackWithDatabaseAction = "rollback-with-db-requested";
+
+    public static StopIntent Of(AuditEvent requested) => requested.Action switch
+    {
+        RollBackAction => StopIntent.RollBack,
+        RollBackWithDatabaseAction => StopIntent.RollBackWithDatabase,
+        _ => StopIntent.Cancel,
+    };
+
+    public static string ActionOf(StopIntent intent) => intent switch
+    {
+        StopIntent.RollBack => RollBackAction,
+        StopIntent.RollBackWithDatabase => RollBackWithDatabaseAction,
+        _ => CancelAction,
+    };
+}

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ChatOps.Core.Domain;
 
 namespace ChatOps.Core.Releases;
@@ -19,7 +20,12 @@ public sealed class Release
     public string? Error { get; set; }
     public bool WithDatabase { get; set; }
     public long? RollbackOf { get; set; }
+    /// <summary>Who cancelled it, once cancelled.</summary>
     public string? CancelRequestedBy { get; set; }
+
+    /// <summary>A stop asked for while a step ran; kept beside the record by the store, never inside it.</summary>
+    [JsonIgnore]
+    public StopRequest? StopRequest { get; set; }
     public string BotVersion { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -33,6 +39,15 @@ public sealed class Release
     /// <summary>True once Migrate or Deploy has begun: production is no longer as it was.</summary>
     public bool ChangedProduction =>
         Steps.Any(s => s.Status != StepStatus.Pending && s.Name is nameof(ReleaseState.Migrate) or nameof(ReleaseState.Deploy));
+
+    /// <summary>True once this release or rollback has begun to change what runs in its environment.</summary>
+    public bool ChangedEnvironment =>
+        ChangedProduction || (Kind == ReleaseKind.Rollback && Steps.Any(s => s.Status != StepStatus.Pending && s.Name is ChatOps.Core.Steps.RollbackSteps.Restore or ChatOps.Core.Steps.RollbackSteps.Redeploy));
+
+    /// <summary>Reached Released and was not rolled back since (by a rollback that finished).</summary>
+    public bool IsGoodIn(IReadOnlyList<Release> history) =>
+        Kind == ReleaseKind.Release && State == ReleaseState.Released
+        && !(Outputs.RollbackReleaseId is { } rollback && history.Any(r => r.Id == rollback && r.State == ReleaseState.RolledBack));
 
     public StepRecord Step(string name)
     {
@@ -48,4 +63,17 @@ public sealed class Release
     public string Title => Kind == ReleaseKind.Release
         ? $"Release #{Id} {Tag} → {Environment}"
         : $"Rollback #{Id} {Environment} → {Tag}";
+}
+
+public enum StopIntent
+{
+    Cancel,
+    RollBack,
+    RollBackWithDatabase,
+}
+
+/// <summary>Someone asked to stop the release while a step ran: to cancel it, or to roll back what it moved.</summary>
+public sealed record StopRequest(string By, StopIntent Intent)
+{
+    public bool RollsBack => Intent != StopIntent.Cancel;
 }

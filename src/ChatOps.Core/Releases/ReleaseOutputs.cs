@@ -21,6 +21,13 @@ public sealed class ReleaseOutputs
     /// <summary>For a rollback: the image each service returns to.</summary>
     public Dictionary<string, string> RollbackTargets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     public string? RestoreReport { get; set; }
+    /// <summary>For a rollback: the release it goes back to, and why that one.</summary>
+    public long? RollbackTargetReleaseId { get; set; }
+    public string? RollbackReason { get; set; }
+    /// <summary>For a failed release: what /rollback would do now and whether it is safe, as /rollback --check says it.</summary>
+    public string? RollbackCheck { get; set; }
+    /// <summary>The documentation step failed after the release was verified: said on the card, redone with /resume.</summary>
+    public string? PaperworkError { get; set; }
 }
 
 public sealed record BackupRecord(string Kind, string Location, long SizeBytes, string? Sha256, DateTimeOffset CreatedAt);

@@ -121,6 +121,11 @@ public sealed class ReleaseWorkflow
                 _release.Outputs.ApprovedBy = null;
                 PlanChanged();
                 return AfterStep.SayPlanChanged;
+            case StepResult.Failed when Runbook.StepOf(_release) is { Paperwork: true }:
+                record.Status = StepStatus.Failed;
+                _release.Outputs.PaperworkError = outcome.Detail;
+                StepSucceeded();
+                break;
             default:
                 record.Status = StepStatus.Failed;
                 StepFailed(outcome.Detail);

@@ -19,13 +19,14 @@ public static class Runbook
         new(ReleaseState.Backup,        new BackupStep(),       StepKind.Work,    Cancellable,  AfterCrash.RunAgain),
         new(ReleaseState.AwaitApproval, new ApprovalGateStep(), StepKind.Gate,    Cancellable,  AfterCrash.RunAgain),
         // The point of no return: from here production changes, and a problem is answered by /rollback.
-        new(ReleaseState.Migrate,       new MigrateStep(),      StepKind.Work,    NoReturn,     AfterCrash.AskHuman),
+        new(ReleaseState.Migrate,       new MigrateStep(),      StepKind.Work,    NoReturn,     AfterCrash.AskHuman)   { FrozenByLock = true },
         new(ReleaseState.VerifySchema,  new VerifySchemaStep(), StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
-        new(ReleaseState.Deploy,        new DeployStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        new(ReleaseState.Deploy,        new DeployStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { FrozenByLock = true, StopsBetweenMachines = true },
         new(ReleaseState.Verify,        new VerifyStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
         new(ReleaseState.Smoke,         new SmokeStep(),        StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
         new(ReleaseState.Observe,       new ObserveStep(),      StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
-        new(ReleaseState.Document,      new DocumentStep(),     StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        // Verified and smoke-tested by now: documentation that fails is noted on a released release, never a reason to roll back.
+        new(ReleaseState.Document,      new DocumentStep(),     StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { Paperwork = true },
     ];
 
     /// <summary>
@@ -68,6 +69,9 @@ public static class Runbook
         RowsOf(release).FirstOrDefault(row => row.State == release.State && row.Step is not null);
 
     public static bool IsFinished(ReleaseState state) => Ends.Contains(state);
+
+    /// <summary>The row whose failure is paperwork, if this release has one.</summary>
+    public static RunbookStep? PaperworkOf(Release release) => RowsOf(release).FirstOrDefault(row => row.Paperwork);
 
     /// <summary>True when a step of this release may run now: a working state, or a gate not yet opened.</summary>
     public static bool HasWorkToDo(Release release)
@@ -130,4 +134,13 @@ public sealed record RunbookStep(ReleaseState State, IReleaseStep? Step, StepKin
 
     /// <summary>Only for a rollback that restores the database.</summary>
     public bool OnlyWithDatabase { get; init; }
+
+    /// <summary>Changes what runs (the schema, the machines): it does not start while the environment is locked.</summary>
+    public bool FrozenByLock { get; init; }
+
+    /// <summary>A /rollback while it runs stops it between two machines rather than after the whole step.</summary>
+    public bool StopsBetweenMachines { get; init; }
+
+    /// <summary>Its failure is noted on the release, which still ends Released; /resume redoes it.</summary>
+    public bool Paperwork { get; init; }
 }

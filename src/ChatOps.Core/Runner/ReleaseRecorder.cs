@@ -1,4 +1,5 @@
 using ChatOps.Core.Cards;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using Microsoft.Extensions.Logging;
@@ -48,6 +49,14 @@ public sealed class ReleaseRecorder(
 
     public Task SayAsync(Release release, string text, CancellationToken cancellationToken) => cards.SayAsync(release, text, cancellationToken);
 
+    /// <summary>What /rollback would do for this failed release, said on its card before anyone presses Roll back.</summary>
+    private async Task<string> RollbackCheckAsync(Release failed, CancellationToken cancellationToken)
+    {
+        var recent = await releases.ListAsync(failed.Environment, activeOnly: false, limit: 100, cancellationToken);
+        var request = new RollbackRequest(failed.Environment, null, false, failed.RequestedBy, failed.Channel, failed.BotVersion, clock.GetUtcNow());
+        return RollbackCheck.Summarize(request, failed, recent, await environments.GetAsync(failed.Environment, cancellationToken), clock.GetUtcNow());
+    }
+
     /// <summary>Saves a release that reached an end and does what that end requires.</summary>
     public async Task FinishAsync(Release release, string actor, string action, ReleaseState from, string detail, CancellationToken cancellationToken)
     {
@@ -58,6 +67,8 @@ public sealed class ReleaseRecorder(
             var reason = $"rolled back {release.PreviousTag ?? "?"} → {release.Tag} (rollback #{release.Id})";
             await environments.LockAsync(new EnvironmentLock(release.Environment, release.Requester, reason, now, null), now, cancellationToken);
         }
+        if (release.State == ReleaseState.Failed && release.ChangedProduction)
+            release.Outputs.RollbackCheck = await RollbackCheckAsync(release, cancellationToken);
         // The end is written before the buttons are voided: a crash in between leaves buttons that the ended release
         // refuses, never a cancel or a rejection that was lost while its buttons were already gone.
         await RecordAsync(release, actor, action, from, detail, cancellationToken);

@@ -13,6 +13,7 @@ public sealed class ReleaseRunner
 {
     private readonly LeaseKeeper _leases;
     private readonly IReleaseStore _releases;
+    private readonly IEnvironmentStore _environments;
     private readonly StepExecutor _steps;
     private readonly ReleaseRecorder _recorder;
     private readonly ReleaseButtons _buttons;
@@ -22,11 +23,11 @@ public sealed class ReleaseRunner
     private readonly TimeProvider _clock;
     private readonly ILogger<ReleaseRunner> _log;
 
-    public ReleaseRunner(LeaseKeeper leases, IReleaseStore releases, StepExecutor steps, ReleaseRecorder recorder, ReleaseButtons buttons,
+    public ReleaseRunner(LeaseKeeper leases, IReleaseStore releases, IEnvironmentStore environments, StepExecutor steps, ReleaseRecorder recorder, ReleaseButtons buttons,
         StopDecisions stops, StartDecisions starts, ReleaseQueue queue, TimeProvider clock, ILogger<ReleaseRunner> log)
     {
-        (_leases, _releases, _steps, _recorder, _buttons, _stops, _starts, _queue, _clock, _log) =
-            (leases, releases, steps, recorder, buttons, stops, starts, queue, clock, log);
+        (_leases, _releases, _environments, _steps, _recorder, _buttons, _stops, _starts, _queue, _clock, _log) =
+            (leases, releases, environments, steps, recorder, buttons, stops, starts, queue, clock, log);
         queue.Attach(AdvanceAsync);
     }
 
@@ -77,7 +78,7 @@ public sealed class ReleaseRunner
     /// <summary>Runs the step that belongs to the release's state; false when there is nothing more to do now.</summary>
     private async Task<bool> StepOnceAsync(Release release, CancellationToken cancellationToken)
     {
-        if (await _stops.CarryOutRequestedCancelAsync(release, cancellationToken))
+        if (await _stops.CarryOutStopRequestAsync(release, cancellationToken))
             return false;
         var workflow = new ReleaseWorkflow(release);
         if (release.State == Runbook.Start)
@@ -92,8 +93,14 @@ public sealed class ReleaseRunner
 
         var state = release.State;
         var record = release.Step(row.Name);
+        if (row.FrozenByLock && ReleaseRules.IsFrozen(release, await _environments.GetAsync(release.Environment, cancellationToken), _clock.GetUtcNow()) is { } frozen)
+        {
+            new ReleaseWorkflow(release).Interrupt(frozen);
+            await _recorder.SaveAsync(release, ReleaseRecorder.System, "frozen", state, frozen, cancellationToken);
+            return false;
+        }
         if (Runbook.IsPastPointOfNoReturn(release))
-            await _buttons.VoidAsync(release.Id, ReleaseButtons.CancelGate, cancellationToken);
+            await PassPointOfNoReturnAsync(release, record, cancellationToken);
         record.Status = StepStatus.Running;
         // The first start is kept across attempts: a retried backup looks for what the first attempt made since then.
         record.StartedAt ??= _clock.GetUtcNow();
@@ -103,6 +110,13 @@ public sealed class ReleaseRunner
 
         var outcome = await _steps.RunAsync(step, release, cancellationToken);
         record.FinishedAt = _clock.GetUtcNow();
+        if (outcome.Stop is { } stop)
+        {
+            record.Status = StepStatus.Failed;
+            record.Detail = outcome.Detail;
+            release.StopRequest = stop;
+            return !await _stops.CarryOutStopRequestAsync(release, cancellationToken);
+        }
         var action = outcome.Result.ToString().ToLowerInvariant();
         switch (workflow.Apply(record, outcome))
         {
@@ -120,6 +134,19 @@ public sealed class ReleaseRunner
         }
         await _recorder.SaveAsync(release, ReleaseRecorder.System, outcome.OutcomeUnknown ? "needs-attention" : action, state, outcome.Detail, cancellationToken);
         return Runbook.HasWorkToDo(release);
+    }
+
+    /// <summary>
+    /// From here production changes: the Cancel button goes, and the first time, a Roll back button comes, which
+    /// stops the release at its next safe point and rolls back what it moved.
+    /// </summary>
+    private async Task PassPointOfNoReturnAsync(Release release, StepRecord record, CancellationToken cancellationToken)
+    {
+        await _buttons.VoidAsync(release.Id, ReleaseButtons.CancelGate, cancellationToken);
+        var first = record.Attempts == 0 && !Runbook.RowsOf(release)
+            .Any(r => !r.Cancellable && r.Name != record.Name && release.Steps.Any(s => s.Name == r.Name && s.Attempts > 0));
+        if (first && release.Kind == ReleaseKind.Release)
+            await _buttons.OfferRollbackAsync(release, cancellationToken);
     }
 
     /// <summary>

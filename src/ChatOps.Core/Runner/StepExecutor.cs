@@ -12,6 +12,7 @@ public sealed class StepExecutor(
     ChatOpsSettings settings,
     RunnerSettings runnerSettings,
     IEnvironmentStore environments,
+    IReleaseStore releases,
     ReleaseRecorder recorder,
     TimeProvider clock,
     ILogger<StepExecutor> log)
@@ -20,10 +21,21 @@ public sealed class StepExecutor(
     {
         if (!settings.Environments.TryGetValue(release.Environment, out var environment))
             return StepOutcome.Fail($"Environment {release.Environment} is no longer configured.");
-        var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, ct => recorder.CheckpointAsync(release, ct));
+        var stopsBetweenMachines = release.Kind == ReleaseKind.Release && Runbook.StepOf(release) is { StopsBetweenMachines: true };
+        var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, async ct =>
+        {
+            await recorder.CheckpointAsync(release, ct);
+            // Between two machines is a safe point: a /rollback asked for meanwhile, here or on another instance, stops the step here.
+            if (stopsBetweenMachines && (await releases.GetAsync(release.Id, ct))?.StopRequest is { RollsBack: true } stop)
+                throw new StopRequestedException(stop);
+        });
         try
         {
             return await step.RunAsync(context, cancellationToken);
+        }
+        catch (StopRequestedException stopped)
+        {
+            return StepOutcome.Fail($"stopped between two machines by {stopped.Request.By} to roll back") with { Stop = stopped.Request };
         }
         catch (OutcomeUnknownException unknown)
         {
@@ -35,4 +47,10 @@ public sealed class StepExecutor(
             return StepOutcome.Fail(e is TaskCanceledException or TimeoutException ? $"timed out: {e.Message}" : e.Message);
         }
     }
+}
+
+/// <summary>A stop to roll back was asked for while the step ran, and the step reached a safe point.</summary>
+public sealed class StopRequestedException(StopRequest request) : Exception($"stopped by {request.By} to roll back")
+{
+    public StopRequest Request { get; } = request;
 }

@@ -43,6 +43,12 @@ public sealed class BackupSettings
     public int Keep { get; set; } = 10;
     /// <summary>For <c>fly-snapshot</c>: the app whose volume is snapshotted (defaults to the migrations app).</summary>
     public string App { get; set; } = "";
+    /// <summary>The longest a pg_dump may run; the process is stopped after it.</summary>
+    public TimeSpan DumpTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>The longest a restore may run, whole process and each statement.</summary>
+    public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>How long the restore waits for a lock the application holds before it gives up and names who holds it.</summary>
+    public TimeSpan RestoreLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class SmokeTestSettings

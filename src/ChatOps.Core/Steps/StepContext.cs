@@ -57,6 +57,9 @@ public sealed record StepOutcome(StepResult Result, string Detail)
     /// <summary>The step cannot tell whether its outside action happened; a human must look.</summary>
     public bool OutcomeUnknown { get; init; }
 
+    /// <summary>The step stopped at a safe point because someone asked to stop the release and roll back.</summary>
+    public StopRequest? Stop { get; init; }
+
     public static StepOutcome Done(string detail) => new(StepResult.Succeeded, detail);
 
     public static StepOutcome Skip(string detail) => new(StepResult.Skipped, detail);

@@ -21,12 +21,12 @@ public static class ReleaseJson
     public static Release Deserialize(string json) =>
         JsonSerializer.Deserialize<Release>(json, Options) ?? throw new InvalidDataException("Empty release record.");
 
-    /// <summary>The record with a pending cancel request laid over it; the request is kept beside the record so no save erases it.</summary>
-    public static Release Deserialize(string json, string? cancelRequestedBy)
+    /// <summary>The record with a pending stop request laid over it; the request is kept beside the record so no save erases it.</summary>
+    public static Release Deserialize(string json, string? requestedBy, string? intent)
     {
         var release = Deserialize(json);
-        if (release.IsActive)
-            release.CancelRequestedBy ??= cancelRequestedBy;
+        if (release.IsActive && requestedBy is not null && release.StopRequest is null)
+            release.StopRequest = new StopRequest(requestedBy, Enum.TryParse<StopIntent>(intent, ignoreCase: true, out var parsed) ? parsed : StopIntent.Cancel);
         return release;
     }
 }

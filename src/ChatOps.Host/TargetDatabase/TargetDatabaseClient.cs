@@ -44,6 +44,6 @@ public sealed class TargetDatabaseClient(IDeployTarget deployTarget, TargetPostg
                 $"Snapshot {backup.Location} is restored on the provider side: `fly volumes create <name> --snapshot-id {backup.Location} -a <app>`, "
                 + "then point the database machine at the new volume. The images were not rolled back; run /rollback without --with-db for that.");
         }
-        return await postgres.RestoreAsync(TargetConnection.Parse(settings.DatabaseUrl), backup, settings.Migrations.ExpectedTables, cancellationToken);
+        return await postgres.RestoreAsync(TargetConnection.Parse(settings.DatabaseUrl), backup, settings.Backup, settings.Migrations.ExpectedTables, cancellationToken);
     }
 }

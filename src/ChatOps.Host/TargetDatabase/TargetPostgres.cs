@@ -11,8 +11,6 @@ namespace ChatOps.Host.TargetDatabase;
 /// <summary>Runbook §3, §4 and §7.2 on a real PostgreSQL: pg_dump to gzip, schema check with Npgsql, psql restore.</summary>
 public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> log)
 {
-    private static readonly TimeSpan DumpTimeout = TimeSpan.FromMinutes(30);
-
     public async Task<BackupRecord> BackupAsync(TargetConnection target, BackupSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.Directory);
@@ -23,21 +21,22 @@ public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> l
         var path = Path.GetFullPath(Path.Combine(settings.Directory, name));
         // Written under a temporary name and renamed only when complete, so a file with the final name is always whole.
         var partial = path + ".partial";
-        using (var process = TargetProcess.Start("pg_dump", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--format=plain"], target.ToEnvironment(), redirectInput: false))
+        try
         {
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await using (var file = File.Create(partial))
-            await using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
-            {
-                await process.StandardOutput.BaseStream.CopyToAsync(gzip, cancellationToken);
-            }
-            var exit = await TargetProcess.WaitAsync(process, DumpTimeout, cancellationToken);
-            var errors = target.Scrub((await stderr).Trim());
+            var (exit, errors) = await TargetProcess.RunAsync("pg_dump", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--format=plain"],
+                target.ToEnvironment(), redirectInput: false, settings.DumpTimeout, async (process, ct) =>
+                {
+                    await using var file = File.Create(partial);
+                    await using var gzip = new GZipStream(file, CompressionLevel.Optimal);
+                    await process.StandardOutput.BaseStream.CopyToAsync(gzip, ct);
+                }, cancellationToken);
             if (exit != 0)
-            {
-                File.Delete(partial);
-                throw new InvalidOperationException($"pg_dump of {target} failed (exit {exit}): {Tail(errors)}");
-            }
+                throw new InvalidOperationException($"pg_dump of {target} failed (exit {exit}): {Tail(target.Scrub(errors.Trim()))}");
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
         }
         var plainBytes = await UncompressedLengthAsync(partial, cancellationToken);
         if (plainBytes == 0)
@@ -69,29 +68,86 @@ public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> l
         return new SchemaReport(missing, version, expectedHead, checkedText);
     }
 
-    public async Task<string> RestoreAsync(TargetConnection target, BackupRecord backup, IReadOnlyList<string> keyTables, CancellationToken cancellationToken)
+    public async Task<string> RestoreAsync(TargetConnection target, BackupRecord backup, BackupSettings settings, IReadOnlyList<string> keyTables, CancellationToken cancellationToken)
     {
         if (!File.Exists(backup.Location))
             throw new InvalidOperationException($"The backup file {backup.Location} is gone; nothing was restored.");
         if (backup.Sha256 is not null && await HashAsync(backup.Location, cancellationToken) != backup.Sha256)
             throw new InvalidOperationException($"The backup file {Path.GetFileName(backup.Location)} does not match its recorded sha256; nothing was restored.");
-        using (var process = TargetProcess.Start("psql", ["-v", "ON_ERROR_STOP=1", "--single-transaction", "--quiet", "--no-psqlrc"], target.ToEnvironment(), redirectInput: true))
+        // The restore's own session gives up on a lock it cannot get, and on a statement that runs away, rather than
+        // queueing behind the application (and holding its own locks) for ever.
+        var environment = new Dictionary<string, string>(target.ToEnvironment())
         {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await using (var file = File.OpenRead(backup.Location))
-            await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+            ["PGOPTIONS"] = $"-c lock_timeout={Ms(settings.RestoreLockTimeout)} -c statement_timeout={Ms(settings.RestoreTimeout)}",
+            ["PGAPPNAME"] = "chatops-restore",
+        };
+        var (exit, errors) = await TargetProcess.RunAsync("psql", ["-v", "ON_ERROR_STOP=1", "--single-transaction", "--quiet", "--no-psqlrc"],
+            environment, redirectInput: true, settings.RestoreTimeout, async (process, ct) =>
             {
-                await gzip.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
-                process.StandardInput.Close();
-            }
-            var exit = await TargetProcess.WaitAsync(process, DumpTimeout, cancellationToken);
-            await stdout;
-            if (exit != 0)
-                throw new InvalidOperationException($"psql restore of {Path.GetFileName(backup.Location)} failed (exit {exit}), nothing was changed: {Tail(target.Scrub(await stderr))}");
+                var stdout = process.StandardOutput.ReadToEndAsync(ct);
+                await using (var file = File.OpenRead(backup.Location))
+                await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+                {
+                    await CopyWithoutTimeoutResetsAsync(gzip, process.StandardInput, ct);
+                    process.StandardInput.Close();
+                }
+                await stdout;
+            }, cancellationToken);
+        if (exit != 0)
+        {
+            var blocking = errors.Contains("lock timeout", StringComparison.OrdinalIgnoreCase) ? await BlockingSessionsAsync(target, cancellationToken) : "";
+            throw new InvalidOperationException($"psql restore of {Path.GetFileName(backup.Location)} failed (exit {exit}), nothing was changed: "
+                + $"{Tail(target.Scrub(errors))}{blocking}");
         }
         return await ReportAsync(target, keyTables, cancellationToken);
     }
+
+    /// <summary>The sessions holding locks in the target database, named so the on-call engineer knows whom to stop.</summary>
+    private static async Task<string> BlockingSessionsAsync(TargetConnection target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(target.ToNpgsql());
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
+                       coalesce(extract(epoch FROM now() - a.xact_start)::int, 0), left(coalesce(a.query, ''), 80)
+                FROM pg_stat_activity a
+                WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.application_name <> 'chatops-restore'
+                  AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted AND l.relation IS NOT NULL)
+                ORDER BY a.xact_start NULLS LAST LIMIT 5
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var sessions = new List<string>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                sessions.Add($"pid {reader.GetInt32(0)} (user {reader.GetString(1)}, application '{reader.GetString(2)}', {reader.GetString(3)} "
+                    + $"for {reader.GetInt32(4)}s: {reader.GetString(5)})");
+            }
+            return sessions.Count == 0 ? "" : $" Blocked by {string.Join("; ", sessions)}. End them with SELECT pg_terminate_backend(<pid>) once it is safe, then /resume.";
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return "";
+        }
+    }
+
+    // pg_dump's header turns both timeouts off for the session; the restore keeps the limits it was given instead.
+    private static readonly HashSet<string> TimeoutResets = new(StringComparer.Ordinal) { "SET statement_timeout = 0;", "SET lock_timeout = 0;" };
+
+    private static async Task CopyWithoutTimeoutResetsAsync(Stream dump, StreamWriter psql, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(dump);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (!TimeoutResets.Contains(line))
+                await psql.WriteLineAsync(line.AsMemory(), cancellationToken);
+        }
+        await psql.FlushAsync(cancellationToken);
+    }
+
+    private static string Ms(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>What the runbook checks after a restore: the tables (\dt) and the row counts of the key ones.</summary>
     private static async Task<string> ReportAsync(TargetConnection target, IReadOnlyList<string> keyTables, CancellationToken cancellationToken)

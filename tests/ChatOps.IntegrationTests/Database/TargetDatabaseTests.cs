@@ -24,12 +24,13 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
             Directory.Delete(_backups, recursive: true);
     }
 
-    private Task<SandboxBot> StartAsync(string? databaseUrl = null) => SandboxBot.StartAsync(new Dictionary<string, string?>
-    {
-        ["ChatOps:Environments:production:DatabaseUrl"] = databaseUrl ?? _database.ConnectionString,
-        ["ChatOps:Environments:production:Backup:Mode"] = "pg_dump",
-        ["ChatOps:Environments:production:Backup:Directory"] = _backups,
-    });
+    private Task<SandboxBot> StartAsync(string? databaseUrl = null, IDictionary<string, string?>? more = null) => SandboxBot.StartAsync(
+        new Dictionary<string, string?>
+        {
+            ["ChatOps:Environments:production:DatabaseUrl"] = databaseUrl ?? _database.ConnectionString,
+            ["ChatOps:Environments:production:Backup:Mode"] = "pg_dump",
+            ["ChatOps:Environments:production:Backup:Directory"] = _backups,
+        }.Concat(more ?? new Dictionary<string, string?>()).ToDictionary());
 
     /// <summary>The database as production has it before the release: two revisions applied, some runs.</summary>
     private async Task SeedAsync()
@@ -119,6 +120,57 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
         Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'artifacts'"));
         Assert.Equal("2b3c4d5e6f7a", await ScalarAsync("SELECT version_num FROM alembic_version"));
     }
+
+    [Fact]
+    public async Task A_restore_blocked_by_the_applications_lock_gives_up_names_the_blocking_session_and_leaves_no_process()
+    {
+        await SeedAsync();
+        await using var bot = await StartAsync(more: new Dictionary<string, string?>
+        {
+            ["ChatOps:Environments:production:Backup:RestoreLockTimeout"] = "00:00:01",
+            ["ChatOps:Environments:production:Backup:RestoreTimeout"] = "00:01:00",
+        });
+        await bot.ReleaseApprovedAsync("v0.2.0");
+        // The application holds a lock on runs in an open transaction, as a long report would.
+        await using var app = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = "myloware-report" }.ConnectionString);
+        await app.OpenAsync();
+        await using var transaction = await app.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("LOCK TABLE runs IN ACCESS SHARE MODE", app, transaction))
+            await hold.ExecuteNonQueryAsync();
+
+        await bot.SayAsync("/rollback --with-db");
+        await bot.SayAsync("/as bob");
+        var output = await bot.SayAsync("1");
+
+        Assert.Contains("Rollback failed", output);
+        Assert.Contains("lock timeout", output);
+        Assert.Contains("application 'myloware-report'", output);
+        Assert.Empty(ChildProcesses("psql"));
+        await transaction.RollbackAsync();
+        Assert.Equal(2L, await ScalarAsync("SELECT COUNT(*) FROM runs"));
+    }
+
+    [Fact]
+    public async Task Rollback_check_names_the_target_the_migrations_since_and_the_backup_and_changes_nothing()
+    {
+        await SeedAsync();
+        await using var bot = await StartAsync();
+        await bot.ReleaseApprovedAsync("v0.2.0");
+
+        var check = await bot.SayAsync("/rollback --check");
+
+        Assert.Contains("Target: v0.1.0", check);
+        Assert.Contains("3c4d5e6f7a8b create webhook_events (#1)", check);
+        Assert.Contains("backup_pre_v0.2.0_", check);
+        Assert.Contains("Unsafe: the images of v0.1.0 would run on a schema 2 migrations newer", check);
+        Assert.Single(await bot.Store.ListAsync("production", activeOnly: false, limit: 10, CancellationToken.None));
+    }
+
+    /// <summary>The processes of that name this test process started (the fourth field of /proc/pid/stat is the parent).</summary>
+    private static List<int> ChildProcesses(string name) =>
+        System.Diagnostics.Process.GetProcessesByName(name)
+            .Where(p => File.Exists($"/proc/{p.Id}/stat") && File.ReadAllText($"/proc/{p.Id}/stat").Split(") ")[^1].Split(' ')[1] == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Select(p => p.Id).ToList();
 
     private async Task<object?> ScalarAsync(string sql)
     {

@@ -2,6 +2,7 @@ using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.IntegrationTests.Harness;
 using static ChatOps.IntegrationTests.Slack.SlackBotHost;
 
 namespace ChatOps.IntegrationTests.Slack;
@@ -40,7 +41,9 @@ public sealed class SlackCardTests
         var reposted = await bot.CardShowingAsync("Release #42", "step 2 of 50");
 
         Assert.NotEqual(first, reposted.Ts);
-        Assert.Equal(reposted.Ts, await surface.ShowCardAsync(Room, first, Card(3), CancellationToken.None));
+        // The lane learns the new ts when the repost call returns, a moment after Slack shows the message.
+        await Eventually.MatchesAsync(ct => surface.ShowCardAsync(Room, first, Card(3), ct), ts => ts == reposted.Ts, TimeSpan.FromSeconds(10),
+            "the lane to answer with the reposted card's ts");
     }
 
     [Fact]

@@ -105,9 +105,19 @@ public abstract class ReleaseStoreContract(ITestStore stores) : StoreContract(st
         release.State = ReleaseState.Backup;
         await SaveAsync(release);
 
-        Assert.Equal("alice", (await Store.Releases.GetAsync(release.Id, None))!.CancelRequestedBy);
+        Assert.Equal(new StopRequest("alice", StopIntent.Cancel), (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
         await Store.Releases.ClearCancelRequestAsync(release.Id, None);
-        Assert.Null((await Store.Releases.GetAsync(release.Id, None))!.CancelRequestedBy);
+        Assert.Null((await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
         Assert.Equal(2, (await Store.Releases.EventsAsync(release.Id, null, 100, None)).Count(e => e.Action == "cancel-requested"));
+    }
+
+    [Fact]
+    public async Task A_stop_request_to_roll_back_keeps_its_intent()
+    {
+        var release = await StartAsync();
+
+        await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "alice", StopIntents.RollBackWithDatabaseAction, "Deploy", null, "asked", T0), None);
+
+        Assert.Equal(new StopRequest("alice", StopIntent.RollBackWithDatabase), (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
     }
 }

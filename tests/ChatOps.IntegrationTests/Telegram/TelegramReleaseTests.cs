@@ -48,8 +48,9 @@ public sealed class TelegramReleaseTests
         var card = await bot.CardWithButtonAsync("Release #1", "Approve migrations");
         await bot.AnswerToAsync(bot.Telegram.Press(Group, Approver, card.Id, "Approve migrations"));
 
-        var failed = await bot.CardWithButtonAsync("Release #1", "Roll back");
-        Assert.Contains("Failed at Verify", failed.Text);
+        // The running card offers Roll back from Migrate on; the failed card offers it again.
+        var failed = await bot.CardShowingAsync("Release #1", "Failed at Verify");
+        Assert.Contains(failed.Buttons, b => b.Text == "Roll back");
 
         var pressed = await bot.AnswerToAsync(bot.Telegram.Press(Group, Releaser, failed.Id, "Roll back"));
         Assert.False(pressed.ShowAlert);

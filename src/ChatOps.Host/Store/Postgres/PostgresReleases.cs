@@ -16,7 +16,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     private const string WriteRecord = "UPDATE releases SET record = $2::jsonb WHERE id = $1";
     private const string SelectHolder = "SELECT record FROM releases WHERE environment = $1 AND active";
     private const string SelectRelease = """
-        SELECT r.record, c.requested_by FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = $1
+        SELECT r.record, c.requested_by, c.intent FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = $1
         """;
     // Fenced: only the holder of the release's lease writes it, and the event goes in only with the record.
     // One statement, so one round trip and atomic without a transaction around it.
@@ -39,7 +39,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     // The first request stands; every one is audited.
     private const string RequestCancel = """
         WITH requested AS (
-            INSERT INTO cancel_requests (release_id, requested_by, at) VALUES ($1, $3, $8) ON CONFLICT DO NOTHING)
+            INSERT INTO cancel_requests (release_id, requested_by, at, intent) VALUES ($1, $3, $8, $9) ON CONFLICT DO NOTHING)
         INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """;
     private const string DeleteCancelRequest = "DELETE FROM cancel_requests WHERE release_id = $1";
@@ -86,7 +86,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     public async Task<Release?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.Command(SelectRelease, id);
-        return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableString(1)), cancellationToken);
+        return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableString(1), r.NullableString(2)), cancellationToken);
     }
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
@@ -101,7 +101,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
             audit?.ReleaseId, audit?.Environment, audit?.Actor, audit?.Action, audit?.FromState, audit?.ToState, audit?.Detail, audit?.At);
 
     public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
-        database.ChangeAsync(RequestCancel, cancellationToken, EventArgs(requested));
+        database.ChangeAsync(RequestCancel, cancellationToken, [.. EventArgs(requested), StopIntents.Of(requested).ToString()]);
 
     public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
         database.ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId);

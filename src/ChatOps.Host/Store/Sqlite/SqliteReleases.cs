@@ -40,9 +40,9 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
     public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) =>
         database.ReadAsync(async c =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<(string Record, string? CancelRequestedBy)>(
-                "SELECT r.record, c.requested_by FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id", new { id });
-            return row.Record is null ? null : ReleaseJson.Deserialize(row.Record, row.CancelRequestedBy);
+            var row = await c.QuerySingleOrDefaultAsync<(string Record, string? CancelRequestedBy, string? Intent)>(
+                "SELECT r.record, c.requested_by, c.intent FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id", new { id });
+            return row.Record is null ? null : ReleaseJson.Deserialize(row.Record, row.CancelRequestedBy, row.Intent);
         });
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
@@ -66,8 +66,8 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
         database.WriteAsync(async (c, tx) =>
         {
             await c.ExecuteAsync(
-                "INSERT INTO cancel_requests (release_id, requested_by, at) VALUES (@ReleaseId, @Actor, @At) ON CONFLICT DO NOTHING",
-                new { requested.ReleaseId, requested.Actor, At = Ms(requested.At) }, tx);
+                "INSERT INTO cancel_requests (release_id, requested_by, at, intent) VALUES (@ReleaseId, @Actor, @At, @Intent) ON CONFLICT DO NOTHING",
+                new { requested.ReleaseId, requested.Actor, At = Ms(requested.At), Intent = StopIntents.Of(requested).ToString() }, tx);
             return await c.ExecuteAsync(InsertEvent, EventRow(requested), tx);
         }, cancellationToken);
 

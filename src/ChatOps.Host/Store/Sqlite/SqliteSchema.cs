@@ -67,5 +67,8 @@ internal static class SqliteSchema
         CREATE TABLE cancel_requests (release_id INTEGER PRIMARY KEY, requested_by TEXT NOT NULL, at INTEGER NOT NULL);
         CREATE INDEX processed_updates_by_age ON processed_updates(at);
         """,
+        """
+        ALTER TABLE cancel_requests ADD COLUMN intent TEXT NOT NULL DEFAULT 'Cancel';
+        """,
     ];
 }

@@ -17,7 +17,9 @@ public static class CriticalPath
     public static TimeSpan Of(Release release, IReadOnlyList<SimulatedCall> calls, SandboxOptions sandbox, SandboxLatency latency, string? skipStep)
     {
         var total = TimeSpan.Zero;
-        foreach (var step in release.Steps.Where(s => s.StartedAt is not null && s.FinishedAt is not null && s.Name != skipStep))
+        var timed = release.Steps.Where(s => s.StartedAt is not null && s.FinishedAt is not null && s.Name != skipStep).ToList();
+        // A rollback's record for its whole state spans its parts (Redeploy, Verify): only the parts are counted.
+        foreach (var step in timed.Where(s => !timed.Any(o => o != s && o.StartedAt >= s.StartedAt && o.FinishedAt <= s.FinishedAt)))
         {
             var inStep = calls.Where(c => c.Start >= step.StartedAt && c.Start <= step.FinishedAt).ToList();
             total += Rollouts.Contains(step.Name)

@@ -20,6 +20,7 @@ public static class Modes
               micro [BenchmarkDotNet switches, e.g. --filter *Parser*]      parser, card, JSON (short in-process job)
               throughput [sqlite|sqlite-file|postgres|all] [--seconds 10] [--environments 1,4] [--warmup 20]
               takeover [short|default|all] [--runs 3]                    needs CHATOPS_BENCH_POSTGRES
+              releasetime [zero|realistic|all] [--order parallel|in-order|all]   release and rollback against the critical path
             Postgres: scripts/postgres.sh start /tmp/pg-bench 55450, then export its connection string as CHATOPS_BENCH_POSTGRES.
             """);
         return 2;
@@ -70,6 +71,20 @@ public static class Modes
             await TakeoverRun.RunAsync(TakeoverSetting.Short, runs);
         if (which is "default" or "all")
             await TakeoverRun.RunAsync(TakeoverSetting.Default, runs);
+        return 0;
+    }
+
+    public static async Task<int> ReleaseTimeAsync(string[] args)
+    {
+        var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        var order = Option(args, "--order", "all");
+        ReleaseTime.ReleaseTimeRun.PrintHeader();
+        foreach (var profile in which == "all" ? ["zero", "realistic"] : new[] { which })
+        {
+            // in-order is today's sequential deploy and rollback: the baseline, measured in the same run.
+            foreach (var shape in order == "all" ? ["in-order", "parallel"] : new[] { order })
+                await ReleaseTime.ReleaseTimeRun.RunAsync(profile, shape);
+        }
         return 0;
     }
 

@@ -6,5 +6,6 @@ return args.FirstOrDefault() switch
     "micro" => Modes.Micro(args[1..]),
     "throughput" => await Modes.ThroughputAsync(args[1..]),
     "takeover" => await Modes.TakeoverAsync(args[1..]),
+    "releasetime" => await Modes.ReleaseTimeAsync(args[1..]),
     _ => Modes.Usage(),
 };

@@ -15,6 +15,11 @@ public sealed class SandboxOptions
 
     // Small realistic delays: a machine starting after an update, its checks turning passing, a snapshot appearing.
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(40);
+
+    // A named profile's time for each kind of call; none keeps the sandbox's feel, built on Delay.
+    public SandboxLatency? Latency { get; set; }
+
+    internal SandboxLatency Latencies => Latency ?? SandboxLatency.Sandbox(Delay);
     public string[] RequiredChecks { get; set; } = ["test", "coverage", "ruff", "black"];
 }
 

@@ -7,8 +7,9 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly WebApplication _app;
 
     private SandboxServer(WebApplication app, SandboxOptions options, Uri baseUrl, GitHubRepo gitHub, FlyCloud fly,
-        SandboxFaults faults, MutationLog mutations)
+        SandboxFaults faults, MutationLog mutations, CallLog calls)
     {
+        Calls = calls;
         _app = app;
         Options = options;
         BaseUrl = baseUrl;
@@ -26,6 +27,7 @@ public sealed class SandboxServer : IAsyncDisposable
     public FlyCloud Fly { get; }
     public SandboxFaults Faults { get; }
     public MutationLog Mutations { get; }
+    public CallLog Calls { get; }
 
     public Uri ServiceUrl(string service) =>
         Options.Apps.Any(a => a.Service == service)
@@ -38,14 +40,18 @@ public sealed class SandboxServer : IAsyncDisposable
         var faults = new SandboxFaults();
         var gitHub = new GitHubRepo(options, mutations);
         var fly = new FlyCloud(options, faults, mutations);
+        var calls = new CallLog();
+        var latency = new LatencyGate(options);
         var (app, baseUrl) = await LoopbackHost.StartAsync(app =>
         {
+            app.Use(calls.InvokeAsync);
+            app.Use(latency.InvokeAsync);
             app.MapGitHub(gitHub, options, faults);
             app.MapFly(fly, options, faults, mutations);
             app.MapTargetServices(options, fly, faults);
         }, cancellationToken);
         gitHub.ApiUrl = new Uri(baseUrl, "github").ToString();
-        return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations);
+        return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations, calls);
     }
 
     public async ValueTask DisposeAsync()

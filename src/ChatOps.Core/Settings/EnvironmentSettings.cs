@@ -11,6 +11,34 @@ public sealed class EnvironmentSettings
     public ObservabilitySettings Observability { get; set; } = new();
     public bool AutoRollback { get; set; }
     public TimeSpan DeployTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public DeploySettings Deploy { get; set; } = new();
+    public RollbackSettings Rollback { get; set; } = new();
+}
+
+public sealed class DeploySettings
+{
+    public const string Parallel = "parallel";
+    public const string InOrder = "in-order";
+
+    /// <summary>
+    /// <c>parallel</c>: every service rolls at once (the machines of one service still one at a time);
+    /// <c>in-order</c>: one service after the other, in the order of the environment's <c>Services</c>.
+    /// </summary>
+    public string Order { get; set; } = Parallel;
+
+    public bool InParallel => Order != InOrder;
+}
+
+public sealed class RollbackSettings
+{
+    public const string Rolling = "rolling";
+    public const string Immediate = "immediate";
+
+    /// <summary>
+    /// <c>rolling</c>: the rollback's redeploy takes the machines of a service one at a time, as Deploy does;
+    /// <c>immediate</c>: all the machines of a service at once, for an incident where capacity matters less than time.
+    /// </summary>
+    public string Strategy { get; set; } = Rolling;
 }
 
 public sealed class ServiceSettings

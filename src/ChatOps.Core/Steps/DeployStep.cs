@@ -1,9 +1,12 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Steps;
 
-/// <summary>Runbook §5: every machine of every service onto the release image, one machine at a time.</summary>
+/// <summary>
+/// Runbook §5: every machine of every service onto the release image. Services roll at once unless the
+/// environment's <c>Deploy:Order</c> is <c>in-order</c>; the machines of one service always go one at a time,
+/// so a service keeps serving while it rolls.
+/// </summary>
 public sealed class DeployStep : IReleaseStep
 {
     public ReleaseState State => ReleaseState.Deploy;
@@ -11,39 +14,16 @@ public sealed class DeployStep : IReleaseStep
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var release = context.Release;
-        var targets = context.Environment.Services.Select(s => (s.Name, s.FlyApp, Image: s.ImageFor(release.Tag)));
-        var count = await RollAsync(context, targets, release.Tag, cancellationToken);
+        var targets = context.Environment.Services.Select(s => new RolloutTarget(s.Name, s.FlyApp, s.ImageFor(release.Tag))).ToList();
+        var count = await new Rollout(context, release.Tag, RolloutShape.ForDeploy(context.Environment)).RunAsync(targets, cancellationToken);
         return StepOutcome.Done($"{count} machine{(count == 1 ? "" : "s")} on {release.Tag}");
     }
 
     /// <summary>
-    /// Rolls each service's machines to its image, recording the image each machine ran before the first
-    /// time it is seen, so a resumed deploy and a later rollback both know where every machine came from.
+    /// Rolls each service's machines to its image in the shape Deploy uses, recording the image each machine ran
+    /// before the first time it is seen, so a resumed deploy and a later rollback both know where every machine came from.
     /// </summary>
-    public static async Task<int> RollAsync(StepContext context, IEnumerable<(string Service, string App, string Image)> targets, string tag, CancellationToken cancellationToken)
-    {
-        var release = context.Release;
-        var count = 0;
-        foreach (var (service, app, image) in targets)
-        {
-            var machines = await context.Ports.DeployTarget.ListMachinesAsync(app, cancellationToken);
-            foreach (var machine in machines.OrderBy(m => m.Id, StringComparer.Ordinal))
-            {
-                var record = release.Outputs.Machines.FirstOrDefault(m => m.MachineId == machine.Id);
-                if (record is null)
-                {
-                    record = new MachineImage { Service = service, App = app, MachineId = machine.Id, Before = machine.Image };
-                    release.Outputs.Machines.Add(record);
-                    await context.CheckpointAsync(cancellationToken);
-                }
-                await context.Ports.DeployTarget.DeployAsync(app, machine.Id, image, context.Environment.DeployTimeout, cancellationToken);
-                record.After = image;
-                await context.CheckpointAsync(cancellationToken);
-                count++;
-            }
-            await context.Environments.RecordServiceAsync(release.Environment,
-                new DeployedService(service, tag, image, release.Id, context.Clock.GetUtcNow()), cancellationToken);
-        }
-        return count;
-    }
+    public static Task<int> RollAsync(StepContext context, IEnumerable<(string Service, string App, string Image)> targets, string tag, CancellationToken cancellationToken) =>
+        new Rollout(context, tag, RolloutShape.ForDeploy(context.Environment))
+            .RunAsync([.. targets.Select(t => new RolloutTarget(t.Service, t.App, t.Image))], cancellationToken);
 }

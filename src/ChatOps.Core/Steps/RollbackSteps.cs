@@ -34,7 +34,8 @@ public sealed class RollbackSteps : IReleaseStep
         var redeployFailure = await PartAsync(context, Redeploy, async () =>
         {
             var targets = await TargetsAsync(context, cancellationToken);
-            var count = await DeployStep.RollAsync(context, targets, release.Tag, cancellationToken);
+            var rollout = new Rollout(context, release.Tag, RolloutShape.ForRollback(context.Environment), (t, ct) => VerifyServiceAsync(context, t, ct));
+            var count = await rollout.RunAsync([.. targets.Select(t => new RolloutTarget(t.Service, t.App, t.Image))], cancellationToken);
             return $"{count} machine{(count == 1 ? "" : "s")} back on {release.Tag}";
         }, cancellationToken);
         if (redeployFailure is not null)
@@ -48,6 +49,16 @@ public sealed class RollbackSteps : IReleaseStep
             return $"every service healthy on {release.Tag}";
         }, cancellationToken);
         return verifyFailure ?? StepOutcome.Done($"{release.Environment} back on {release.Tag}");
+    }
+
+    // Each service is checked as soon as its machines are back, so a broken one stops the other services'
+    // rollout at once instead of after every machine moved; the Verify part still checks them all at the end.
+    private static async Task VerifyServiceAsync(StepContext context, RolloutTarget target, CancellationToken cancellationToken)
+    {
+        var services = context.Environment.Services.Where(s => s.Name == target.Service).ToList();
+        var problems = await VerifyStep.CheckAsync(context, services, context.Release.Tag, cancellationToken);
+        if (problems.Count > 0)
+            throw new InvalidOperationException(string.Join("; ", problems));
     }
 
     /// <summary>The image per service to return to: the one recorded when planning, else the tag's image from configuration.</summary>

@@ -60,6 +60,10 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
             yield return $"{key}:DatabaseUrl is needed for Backup:Mode pg_dump.";
         if (env.Backup.Mode == "fly-snapshot" && env.Backup.App.Length == 0 && env.Migrations.App.Length == 0)
             yield return $"{key}:Backup:App (or Migrations:App) names the app whose volume is snapshotted.";
+        if (env.Deploy.Order is not (DeploySettings.Parallel or DeploySettings.InOrder))
+            yield return $"{key}:Deploy:Order must be parallel or in-order, not '{env.Deploy.Order}'.";
+        if (env.Rollback.Strategy is not (RollbackSettings.Rolling or RollbackSettings.Immediate))
+            yield return $"{key}:Rollback:Strategy must be rolling or immediate, not '{env.Rollback.Strategy}'.";
         if (env.Backup.Keep < 1)
             yield return $"{key}:Backup:Keep must be at least 1.";
         foreach (var test in env.SmokeTests.Where(t => t.Name.Length == 0 || t.Url.Length == 0))

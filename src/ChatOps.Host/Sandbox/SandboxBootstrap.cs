@@ -24,6 +24,8 @@ public static class SandboxBootstrap
             options.Repository = repository;
         if (configuration["Sandbox:DelayMilliseconds"] is { } delay)
             options.Delay = TimeSpan.FromMilliseconds(int.Parse(delay, System.Globalization.CultureInfo.InvariantCulture));
+        if (configuration["Sandbox:Latency"] is { Length: > 0 } profile)
+            options.Latency = SandboxLatency.Named(profile, options.Delay);
         var sandbox = await SandboxServer.StartAsync(options, cancellationToken);
         if (environment.DatabaseUrl.Length > 0)
         {

@@ -30,6 +30,8 @@ public sealed partial class FlyCloud
 
     internal TimeSpan Delay => _options.Delay;
 
+    internal SandboxLatency Latency => _options.Latencies;
+
     public IReadOnlyList<SimMachine> Machines(string app)
     {
         var state = App(app);

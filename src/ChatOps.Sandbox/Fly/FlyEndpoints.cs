@@ -68,8 +68,8 @@ internal static class FlyEndpoints
                 m.UpdatedAt = now;
                 m.Checks = [];
                 m.State = keepStopped ? "stopped" : "replacing";
-                m.StartsAt = keepStopped ? null : now + fly.Delay;
-                m.ChecksPassAt = keepStopped ? null : now + fly.Delay + fly.Delay;
+                m.StartsAt = keepStopped ? null : now + fly.Latency.MachineReplace;
+                m.ChecksPassAt = keepStopped ? null : now + fly.Latency.MachineReplace + fly.Latency.ChecksAfterStart;
                 m.Events.Insert(0, new MachineEvent("update", keepStopped ? "stopped" : "replacing", "user", now));
                 mutations.Record($"fly.update:{m.Id}:{image}");
                 return SandboxJson.Json(FlyJson.Machine(m));

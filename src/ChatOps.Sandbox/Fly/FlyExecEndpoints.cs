@@ -42,6 +42,8 @@ internal static class FlyExecEndpoints
             FlyExecResult result;
             try
             {
+                // The profile's exec time is the machine's own start-up of the command, inside the caller's timeout.
+                await Task.Delay(fly.Latency.Exec, limit.Token);
                 result = await fly.ExecHandler(new FlyExecRequest(app, id, command, timeout), limit.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

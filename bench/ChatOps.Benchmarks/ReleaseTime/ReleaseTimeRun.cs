@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChatOps.Benchmarks.Takeover;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Host.Console;
+using ChatOps.Host.Hosting;
+using ChatOps.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatOps.Benchmarks.ReleaseTime;
+
+/// <summary>
+/// A release and then a rollback through the real host in sandbox mode (embedded store), against simulators on
+/// a latency profile; each is timed from the command to its last step and set against its critical path. Time
+/// spent waiting for the human approver is the operator's, not the bot's, and is left out of both.
+/// </summary>
+public static class ReleaseTimeRun
+{
+    public static void PrintHeader() =>
+        Console.WriteLine("| profile | deploy order | what | bot wall time | critical path | ratio |\n| --- | --- | --- | ---: | ---: | ---: |");
+
+    public static async Task RunAsync(string profile, string order)
+    {
+        var latency = SandboxLatency.Named(profile, TimeSpan.FromMilliseconds(40));
+        var options = new SandboxOptions { Latency = latency };
+        await using var sandbox = await SandboxServer.StartAsync(options);
+        var host = await StartHostAsync(sandbox, order);
+        try
+        {
+            await MeasureAsync(host, sandbox, latency, profile, order, "release", "/release v0.2.0");
+            await MeasureAsync(host, sandbox, latency, profile, order, "rollback", "/rollback");
+        }
+        finally
+        {
+            await TakeoverHosts.StopAsync(host);
+        }
+    }
+
+    private static async Task MeasureAsync(ChatOpsApp host, SandboxServer sandbox, SandboxLatency latency, string profile, string order, string what, string command)
+    {
+        var store = host.Services.GetRequiredService<IReleaseStore>();
+        sandbox.Calls.Clear();
+        var clock = Stopwatch.StartNew();
+        var startedAt = DateTimeOffset.UtcNow;
+        var reply = await TakeoverHosts.SayAsync(host, TakeoverHosts.Alice, command);
+        var id = (await store.ListAsync(null, activeOnly: true, 1, CancellationToken.None)).SingleOrDefault()?.Id
+            ?? throw new InvalidOperationException($"{command} did not start: {reply.Text}");
+        var release = await TakeoverHosts.DriveAsync(host, id, () => false, TimeSpan.FromMinutes(5));
+        _ = clock;
+        if (release.State is not (ReleaseState.Released or ReleaseState.RolledBack))
+            throw new InvalidOperationException($"#{id} ended {release.State}: {release.Error}");
+        var approval = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Duration ?? TimeSpan.Zero;
+        var last = release.Steps.Where(s => s.FinishedAt is not null).Max(s => s.FinishedAt!.Value);
+        var wall = last - startedAt - approval;
+        var path = CriticalPath.Of(release, sandbox.Calls.Calls, sandbox.Options, latency, nameof(ReleaseState.AwaitApproval));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {profile} | {order} | {what} #{id} ({release.Steps.Count(s => s.Status == StepStatus.Done)} steps, {sandbox.Calls.Calls.Count} calls) | {wall.TotalSeconds:0.00} s | {path.TotalSeconds:0.00} s | {wall / path:0.00}× |"));
+    }
+
+    private static async Task<ChatOpsApp> StartHostAsync(SandboxServer sandbox, string order)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ChatOps:Mode"] = "sandbox",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Console:Enabled"] = "false",
+            ["ChatOps:Environments:production:Deploy:Order"] = order,
+            ["Logging:Level"] = "Warning",
+        };
+        var app = await ChatOpsApp.CreateAsync([], overrides, services =>
+            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), sandbox);
+        await app.Web.StartAsync();
+        return app;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Runtime.ExceptionServices;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Steps;
+
+public sealed record RolloutTarget(string Service, string App, string Image);
+
+/// <param name="ServicesAtOnce">Every service rolls at the same time; otherwise one after the other, in the listed order.</param>
+/// <param name="MachinesAtOnce">Every machine of a service is updated at the same time; otherwise one at a time.</param>
+public sealed record RolloutShape(bool ServicesAtOnce, bool MachinesAtOnce)
+{
+    public static RolloutShape ForDeploy(EnvironmentSettings environment) => new(environment.Deploy.InParallel, MachinesAtOnce: false);
+
+    // Services keep Deploy's order, because an in-order environment usually has a reason (an API before its workers).
+    public static RolloutShape ForRollback(EnvironmentSettings environment) =>
+        new(environment.Deploy.InParallel, environment.Rollback.Strategy == RollbackSettings.Immediate);
+}
+
+/// <summary>
+/// Puts services' machines on their images in the given shape. Every machine is checkpointed on its own, so a
+/// resumed rollout skips what is done; the checkpoint saves the whole release record, so concurrent lanes take
+/// one gate for every change to the release's outputs and every checkpoint. When one service fails, the others
+/// stop before their next machine (a machine half-way through an update is never abandoned) and the first
+/// failure is rethrown once every lane has stopped.
+/// </summary>
+public sealed class Rollout(StepContext context, string tag, RolloutShape shape, Func<RolloutTarget, CancellationToken, Task>? whenServiceBack = null)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _count;
+    private Exception? _firstFailure;
+
+    public async Task<int> RunAsync(IReadOnlyList<RolloutTarget> targets, CancellationToken cancellationToken)
+    {
+        if (shape.ServicesAtOnce)
+        {
+            await AllAsync(targets.Select(t => ServiceAsync(t, cancellationToken)));
+        }
+        else
+        {
+            foreach (var target in targets)
+                await ServiceAsync(target, cancellationToken);
+        }
+        return _count;
+    }
+
+    private async Task ServiceAsync(RolloutTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var machines = (await context.Ports.DeployTarget.ListMachinesAsync(target.App, cancellationToken))
+                .OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+            if (shape.MachinesAtOnce)
+            {
+                await AllAsync(machines.Select(m => MachineAsync(target, m, cancellationToken)));
+            }
+            else
+            {
+                foreach (var machine in machines)
+                {
+                    if (Volatile.Read(ref _firstFailure) is not null)
+                        return; // another service failed: stop between two machines and leave this service unrecorded
+                    await MachineAsync(target, machine, cancellationToken);
+                }
+            }
+
+            await LockedAsync(() => context.Environments.RecordServiceAsync(context.Release.Environment,
+                new DeployedService(target.Service, tag, target.Image, context.Release.Id, context.Clock.GetUtcNow()), cancellationToken), cancellationToken);
+            if (whenServiceBack is not null)
+                await whenServiceBack(target, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _firstFailure, e, null);
+            throw;
+        }
+    }
+
+    private async Task MachineAsync(RolloutTarget target, MachineStatus machine, CancellationToken cancellationToken)
+    {
+        var record = await LockedAsync(async () =>
+        {
+            var found = context.Release.Outputs.Machines.FirstOrDefault(m => m.MachineId == machine.Id);
+            if (found is not null)
+                return found;
+            found = new MachineImage { Service = target.Service, App = target.App, MachineId = machine.Id, Before = machine.Image };
+            context.Release.Outputs.Machines.Add(found);
+            await context.CheckpointAsync(cancellationToken);
+            return found;
+        }, cancellationToken);
+
+        // A resumed rollout finds the machines it already finished healthy on the image: nothing to ask Fly.
+        var done = record.After == target.Image && machine is { State: "started", Healthy: true } && machine.Image == target.Image;
+        if (!done)
+            await context.Ports.DeployTarget.DeployAsync(target.App, machine.Id, target.Image, context.Environment.DeployTimeout, cancellationToken);
+
+        await LockedAsync(async () =>
+        {
+            _count++;
+            if (done)
+                return 0;
+            record.After = target.Image;
+            await context.CheckpointAsync(cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    private async Task<T> LockedAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Task LockedAsync(Func<Task> action, CancellationToken cancellationToken) =>
+        LockedAsync(async () =>
+        {
+            await action();
+            return 0;
+        }, cancellationToken);
+
+    // Waits for every lane, then rethrows the failure that happened first rather than the first lane's.
+    private async Task AllAsync(IEnumerable<Task> lanes)
+    {
+        try
+        {
+            await Task.WhenAll(lanes);
+        }
+        catch when (Volatile.Read(ref _firstFailure) is { } first)
+        {
+            ExceptionDispatchInfo.Throw(first);
+        }
+    }
+}

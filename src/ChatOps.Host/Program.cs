@@ -4,7 +4,13 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateBootstrapLogger();
+// Until the configuration is read, only the environment can ask for JSON (as the image and fly.toml do).
+var bootstrap = new LoggerConfiguration();
+if (string.Equals(Environment.GetEnvironmentVariable("Logging__Format"), "json", StringComparison.OrdinalIgnoreCase))
+    bootstrap.WriteTo.Console(new Serilog.Formatting.Compact.CompactJsonFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+else
+    bootstrap.WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+Log.Logger = bootstrap.CreateBootstrapLogger();
 try
 {
     await using var app = await ChatOpsApp.CreateAsync(args);

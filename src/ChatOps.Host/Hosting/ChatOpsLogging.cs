@@ -22,6 +22,8 @@ public static class ChatOpsLogging
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // Program.cs reports every start-up failure itself, in one line; the host's own report is a stack trace.
+            .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start")
             .Enrich.FromLogContext()
             // stdout belongs to the console chat; logs go to stderr.
             .WriteTo.Console(new RedactingFormatter(format, Secrets(configuration)), standardErrorFromLevel: LogEventLevel.Verbose);

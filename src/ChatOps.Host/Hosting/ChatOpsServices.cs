@@ -42,6 +42,7 @@ public static class ChatOpsServices
         services.AddServiceProbes();
         services.AddTargetDatabase();
         services.AddDoctor(configuration);
+        services.AddReadinessChecks();
         services.AddSingleton(sp => new ReleasePorts(
             sp.GetRequiredService<ISourceControl>(), sp.GetRequiredService<IDeployTarget>(),
             sp.GetRequiredService<IDatabaseOperations>(), sp.GetRequiredService<IServiceProbes>()));

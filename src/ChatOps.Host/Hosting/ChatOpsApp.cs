@@ -2,8 +2,8 @@ using ChatOps.Host.Sandbox;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Telegram;
 using ChatOps.Sandbox;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace ChatOps.Host.Hosting;

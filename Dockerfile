@@ -9,20 +9,39 @@ RUN dotnet publish src/ChatOps.Host/ChatOps.Host.csproj -c Release -o /app --no-
 
 # Runtime stage: ASP.NET runtime plus pg_dump/psql, which the backup and restore steps run.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# pg_dump refuses a server of a newer major version, so the client comes from the PostgreSQL project's Debian
+# repository (apt.postgresql.org) at a stated major, not whatever the distribution ships. Set it to the target
+# database's major (or newer): docker build --build-arg PG_MAJOR=17 . The bot checks this at start-up and in the doctor.
+ARG PG_MAJOR=17
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client ca-certificates \
-    && rm -rf /var/lib/apt/lists/*
-RUN groupadd --system chatops && useradd --system --gid chatops --home-dir /app --shell /usr/sbin/nologin chatops \
-    && mkdir -p /data/backups && chown -R chatops:chatops /data
+    && apt-get install -y --no-install-recommends ca-certificates curl gnupg \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && . /etc/os-release \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
+    && apt-get purge -y --auto-remove curl gnupg \
+    && rm -rf /var/lib/apt/lists/* \
+    && pg_dump --version | grep -q "(PostgreSQL) ${PG_MAJOR}\."
+# The base image defines the non-root user `app` (uid 1654, $APP_UID). /app stays root-owned and read-only to it;
+# everything the bot writes (the SQLite store, pg_dump backups) goes to /data, where Fly mounts the volume.
+RUN mkdir -p /data/backups && chown -R "$APP_UID:$APP_UID" /data
 WORKDIR /app
 COPY --from=build /app ./
-USER chatops
-ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
-    Urls=http://0.0.0.0:8080 \
+USER $APP_UID
+# ASPNETCORE_HTTP_PORTS is the base image's own (8080): the bot listens on every interface there, as Fly expects.
+# Backup directory: the environments of appsettings.json; another environment name sets its own the same way.
+ENV ASPNETCORE_HTTP_PORTS=8080 \
     ChatOps__Mode=live \
     ChatOps__StorePath=/data/chatops.db \
+    ChatOps__Environments__production__Backup__Directory=/data/backups \
     Console__Enabled=false \
+    Logging__Format=json \
     DOTNET_NOLOGO=1
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+# No HEALTHCHECK: the image has neither curl nor wget (removed above) and /bin/sh is dash, which has no /dev/tcp,
+# so any shell check would always fail. Fly ignores HEALTHCHECK anyway and uses the checks in fly.toml
+# (/health/live and /health/ready); under plain Docker, probe those from outside the container.
 ENTRYPOINT ["dotnet", "ChatOps.Host.dll"]

@@ -1,11 +1,21 @@
+using ChatOps.Core.Ports;
 using ChatOps.Host.Hosting;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateBootstrapLogger();
+// Until the configuration is read, only the environment can ask for JSON (as the image and fly.toml do).
+var bootstrap = new LoggerConfiguration();
+if (string.Equals(Environment.GetEnvironmentVariable("Logging__Format"), "json", StringComparison.OrdinalIgnoreCase))
+    bootstrap.WriteTo.Console(new Serilog.Formatting.Compact.CompactJsonFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+else
+    bootstrap.WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+Log.Logger = bootstrap.CreateBootstrapLogger();
 try
 {
     await using var app = await ChatOpsApp.CreateAsync(args);
+    if (args.FirstOrDefault() == "doctor")
+        return await RunDoctorAsync(app);
     await app.Web.RunAsync();
     return 0;
 }
@@ -13,6 +23,16 @@ catch (Exception e) when (SettingFailures(e) is { Count: > 0 } failures)
 {
     foreach (var failure in failures)
         Log.Fatal("Configuration: {Failure}", failure);
+    return 2;
+}
+catch (Exception e) when (Refusal(e) is { } refusal)
+{
+    Log.Fatal("{Refusal}", refusal);
+    return 2;
+}
+catch (IOException e) when (e.InnerException is AddressInUseException)
+{
+    Log.Fatal("{Failure} Another process holds that address: stop it, or choose another with Urls (--Urls=http://127.0.0.1:8081, ASPNETCORE_URLS) or ASPNETCORE_HTTP_PORTS.", e.Message);
     return 2;
 }
 catch (Exception e)
@@ -24,6 +44,22 @@ finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+// `ChatOps.Host doctor`: the read-only checks, one row each on stdout; exit 1 when any found a problem.
+static async Task<int> RunDoctorAsync(ChatOpsApp app)
+{
+    using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+    var checks = await app.Services.GetRequiredService<IDoctor>().CheckAsync(stop.Token);
+    Console.Out.WriteLine(DoctorCheck.Report(checks));
+    return checks.All(c => c.Ok) ? 0 : 1;
+}
+
+static string? Refusal(Exception e) => e switch
+{
+    StartupRefusedException refused => refused.Message,
+    AggregateException all => all.InnerExceptions.OfType<StartupRefusedException>().FirstOrDefault()?.Message,
+    _ => null,
+};
 
 // Start-up validation throws one exception per options class, and wraps them together when several classes fail.
 static List<string> SettingFailures(Exception e) => e switch

@@ -25,7 +25,8 @@ public sealed class ChatOpsBot(
     IUpdateLog updates,
     StatusReporter status,
     DryRunPlanner dryRun,
-    TimeProvider clock)
+    TimeProvider clock,
+    IDoctor? doctor = null)
 {
     private readonly CommandParser _parser = new(settings.TagPattern, settings.BotName, settings.DefaultEnvironment, settings.Environments.Keys);
 
@@ -107,6 +108,7 @@ public sealed class ChatOpsBot(
         UnlockCommand unlock => Reply(await locks.UnlockAsync(unlock.Environment, unlock.Force, user, cancellationToken)),
         PlanCommand => new BotReply(PlanText()),
         WhoAmICommand => new BotReply(WhoAmI(user)),
+        DoctorCommand => await DoctorAsync(user, cancellationToken),
         _ => new BotReply(CommandHelp.Text()),
     };
 
@@ -119,6 +121,15 @@ public sealed class ChatOpsBot(
         return active.Count == 0
             ? new BotReply($"Nothing is running in {settings.DefaultEnvironment}.", IsRefusal: true)
             : Reply(await stops.CancelAsync(active[0].Id, user, cancellationToken));
+    }
+
+    private async Task<BotReply> DoctorAsync(ChatUser user, CancellationToken cancellationToken)
+    {
+        if (rules.MayRunDoctor(user) is { } refusal)
+            return new BotReply(refusal, IsRefusal: true);
+        if (doctor is null)
+            return new BotReply("This bot has no doctor configured.", IsRefusal: true);
+        return new BotReply(DoctorCheck.Report(await doctor.CheckAsync(cancellationToken)));
     }
 
     private static BotReply Reply(Decision decision) => new(decision.Message, !decision.Accepted);

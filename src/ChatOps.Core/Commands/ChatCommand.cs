@@ -35,6 +35,8 @@ public sealed record WhoAmICommand : ChatCommand;
 
 public sealed record HelpCommand : ChatCommand;
 
+public sealed record DoctorCommand : ChatCommand;
+
 /// <summary>Either a command, one clear refusal, or nothing (the text was not meant for this bot).</summary>
 public sealed record ParseResult(ChatCommand? Command, string? Error)
 {

@@ -16,6 +16,7 @@ public static class CommandHelp
         ["unlock"] = "/unlock [env] [--force]",
         ["plan"] = "/plan",
         ["whoami"] = "/whoami",
+        ["doctor"] = "/doctor",
         ["help"] = "/help",
     };
 
@@ -33,6 +34,7 @@ public static class CommandHelp
         ["unlock"] = "lift a deploy freeze",
         ["plan"] = "the release workflow as a diagram",
         ["whoami"] = "your chat identity and roles",
+        ["doctor"] = "approvers: read-only checks of GitHub, Fly, the chats, the database and the store",
         ["help"] = "this list",
     };
 

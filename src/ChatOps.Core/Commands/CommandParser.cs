@@ -61,6 +61,7 @@ public sealed class CommandParser
             "unlock" => ParseUnlock(args),
             "plan" => NoArguments(args, "plan", new PlanCommand()),
             "whoami" => NoArguments(args, "whoami", new WhoAmICommand()),
+            "doctor" => NoArguments(args, "doctor", new DoctorCommand()),
             "help" or "start" => ParseResult.Ok(new HelpCommand()),
             _ => ParseResult.Fail($"Unknown command /{Shorten(head)}. /help lists the commands."),
         };

@@ -117,6 +117,10 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
         $"Release #{release.Id} is at {release.State}: past the point of no return, it cannot be cancelled. Use /rollback {release.Environment} if it goes wrong.";
 
     public static string Until(EnvironmentLock held) => held.Until is { } until ? $" until {until:yyyy-MM-dd HH:mm} UTC" : "";
+
+    /// <summary>/doctor shows what every outside system answers, so it is for approvers only.</summary>
+    public string? MayRunDoctor(ChatUser user) =>
+        Access.IsApprover(user) ? null : $"{user} may not run /doctor: only approvers can.";
 }
 
 /// <summary>A decision at a gate: allowed, or refused (audited when someone pressed or typed something that was not theirs to do).</summary>

@@ -2,9 +2,9 @@ using ChatOps.Host.Sandbox;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Telegram;
 using ChatOps.Sandbox;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Serilog;
-using Serilog.Events;
 
 namespace ChatOps.Host.Hosting;
 
@@ -38,7 +38,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        ConfigureSources(builder.Configuration, args, overrides);
+        ConfigureSources(builder.Configuration, args, overrides, builder.Environment.EnvironmentName);
 
         SandboxServer? sandbox = null;
         if (ChatOpsMode.IsSandbox(builder.Configuration))
@@ -52,7 +52,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
         else
             builder.Configuration["ChatOps:ResolvedMode"] = "live";
 
-        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, builder.Configuration));
+        builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger, builder.Configuration));
         builder.Services.AddChatOps(builder.Configuration, sandbox);
         configureServices?.Invoke(builder.Services);
 
@@ -75,23 +75,37 @@ public sealed class ChatOpsApp : IAsyncDisposable
         return app;
     }
 
-    private static void ConfigureSources(ConfigurationManager configuration, string[] args, IDictionary<string, string?>? overrides)
+    private static void ConfigureSources(ConfigurationManager configuration, string[] args, IDictionary<string, string?>? overrides, string environmentName)
     {
-        // One order for every start: appsettings.json beside the binary, --config, environment, secrets by their usual names.
+        // The standard order, with the top-level appsettings.json beside the binary at the bottom: then
+        // appsettings.{Environment}.json, --config, user secrets (Development), the environment (ASPNETCORE_URLS and
+        // ASPNETCORE_HTTP_PORTS included), secrets by their usual names, the command line (--Key=value), tests' overrides.
         configuration.Sources.Clear();
-        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
+        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
+        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"appsettings.{environmentName}.json"), optional: true, reloadOnChange: false);
         var configFile = ConfigFileArgument(args);
         if (configFile is not null)
-            configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+            configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        if (environmentName == Environments.Development)
+            configuration.AddUserSecrets(typeof(ChatOpsApp).Assembly, optional: true, reloadOnChange: false);
+        configuration.AddEnvironmentVariables("ASPNETCORE_");
+        configuration.AddEnvironmentVariables("DOTNET_");
         configuration.AddEnvironmentVariables();
         var secrets = ChatOpsMode.SecretNames
             .Select(pair => (pair.Value, Environment.GetEnvironmentVariable(pair.Key)))
             .Where(pair => !string.IsNullOrEmpty(pair.Item2))
             .ToDictionary(pair => pair.Item1, pair => pair.Item2);
         configuration.AddInMemoryCollection(secrets);
+        configuration.AddCommandLine(args);
         if (overrides is not null)
             configuration.AddInMemoryCollection(overrides);
+        // Where nothing says where to listen (Urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS), the bot listens on the
+        // loopback only; the image sets ASPNETCORE_HTTP_PORTS, so a platform's port always wins over this default.
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) && string.IsNullOrEmpty(configuration["https_ports"]))
+            configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [KeyValuePair.Create("Urls", (string?)DefaultUrls)] });
     }
+
+    public const string DefaultUrls = "http://127.0.0.1:8080";
 
     private static string? ConfigFileArgument(string[] args)
     {
@@ -101,19 +115,6 @@ public sealed class ChatOpsApp : IAsyncDisposable
         if (index + 1 >= args.Length)
             throw new ArgumentException("--config needs a file: --config my-settings.json");
         return args[index + 1];
-    }
-
-    private static void ConfigureLogging(LoggerConfiguration logger, IConfiguration configuration)
-    {
-        var level = Enum.TryParse<LogEventLevel>(configuration["Logging:Level"], ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
-        logger.MinimumLevel.Is(level)
-            // These log request URLs, and the Telegram API puts the bot token in the path.
-            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            // stdout belongs to the console chat; logs go to stderr.
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
     }
 
     public async ValueTask DisposeAsync()

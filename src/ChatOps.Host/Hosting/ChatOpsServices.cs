@@ -7,6 +7,7 @@ using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
 using ChatOps.Host.Console;
+using ChatOps.Host.Doctor;
 using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Probes;
@@ -40,6 +41,8 @@ public static class ChatOpsServices
         services.AddSlack(configuration);
         services.AddServiceProbes();
         services.AddTargetDatabase();
+        services.AddDoctor(configuration);
+        services.AddReadinessChecks();
         services.AddSingleton(sp => new ReleasePorts(
             sp.GetRequiredService<ISourceControl>(), sp.GetRequiredService<IDeployTarget>(),
             sp.GetRequiredService<IDatabaseOperations>(), sp.GetRequiredService<IServiceProbes>()));

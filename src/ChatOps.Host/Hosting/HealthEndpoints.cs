@@ -1,10 +1,25 @@
+using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
+using ChatOps.Host.Telegram;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 
 namespace ChatOps.Host.Hosting;
 
 public static class HealthEndpoints
 {
+    private const string Ready = "ready";
+
+    /// <summary>Readiness checks: the store answers, and each chat receiver's loop (poller or socket) still runs.</summary>
+    public static IServiceCollection AddReadinessChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: [Ready])
+            .AddCheck<ChatReceiverHealthCheck>("chat receiver", tags: [Ready]);
+        return services;
+    }
+
     public static void MapHealth(this WebApplication app)
     {
         app.MapGet("/health", async (IStoreProbe store, CancellationToken cancellationToken) =>
@@ -20,6 +35,44 @@ public static class HealthEndpoints
                 return Results.Json(new { status = "degraded", store = store.Kind, error = "store unreachable" }, statusCode: 503);
             }
         });
+        // Liveness: the process answers; no outside dependency, so a store outage does not restart the bot.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        // Readiness: what the bot needs to do its work.
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) });
         app.MapMetrics("/metrics");
+    }
+
+    private sealed class StoreHealthCheck(IStoreProbe store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await store.PingAsync(cancellationToken)
+                    ? HealthCheckResult.Healthy($"{store.Kind} answers")
+                    : HealthCheckResult.Unhealthy($"{store.Kind} does not answer");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy($"{store.Kind} unreachable");
+            }
+        }
+    }
+
+    // A receiver whose loop has ended (crashed or stopped) no longer takes commands, though the process lives on.
+    // In webhook mode the Telegram receiver's loop ends once the webhook is set; only a fault counts there.
+    private sealed class ChatReceiverHealthCheck(IEnumerable<IHostedService> hosted, IConfiguration configuration) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var receivers = hosted.OfType<BackgroundService>().Where(s => s is TelegramReceiver or SlackReceiver).ToList();
+            var webhook = !string.IsNullOrEmpty(configuration["Telegram:WebhookUrl"]);
+            var stopped = receivers
+                .Where(r => r.ExecuteTask is { IsCompleted: true } done && (done.IsFaulted || r is SlackReceiver || !webhook))
+                .Select(r => r.GetType().Name).ToList();
+            return Task.FromResult(stopped.Count == 0
+                ? HealthCheckResult.Healthy($"{receivers.Count} chat receivers running")
+                : HealthCheckResult.Unhealthy($"stopped: {string.Join(", ", stopped)}"));
+        }
     }
 }

@@ -9,6 +9,7 @@ public static class TargetDatabaseRegistration
     {
         services.AddSingleton<TargetPostgres>();
         services.AddSingleton<IDatabaseOperations, TargetDatabaseClient>();
+        services.AddHostedService<PgDumpVersionCheck>();
         return services;
     }
 }

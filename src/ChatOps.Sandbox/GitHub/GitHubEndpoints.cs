@@ -18,6 +18,14 @@ internal static class GitHubEndpoints
                 : GitHubErrors.NotFound();
         });
 
+        // The repository itself; authenticated, it says what the caller may do (push: tags and CHANGELOG.md).
+        group.MapGet("", () => Results.Json(new
+        {
+            full_name = repo.FullName,
+            default_branch = repo.Branch,
+            html_url = repo.HtmlUrl,
+            permissions = new { admin = false, maintain = false, push = repo.TokenCanPush, triage = true, pull = true },
+        }));
         group.MapGitRefs(repo);
         group.MapCommits(repo);
         group.MapReleases(repo);

@@ -32,6 +32,9 @@ public sealed partial class GitHubRepo
     }
 
     public string FullName => _options.Repository;
+
+    // What GET /repos/{o}/{r} reports as permissions.push; a read-only token is false (the doctor's problem case).
+    public bool TokenCanPush { get; set; } = true;
     public string Branch => _options.Branch;
 
     // Set once the server knows its port, so `url` fields point back at the simulator.

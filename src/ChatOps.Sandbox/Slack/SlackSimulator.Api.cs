@@ -39,6 +39,8 @@ public sealed partial class SlackSimulator
         if (request.ContentType is { } type && type.StartsWith("application/json", StringComparison.Ordinal) && !type.Contains("charset", StringComparison.OrdinalIgnoreCase))
             result["warning"] = "missing_charset";
         Record(method, body, 200, null);
+        // Slack reports a token's scopes in this header on every Web API answer; auth.test is where a doctor reads it.
+        request.HttpContext.Response.Headers["x-oauth-scopes"] = string.Join(',', Scopes);
         return SandboxJson.Json(result);
     }
 

@@ -32,6 +32,9 @@ public sealed partial class SlackSimulator : IAsyncDisposable
 
     public string SigningSecret { get; }
     public string BotToken { get; }
+
+    // The bot token's scopes, as x-oauth-scopes reports them.
+    public IReadOnlyList<string> Scopes { get; set; } = ["chat:write", "commands"];
     public string AppToken { get; }
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
     public Uri ApiUrl => new(BaseUrl, "api");

@@ -1,0 +1,24 @@
+using ChatOps.Core.Ports;
+using ChatOps.Host.Slack;
+using ChatOps.Host.Telegram;
+using Microsoft.Extensions.Options;
+
+namespace ChatOps.Host.Doctor;
+
+public static class DoctorRegistration
+{
+    /// <summary>A check group for each outside system that is configured; the chats only when their tokens are set.</summary>
+    public static IServiceCollection AddDoctor(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IDoctorChecks, GitHubDoctor>();
+        services.AddSingleton<IDoctorChecks, FlyDoctor>();
+        if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
+            services.AddSingleton<IDoctorChecks, TelegramDoctor>();
+        if (!string.IsNullOrWhiteSpace(configuration["Slack:BotToken"]))
+            services.AddSingleton<IDoctorChecks>(sp => new SlackDoctor(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<SlackOptions>>()));
+        services.AddSingleton<IDoctorChecks, TargetDatabaseDoctor>();
+        services.AddSingleton<IDoctorChecks, StoreDoctor>();
+        services.AddSingleton<IDoctor, HostDoctor>();
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Settings;
+using ChatOps.Host.Fly;
+using ChatOps.Host.Http;
+using Flurl.Http;
+using Microsoft.Extensions.Options;
+
+namespace ChatOps.Host.Doctor;
+
+/// <summary>
+/// Every app of every environment answers with its machines; the migrations app has a started machine to exec on
+/// (Fly reveals no token permissions, so that is as far as a read-only check goes); volumes are visible where
+/// backups are snapshots.
+/// </summary>
+internal sealed class FlyDoctor(IHttpClientFactory httpClients, IOptions<FlyOptions> options, ChatOpsSettings settings) : IDoctorChecks
+{
+    private const string TokenFix = "FLY_API_TOKEN must reach this app: fly tokens create deploy -a <app> for each app (or an org token), then fly secrets set FLY_API_TOKEN=…";
+
+    public string Name => "Fly";
+
+    public string GeneralFix => "check Fly:ApiBaseUrl and that api.machines.dev is reachable from the bot.";
+
+    public async Task<IReadOnlyList<DoctorCheck>> CheckAsync(CancellationToken cancellationToken)
+    {
+        var api = new FlyApi(httpClients, options.Value);
+        using var client = api.Open();
+        var rows = new List<DoctorCheck>();
+        var apps = settings.Environments.Values.SelectMany(e => e.Services.Select(s => s.FlyApp))
+            .Concat(settings.Environments.Values.Select(e => e.Migrations.App))
+            .Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var migrationApps = settings.Environments.Values.Select(e => e.Migrations.App).Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var snapshotApps = settings.Environments.Values.Where(e => e.Backup.Mode == "fly-snapshot")
+            .Select(e => e.Backup.App.Length > 0 ? e.Backup.App : e.Migrations.App).Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
+        foreach (var app in apps)
+        {
+            List<JsonObject> machines;
+            try
+            {
+                machines = await FlyApi.ListAsync(client, app, cancellationToken);
+            }
+            catch (OutsideCallException e)
+            {
+                rows.Add(DoctorCheck.Problem($"Fly app {app}", $"cannot list its machines: {DoctorText.Why(e)}.",
+                    e.StatusCode == 404 ? $"check the app name in ChatOps:Environments (fly apps list); {TokenFix}" : TokenFix));
+                continue;
+            }
+            var started = machines.Count(m => (string?)m["state"] == "started");
+            rows.Add(machines.Count == 0
+                ? DoctorCheck.Problem($"Fly app {app}", "reachable, but it has no machines to deploy to.", $"deploy the app once by hand: fly deploy -a {app}.")
+                : DoctorCheck.Pass($"Fly app {app}", $"reachable; {machines.Count} machines, {started} started."));
+            if (migrationApps.Contains(app))
+            {
+                rows.Add(started > 0
+                    ? DoctorCheck.Pass($"Fly exec on {app}", "a started machine is there to run the migrations on (the token's exec right shows at the first migration).")
+                    : DoctorCheck.Problem($"Fly exec on {app}", "no started machine: the migrations cannot be run.", $"start one: fly machine start -a {app}."));
+            }
+            if (snapshotApps.Contains(app))
+                rows.Add(await VolumesAsync(client, app, cancellationToken));
+        }
+        return rows;
+    }
+
+    private static async Task<DoctorCheck> VolumesAsync(IFlurlClient client, string app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var volumes = await FlyApi.App(client, app, "volumes").CallJsonAsync<List<JsonObject>>(FlyApi.SystemName, HttpMethod.Get, null, cancellationToken);
+            return volumes.Count > 0
+                ? DoctorCheck.Pass($"Fly volumes of {app}", $"{volumes.Count} visible; the backup snapshots {(string?)volumes[0]["id"]}.")
+                : DoctorCheck.Problem($"Fly volumes of {app}", "none: Backup:Mode fly-snapshot has nothing to snapshot.", "use Backup:Mode pg_dump with a DatabaseUrl, or Backup:App naming the app with the volume.");
+        }
+        catch (OutsideCallException e)
+        {
+            return DoctorCheck.Problem($"Fly volumes of {app}", $"cannot list them: {DoctorText.Why(e)}.", TokenFix);
+        }
+    }
+}

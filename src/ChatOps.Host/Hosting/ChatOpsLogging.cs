@@ -1,0 +1,79 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
+
+namespace ChatOps.Host.Hosting;
+
+/// <summary>Logging:Level and Logging:Format (text or json), to stderr, with every configured secret masked.</summary>
+public static class ChatOpsLogging
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    public static void Configure(LoggerConfiguration logger, IConfiguration configuration)
+    {
+        var level = Enum.TryParse<LogEventLevel>(configuration["Logging:Level"], ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+        ITextFormatter format = string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase)
+            ? new CompactJsonFormatter()
+            : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+        logger.MinimumLevel.Is(level)
+            // These log request URLs, and the Telegram API puts the bot token in the path.
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // Program.cs reports every start-up failure itself, in one line; the host's own report is a stack trace.
+            .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start")
+            .Enrich.FromLogContext()
+            // stdout belongs to the console chat; logs go to stderr.
+            .WriteTo.Console(new RedactingFormatter(format, Secrets(configuration)), standardErrorFromLevel: LogEventLevel.Verbose);
+    }
+
+    /// <summary>The values that must never reach a log line: tokens, signing secrets, and passwords in connection strings.</summary>
+    public static IReadOnlyList<string> Secrets(IConfiguration configuration)
+    {
+        var values = ChatOpsMode.SecretNames.Values.Select(key => configuration[key]).ToList();
+        values.Add(configuration["ChatOps:Environments:" + configuration["ChatOps:DefaultEnvironment"] + ":ApiKey"]);
+        foreach (var env in configuration.GetSection("ChatOps:Environments").GetChildren())
+        {
+            values.Add(env["ApiKey"]);
+            values.Add(PasswordOf(env["DatabaseUrl"]));
+        }
+        values.Add(PasswordOf(configuration.GetConnectionString("ChatOps")));
+        // Very short values would mask ordinary words; real secrets are longer.
+        return values.Where(v => v is { Length: >= 6 }).Select(v => v!).Distinct().OrderByDescending(v => v.Length).ToList();
+    }
+
+    private static string? PasswordOf(string? connection)
+    {
+        if (string.IsNullOrEmpty(connection))
+            return null;
+        try
+        {
+            return TargetDatabase.TargetConnection.Parse(connection).Password;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or UriFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Formats with the inner formatter, then masks each secret: works the same for text and compact JSON.</summary>
+    private sealed class RedactingFormatter(ITextFormatter inner, IReadOnlyList<string> secrets) : ITextFormatter
+    {
+        public void Format(LogEvent logEvent, TextWriter output)
+        {
+            if (secrets.Count == 0)
+            {
+                inner.Format(logEvent, output);
+                return;
+            }
+            using var buffer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            inner.Format(logEvent, buffer);
+            var text = buffer.ToString();
+            foreach (var secret in secrets)
+                text = text.Replace(secret, "***", StringComparison.Ordinal);
+            output.Write(text);
+        }
+    }
+}

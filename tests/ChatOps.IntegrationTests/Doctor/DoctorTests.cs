@@ -1,0 +1,179 @@
+using System.Net.Http.Json;
+using ChatOps.Core.Ports;
+using ChatOps.IntegrationTests.Harness;
+using ChatOps.IntegrationTests.Slack;
+using ChatOps.IntegrationTests.Store;
+using ChatOps.IntegrationTests.Telegram;
+
+namespace ChatOps.IntegrationTests.Doctor;
+
+/// <summary>The doctor against the simulators and a real Postgres: all clear, then each problem injected in turn.</summary>
+public sealed class DoctorTests : IAsyncLifetime
+{
+    private readonly PostgresTestDatabase _target = new();
+
+    public async Task InitializeAsync()
+    {
+        await _target.InitializeAsync();
+        await _target.ExecuteAsync("CREATE TABLE runs (id int); CREATE TABLE artifacts (id int); CREATE TABLE webhook_events (id int);");
+    }
+
+    public Task DisposeAsync() => _target.DisposeAsync();
+
+    private Dictionary<string, string?> WithTarget(string? backupDirectory = null) => new()
+    {
+        ["ChatOps:Environments:production:DatabaseUrl"] = _target.ConnectionString,
+        ["ChatOps:Environments:production:Backup:Directory"] = backupDirectory ?? Path.Combine(Path.GetTempPath(), "chatops-doctor-" + Guid.NewGuid().ToString("N")),
+    };
+
+    private static async Task<IReadOnlyList<DoctorCheck>> CheckAsync(BotHost bot)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return await bot.Get<IDoctor>().CheckAsync(timeout.Token);
+    }
+
+    private static DoctorCheck Row(IReadOnlyList<DoctorCheck> rows, string nameStart) =>
+        rows.FirstOrDefault(r => r.Name.StartsWith(nameStart, StringComparison.Ordinal))
+        ?? throw new Xunit.Sdk.XunitException($"no row '{nameStart}' in:\n{DoctorCheck.Report(rows)}");
+
+    [Fact]
+    public async Task Every_check_passes_against_the_simulators_and_a_prepared_database()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+
+        var rows = await CheckAsync(bot);
+
+        Assert.True(rows.All(r => r.Ok), DoctorCheck.Report(rows));
+        foreach (var name in new[] { "GitHub repository", "GitHub checks", "Fly app myloware-api", "Fly exec on myloware-api", "production database", "pg_dump for production", "production tables", "production backup directory", "Own store" })
+            Assert.True(Row(rows, name).Ok);
+    }
+
+    [Fact]
+    public async Task A_github_token_that_may_not_push_is_a_problem_naming_the_permission()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+        bot.Sandbox.GitHub.TokenCanPush = false;
+
+        var row = Row(await CheckAsync(bot), "GitHub repository");
+
+        Assert.False(row.Ok);
+        Assert.Contains("may not push", row.Detail);
+        Assert.Contains("contents: write", row.Fix);
+    }
+
+    [Fact]
+    public async Task A_refused_fly_token_is_a_problem_for_every_app()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Fly:ApiToken"] = "not-the-token" }));
+
+        var rows = await CheckAsync(bot);
+
+        foreach (var app in new[] { "Fly app myloware-api", "Fly app myloware-orchestrator" })
+        {
+            Assert.False(Row(rows, app).Ok);
+            Assert.Contains("401", Row(rows, app).Detail);
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_target_database_is_a_problem_naming_the_key()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(new Dictionary<string, string?>
+        {
+            ["ChatOps:Environments:production:DatabaseUrl"] = "postgres://nobody:secret-password@127.0.0.1:1/none",
+            ["ChatOps:Environments:production:Backup:Directory"] = Path.GetTempPath(),
+        }));
+
+        var row = Row(await CheckAsync(bot), "production database");
+
+        Assert.False(row.Ok);
+        Assert.Contains("ChatOps:Environments:production:DatabaseUrl", row.Fix);
+        Assert.DoesNotContain("secret-password", row.ToString());
+    }
+
+    [Fact]
+    public async Task Missing_expected_tables_are_a_problem_listing_them()
+    {
+        await _target.ExecuteAsync("DROP TABLE webhook_events;");
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+
+        var row = Row(await CheckAsync(bot), "production tables");
+
+        Assert.False(row.Ok);
+        Assert.Contains("missing webhook_events", row.Detail);
+    }
+
+    [Fact]
+    public async Task A_backup_directory_that_cannot_be_written_is_a_problem_pointing_at_the_volume()
+    {
+        var file = Path.GetTempFileName();
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(Path.Combine(file, "backups"))));
+
+        var row = Row(await CheckAsync(bot), "production backup directory");
+
+        Assert.False(row.Ok);
+        Assert.Contains("/data/backups", row.Fix);
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task A_webhook_left_at_telegram_while_the_bot_polls_is_a_problem()
+    {
+        await using var bot = await TelegramBotHost.StartAsync(TestSettings.Sandbox(WithTarget()));
+        await bot.WaitUntilAsync("the poller started", () => bot.Telegram.Calls.Any(c => c.Method == "getUpdates"));
+        using var http = new HttpClient();
+        var set = await http.PostAsJsonAsync(new Uri($"{bot.Telegram.BaseUrl.ToString().TrimEnd('/')}/bot{bot.Telegram.Token}/setWebhook"), new { url = "https://example.com/telegram/webhook" });
+        set.EnsureSuccessStatusCode();
+
+        var rows = await CheckAsync(bot);
+
+        Assert.True(Row(rows, "Telegram bot").Ok);
+        var updates = Row(rows, "Telegram updates");
+        Assert.False(updates.Ok);
+        Assert.Contains("https://example.com/telegram/webhook", updates.Detail);
+    }
+
+    [Fact]
+    public async Task A_slack_token_without_the_commands_scope_is_a_problem_naming_it()
+    {
+        await using var bot = await SlackBotHost.StartAsync(settings: TestSettings.Sandbox(WithTarget()));
+        bot.Slack.Scopes = ["chat:write"];
+
+        var rows = await CheckAsync(bot);
+
+        Assert.True(Row(rows, "Slack bot").Ok);
+        var scopes = Row(rows, "Slack scopes");
+        Assert.False(scopes.Ok);
+        Assert.Contains("lacks commands", scopes.Detail);
+    }
+
+    [Fact]
+    public async Task Only_approvers_may_run_the_doctor_from_a_chat()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+
+        var refused = await bot.SayAsync("/doctor");
+        await bot.SayAsync("/as bob");
+        var report = await bot.SayAsync("/doctor");
+
+        Assert.Contains("only approvers", refused);
+        Assert.Contains("ok       GitHub repository", report);
+        Assert.Contains("checks passed", report);
+    }
+
+    [Fact]
+    public async Task The_doctor_command_exits_non_zero_and_prints_the_problem_row()
+    {
+        var (exit, stdout, stderr) = await HostProcess.RunAsync(new Dictionary<string, string>
+        {
+            ["ChatOps__Mode"] = "sandbox",
+            ["DATABASE_URL"] = "postgres://nobody:secret-password@127.0.0.1:1/none",
+            ["Logging__Level"] = "Fatal",
+        }, "doctor");
+
+        Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
+        Assert.Contains("PROBLEM  Own store (", stdout);
+        Assert.Contains("ok       GitHub repository", stdout);
+        Assert.DoesNotContain("secret-password", stdout + stderr);
+    }
+}

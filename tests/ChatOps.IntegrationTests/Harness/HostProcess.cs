@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace ChatOps.IntegrationTests.Harness;
+
+/// <summary>The published host run as a child process, as an operator starts it; bounded in time, killed if it overstays.</summary>
+public static class HostProcess
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, "ChatOps.Host.dll");
+        var info = new ProcessStartInfo("dotnet", [host, .. args])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var key in new[] { "TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "FLY_API_TOKEN", "GITHUB_TOKEN", "DATABASE_URL", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
+            info.Environment.Remove(key);
+        info.Environment["Console__Enabled"] = "false";
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The host did not exit within 2 minutes.\n{await stderr}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -12,12 +12,9 @@ public static partial class PostgresVersions
     /// <summary>The major version of the pg_dump on PATH, from <c>pg_dump --version</c> ("pg_dump (PostgreSQL) 17.2 …").</summary>
     public static async Task<int> PgDumpMajorAsync(CancellationToken cancellationToken)
     {
-        using var process = TargetProcess.Start("pg_dump", ["--version"], new Dictionary<string, string>(), redirectInput: false);
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        var exit = await TargetProcess.WaitAsync(process, Timeout, cancellationToken);
-        var text = await stdout;
-        await stderr;
+        var text = "";
+        var (exit, _) = await TargetProcess.RunAsync("pg_dump", ["--version"], new Dictionary<string, string>(), redirectInput: false, Timeout,
+            async (process, ct) => text = await process.StandardOutput.ReadToEndAsync(ct), cancellationToken);
         return exit == 0 && ParseClientMajor(text) is { } major
             ? major
             : throw new InvalidOperationException($"pg_dump --version answered '{text.Trim()}' (exit {exit}), not a version.");

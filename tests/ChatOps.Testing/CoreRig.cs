@@ -20,13 +20,14 @@ public sealed class CoreRig : IAsyncDisposable
         Clock = clock ?? TimeProvider.System;
         Store = stores ?? StorePorts.Of(new InMemoryStore(Clock));
         Fleet = new FakeFleet();
+        SourceControl = new FakeSourceControl(ShapedSettings.RequiredChecks);
         Surface = new SignalSurface { RecordCards = recordCards };
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton(Clock)
             .AddSingleton(settings)
             .AddSingleton(runnerSettings ?? new RunnerSettings(ShapedSettings.RequiredChecks, "test") { VerifyAttempts = 1, VerifyInterval = TimeSpan.Zero })
-            .AddSingleton<ISourceControl>(new FakeSourceControl(ShapedSettings.RequiredChecks))
+            .AddSingleton<ISourceControl>(SourceControl)
             .AddSingleton<IDeployTarget>(Fleet)
             .AddSingleton<IServiceProbes>(Fleet)
             .AddSingleton<IDatabaseOperations>(new FakeDatabase(Clock))
@@ -48,6 +49,8 @@ public sealed class CoreRig : IAsyncDisposable
     public StorePorts Store { get; }
 
     public FakeFleet Fleet { get; }
+
+    public FakeSourceControl SourceControl { get; }
 
     public SignalSurface Surface { get; }
 

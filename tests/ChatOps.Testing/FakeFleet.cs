@@ -24,21 +24,36 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes
     public Task<IReadOnlyList<MachineStatus>> ListMachinesAsync(string app, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<MachineStatus>>([Machine(app, $"{app}-m1"), Machine(app, $"{app}-m2")]);
 
-    public Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Called as each machine update begins: a test can act in the middle of a deploy.</summary>
+    public Func<string, string, Task>? BeforeUpdate { get; set; }
+
+    public async Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (BeforeUpdate is { } before)
+            await before(machineId, image);
         _images[machineId] = image;
         Updates.Enqueue((machineId, image));
-        return Task.FromResult(new MachineStatus(machineId, "started", image, Healthy: true));
+        return new MachineStatus(machineId, "started", image, Healthy: true);
     }
 
-    public Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.FromResult(string.Join(' ', command) switch
+    /// <summary>Called before each exec (alembic current, upgrade…): a test can act in the middle of a migration.</summary>
+    public Func<string, Task>? BeforeExec { get; set; }
+
+    public async Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (BeforeExec is { } before)
+            await before(string.Join(' ', command));
+        return Exec(command);
+    }
+
+    private static ExecResult Exec(IReadOnlyList<string> command) =>
+        string.Join(' ', command) switch
         {
             "alembic current" => new ExecResult(0, "a1b2c3\n", ""),
             "alembic heads" => new ExecResult(0, "f6e5d4 (head)\n", ""),
             "alembic history" => new ExecResult(0, History, ""),
             _ => new ExecResult(0, "", "INFO  [alembic.runtime.migration] Running upgrade c3d4e5 -> f6e5d4\n"),
-        });
+        };
 
     public Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
         Task.FromResult($"vs_{app}");

@@ -19,8 +19,13 @@ public sealed class FakeSourceControl(IReadOnlyList<string> requiredChecks) : IS
 
     public Task<string?> GetTagCommitAsync(string tag, CancellationToken cancellationToken) => Task.FromResult<string?>(HeadSha);
 
+    /// <summary>Set, comparing tags fails as GitHub answers when the previous tag is missing there.</summary>
+    public bool PreviousTagMissing { get; set; }
+
     public Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
-        Task.FromResult(Changes);
+        PreviousTagMissing
+            ? Task.FromException<IReadOnlyList<string>>(new InvalidOperationException($"GitHub answered 404 Not Found for GET compare/{fromTag}...{toTag}"))
+            : Task.FromResult(Changes);
 
     // The edit runs on a fixed file, so the cost per release does not grow with the number of releases.
     public Task<FileUpdate> UpdateFileAsync(string path, Func<string?, string?> edit, string message, CancellationToken cancellationToken)

@@ -66,6 +66,11 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
             yield return $"{key}:Rollback:Strategy must be rolling or immediate, not '{env.Rollback.Strategy}'.";
         if (env.Backup.Keep < 1)
             yield return $"{key}:Backup:Keep must be at least 1.";
+        foreach (var (name, value) in new[] { ("DumpTimeout", env.Backup.DumpTimeout), ("RestoreTimeout", env.Backup.RestoreTimeout), ("RestoreLockTimeout", env.Backup.RestoreLockTimeout) })
+        {
+            if (value <= TimeSpan.Zero)
+                yield return $"{key}:Backup:{name} must be a positive duration (was {value}).";
+        }
         foreach (var test in env.SmokeTests.Where(t => t.Name.Length == 0 || t.Url.Length == 0))
             yield return $"{key}:SmokeTests entries need a Name and a Url ('{test.Name}').";
     }

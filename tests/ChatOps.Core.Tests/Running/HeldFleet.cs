@@ -92,7 +92,12 @@ internal sealed class HeldFleet : IDeployTarget
             // Yield so that lanes really interleave even when nothing is held.
             await Task.Yield();
             if (Failing.Contains(machineId))
+            {
+                // Held, a failure waits until another update is under way, so the test sees what happens to it.
+                if (Hold)
+                    await WhenInFlightAsync(2).WaitAsync(cancellationToken);
                 throw new InvalidOperationException($"machine {machineId} of {app} failed its checks");
+            }
             if (Hold)
                 await _release.Task.WaitAsync(cancellationToken);
             lock (_gate)

@@ -28,11 +28,12 @@ public sealed class HostPair : IAsyncDisposable
 
     public SandboxServer Sandbox { get; }
 
-    public static async Task<HostPair> CreateAsync()
+    /// <param name="machineDelay">How long the simulated machines take to start and pass their checks.</param>
+    public static async Task<HostPair> CreateAsync(TimeSpan? machineDelay = null)
     {
         var database = new PostgresTestDatabase();
         await database.InitializeAsync();
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Delay = TimeSpan.FromMilliseconds(20) });
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Delay = machineDelay ?? TimeSpan.FromMilliseconds(20) });
         return new HostPair(database, sandbox);
     }
 

@@ -81,8 +81,12 @@ public sealed class RollbackTests
     [Fact]
     public async Task Rollback_during_a_deploy_stops_it_between_two_machines_and_puts_back_only_what_moved()
     {
-        // Slow machines, so the rollback lands while the deploy is under way.
-        await using var bot = await SandboxBot.StartAsync(new Dictionary<string, string?> { ["Sandbox:DelayMilliseconds"] = "400" });
+        // Slow machines one after the other, so the rollback lands while the deploy is under way.
+        await using var bot = await SandboxBot.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sandbox:DelayMilliseconds"] = "400",
+            ["ChatOps:Environments:production:Deploy:Order"] = "in-order",
+        });
         await bot.SayAsync("/release v0.2.0");
         var approved = await bot.Get<ApprovalDecisions>().DecideAsync(1, null, Bob, approve: true, CancellationToken.None);
         Assert.True(approved.Accepted, approved.Message);

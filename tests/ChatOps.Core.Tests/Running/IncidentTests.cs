@@ -1,0 +1,161 @@
+using ChatOps.Core.Chat;
+using ChatOps.Core.Decisions;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatOps.Core.Tests.Running;
+
+/// <summary>What the on-call engineer relies on in an incident: stopping a deploy, the freeze, and releases that are not rolled back for paperwork.</summary>
+public sealed class IncidentTests : IAsyncLifetime
+{
+    private static readonly ChatUser Alice = ShapedSettings.Releaser;
+    private static readonly ChatUser Bob = ShapedSettings.Approver;
+    private const string Env = "env0";
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+    private CoreRig _core = null!;
+
+    public Task InitializeAsync()
+    {
+        _core = new CoreRig(ShapedSettings.Create(1), _clock);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+
+    private async Task<BotReply> SayAsync(ChatUser user, string text)
+    {
+        var reply = await _core.Bot.HandleAsync(new IncomingMessage(user, SignalSurface.Channel, text), CancellationToken.None);
+        await _core.WhenIdleAsync();
+        return reply;
+    }
+
+    private async Task<Release> ReleaseAsync(long id) => (await _core.Store.Releases.GetAsync(id, CancellationToken.None))!;
+
+    private async Task ReleasedAsync(string tag, long id)
+    {
+        await SayAsync(Alice, $"/release {tag}");
+        await SayAsync(Bob, $"/approve {id}");
+        Assert.Equal(ReleaseState.Released, (await ReleaseAsync(id)).State);
+    }
+
+    [Fact]
+    public async Task A_rollback_asked_during_a_deploy_stops_it_between_two_machines_and_puts_back_what_moved()
+    {
+        await ReleasedAsync("v1.0.1", 1);
+        await SayAsync(Alice, "/release v1.1.0");
+        var updates = 0;
+        Decision? asked = null;
+        _core.Fleet.BeforeUpdate = async (_, image) =>
+        {
+            if (image.EndsWith(":v1.1.0", StringComparison.Ordinal) && Interlocked.Increment(ref updates) == 2)
+                asked = await _core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+        };
+
+        await SayAsync(Bob, "/approve 2");
+        await _core.WhenIdleAsync();
+
+        Assert.Contains("stops after the machine it is replacing now", asked!.Message);
+        var stopped = await ReleaseAsync(2);
+        var rollback = await ReleaseAsync(3);
+        Assert.Equal(ReleaseState.Failed, stopped.State);
+        Assert.Contains("stopped between two machines", stopped.Step("Deploy").Detail);
+        Assert.InRange(stopped.Outputs.Machines.Count(m => m.After is not null), 1, 3);
+        Assert.Equal(ReleaseState.RolledBack, rollback.State);
+        Assert.Equal("v1.0.1", rollback.Tag);
+        Assert.All(_core.Fleet.Updates.GroupBy(u => u.Machine), machine => Assert.EndsWith(":v1.0.1", machine.Last().Image));
+    }
+
+    [Fact]
+    public async Task A_rollback_asked_while_the_release_waits_for_approval_cancels_it_as_nothing_moved()
+    {
+        await SayAsync(Alice, "/release v1.1.0");
+
+        var asked = await SayAsync(Alice, "/rollback");
+
+        Assert.Contains("had changed nothing yet", asked.Text);
+        Assert.Equal(ReleaseState.Cancelled, (await ReleaseAsync(1)).State);
+        Assert.Single(await _core.Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None));
+        Assert.Empty(_core.Fleet.Updates);
+    }
+
+    [Fact]
+    public async Task The_running_card_offers_roll_back_from_the_point_of_no_return_on()
+    {
+        await ReleasedAsync("v1.0.1", 1);
+
+        var cards = _core.Surface.Cards.Where(c => c.ReleaseId == 1).ToList();
+
+        Assert.DoesNotContain(cards.Where(c => c.State is ReleaseState.Preflight or ReleaseState.Tag), c => c.Buttons.Any(b => b.Action == CardAction.Rollback));
+        Assert.Contains(cards.Where(c => c.State == ReleaseState.Deploy), c => c.Buttons.Any(b => b.Action == CardAction.Rollback));
+        Assert.DoesNotContain(cards.Where(c => c.State == ReleaseState.Released), c => c.Buttons.Any(b => b.Action == CardAction.Rollback));
+    }
+
+    [Fact]
+    public async Task A_lock_holds_a_release_before_it_deploys_and_resume_waits_for_the_unlock()
+    {
+        await SayAsync(Alice, "/release v1.1.0");
+        await SayAsync(Bob, $"/lock {Env} incident 9");
+
+        var refused = await SayAsync(Bob, "/approve 1");
+
+        Assert.True(refused.IsRefusal);
+        Assert.Contains($"{Env} is locked by {Bob.Id}", refused.Text);
+        Assert.Contains("incident 9", refused.Text);
+        await SayAsync(Bob, $"/unlock {Env}");
+        await SayAsync(Bob, "/approve 1");
+        Assert.Equal(ReleaseState.Released, (await ReleaseAsync(1)).State);
+    }
+
+    [Fact]
+    public async Task The_runner_does_not_start_a_deploy_while_the_environment_is_locked_and_resume_waits_for_the_unlock()
+    {
+        await SayAsync(Alice, "/release v1.1.0");
+        // An incident starts while the release migrates: someone locks the environment.
+        _core.Fleet.BeforeExec = command => command.StartsWith("alembic upgrade", StringComparison.Ordinal)
+            ? _core.Store.Environments.LockAsync(new EnvironmentLock(Env, "test:carol", "incident 10", _clock.GetUtcNow(), null), _clock.GetUtcNow(), CancellationToken.None)
+            : Task.CompletedTask;
+
+        await SayAsync(Bob, "/approve 1");
+
+        var held = await ReleaseAsync(1);
+        Assert.Equal(ReleaseState.NeedsAttention, held.State);
+        Assert.Equal(ReleaseState.Deploy, held.StoppedAt);
+        Assert.Contains("locked by test:carol", held.Error);
+        Assert.Empty(_core.Fleet.Updates);
+        Assert.True((await SayAsync(Alice, "/resume 1")).IsRefusal);
+
+        await SayAsync(Bob, $"/unlock {Env} --force");
+        var resumed = await SayAsync(Alice, "/resume 1");
+
+        Assert.False(resumed.IsRefusal, resumed.Text);
+        Assert.Equal(ReleaseState.Released, (await ReleaseAsync(1)).State);
+    }
+
+    [Fact]
+    public async Task Paperwork_that_fails_after_verify_leaves_the_release_released_and_resume_redoes_it()
+    {
+        _core.SourceControl.PreviousTagMissing = true;
+        await SayAsync(Alice, "/release v1.1.0");
+        await SayAsync(Bob, "/approve 1");
+
+        var release = await ReleaseAsync(1);
+        Assert.Equal(ReleaseState.Released, release.State);
+        Assert.Equal(StepStatus.Failed, release.Step("Document").Status);
+        Assert.Contains("404", release.Outputs.PaperworkError);
+        var last = _core.Surface.Cards.Last(c => c.ReleaseId == 1);
+        Assert.Contains("the release stands", last.Summary);
+        Assert.DoesNotContain(last.Buttons, b => b.Action == CardAction.Rollback);
+
+        _core.SourceControl.PreviousTagMissing = false;
+        var redone = await SayAsync(Alice, "/resume 1");
+
+        Assert.False(redone.IsRefusal, redone.Text);
+        release = await ReleaseAsync(1);
+        Assert.Equal(StepStatus.Done, release.Step("Document").Status);
+        Assert.Null(release.Outputs.PaperworkError);
+    }
+}

@@ -44,7 +44,13 @@ public static class RollbackCheck
 
         var unsafeBecause = migrated.Count > 0 && !request.WithDatabase
             ? $"the images of {rollback.Tag} would run on a schema {migrated.Count} migration{(migrated.Count == 1 ? "" : "s")} newer than they were built for; "
-              + (backup is null ? "check those migrations are backward compatible first." : $"check they are backward compatible, or add --with-db to restore {Path.GetFileName(backup.Location)}.")
+              + backup switch
+              {
+                  null => "check those migrations are backward compatible first.",
+                  { Kind: "fly-snapshot" } => $"check they are backward compatible, or restore snapshot {backup.Location} on Fly first "
+                      + $"(`fly volumes create <name> --snapshot-id {backup.Location} -a <app>`).",
+                  _ => $"check they are backward compatible, or add --with-db to restore {Path.GetFileName(backup.Location)}.",
+              }
             : null;
         return text.Append(unsafeBecause is null
             ? $"Safe: {rollback.Tag}'s images {(request.WithDatabase ? "and the backup " : "")}match the schema they will meet."

@@ -158,4 +158,25 @@ public sealed class IncidentTests : IAsyncLifetime
         Assert.Equal(StepStatus.Done, release.Step("Document").Status);
         Assert.Null(release.Outputs.PaperworkError);
     }
+
+    [Fact]
+    public async Task A_rollback_that_fails_is_never_itself_rolled_back()
+    {
+        await _core.DisposeAsync();
+        var settings = ShapedSettings.Create(1);
+        settings.Environments[Env].AutoRollback = true;
+        _core = new CoreRig(settings, _clock);
+        await ReleasedAsync("v1.0.1", 1);
+        // Both the new release and the one to go back to are broken: the auto-rollback fails its own checks.
+        _core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
+        _core.Fleet.BrokenTags.TryAdd("v1.0.1", 0);
+
+        await SayAsync(Alice, "/release v1.1.0");
+        await SayAsync(Bob, "/approve 2");
+        await _core.WhenIdleAsync();
+
+        Assert.Equal(ReleaseState.Failed, (await ReleaseAsync(2)).State);
+        Assert.Equal(ReleaseState.RollbackFailed, (await ReleaseAsync(3)).State);
+        Assert.Equal(3, (await _core.Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None)).Count);
+    }
 }

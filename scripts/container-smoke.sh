@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 started=$SECONDS
+deadline=$((SECONDS + 290)) # the whole script stays under 5 minutes: every step's timeout is cut to what is left
+budget() { local left=$((deadline - SECONDS)); ((left < $1)) || left=$1; ((left > 0)) || left=1; echo "$left"; }
 say() { echo "[container-smoke $((SECONDS - started))s] $*"; }
 
 root="" sim_pid="" bot_pid="" pg_started=""
@@ -46,9 +48,9 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...: polls every 0.2 s, fails after SECONDS
   local limit=$1 what=$2
   shift 2
-  local deadline=$((SECONDS + limit))
+  local until_=$((SECONDS + $(budget "$limit")))
   until "$@"; do
-    ((SECONDS < deadline)) || fail "timed out after ${limit}s waiting for $what"
+    ((SECONDS < until_)) || fail "timed out after ${limit}s waiting for $what"
     sleep 0.2
   done
 }
@@ -59,8 +61,8 @@ app="$root/app" data="$root/data"
 
 # (a) Publish as the Dockerfile's build stage does.
 say "publishing src/ChatOps.Host to $app (Release, /p:UseAppHost=false)"
-timeout 240 dotnet publish src/ChatOps.Host/ChatOps.Host.csproj -c Release -o "$app" /p:UseAppHost=false -nologo -v quiet \
-  >"$root/publish.log" 2>&1 || { tail -n 30 "$root/publish.log" >&2; fail "dotnet publish failed or took over 240 s"; }
+timeout "$(budget 240)" dotnet publish src/ChatOps.Host/ChatOps.Host.csproj -c Release -o "$app" /p:UseAppHost=false -nologo -v quiet \
+  >"$root/publish.log" 2>&1 || { tail -n 30 "$root/publish.log" >&2; fail "dotnet publish failed or ran out of time (240 s at most)"; }
 
 # (b) The image's layout: the base image's user app (uid 1654), /app root-owned and read-only to it, /data its own.
 if ! id app >/dev/null 2>&1; then
@@ -79,9 +81,9 @@ say "layout: $app read-only to app (uid 1654), $data (with backups/) owned by ap
 # (c) A real PostgreSQL target on the loopback, with the target app's schema two revisions behind head.
 pg_port=$(free_port)
 say "starting PostgreSQL on 127.0.0.1:$pg_port (scripts/postgres.sh)"
-timeout 90 scripts/postgres.sh start "$root/pg" "$pg_port" >/dev/null || fail "PostgreSQL did not start"
+timeout "$(budget 90)" scripts/postgres.sh start "$root/pg" "$pg_port" >/dev/null || fail "PostgreSQL did not start"
 pg_started=1
-timeout 30 runuser -u postgres -- psql -h "$root/pg" -p "$pg_port" -U postgres -qc "CREATE DATABASE smoke_target" postgres \
+timeout "$(budget 30)" runuser -u postgres -- psql -h "$root/pg" -p "$pg_port" -U postgres -qc "CREATE DATABASE smoke_target" postgres \
   || fail "could not create the target database"
 # The test server's password (scripts/postgres.sh), never printed.
 target_url="postgres://postgres:chatops-test@127.0.0.1:$pg_port/smoke_target"
@@ -89,9 +91,9 @@ say "target database smoke_target: alembic upgrade 2b3c4d5e6f7a (the target app'
 # The interpreter the simulators' Fly exec uses too (RealAlembic): Debian's, where python3-alembic is installed.
 python=python3
 [[ -x /usr/bin/python3 ]] && python=/usr/bin/python3
-(cd "$app/TargetApp" && PYTHONDONTWRITEBYTECODE=1 DATABASE_URL="$target_url" timeout 60 "$python" -m alembic -c alembic.ini upgrade 2b3c4d5e6f7a) \
+(cd "$app/TargetApp" && PYTHONDONTWRITEBYTECODE=1 DATABASE_URL="$target_url" timeout "$(budget 60)" "$python" -m alembic -c alembic.ini upgrade 2b3c4d5e6f7a) \
   >"$root/alembic.log" 2>&1 || { tail -n 20 "$root/alembic.log" >&2; fail "seeding the target database with alembic failed"; }
-timeout 30 runuser -u postgres -- psql -h "$root/pg" -p "$pg_port" -U postgres -qc \
+timeout "$(budget 30)" runuser -u postgres -- psql -h "$root/pg" -p "$pg_port" -U postgres -qc \
   "INSERT INTO runs (run_id, status) VALUES ('run-seed-1', 'published'), ('run-seed-2', 'running')" smoke_target \
   || fail "could not seed the target database"
 
@@ -147,15 +149,32 @@ run_env=(
 printf '%s\n' "/release v0.2.0" "/as bob" "/approve 1" "/status" "/as alice" "/rollback" "/quit" >"$root/chat.txt"
 say "starting the bot in live mode as app (uid 1654) on 127.0.0.1:$bot_port, workdir $app; chat on stdin:"
 sed 's/^/    /' "$root/chat.txt"
-(cd "$app" && exec timeout 150 runuser -u app -- env -i PATH="$PATH" HOME="$root/home" \
+(cd "$app" && exec timeout "$(budget 150)" runuser -u app -- env -i PATH="$PATH" HOME="$root/home" \
   "${image_env[@]}" "${settings[@]}" "${aim[@]}" "${run_env[@]}" dotnet ChatOps.Host.dll) \
   <"$root/chat.txt" >"$root/bot.out" 2>"$root/bot.err" &
 bot_pid=$!
+# While the chat runs (the release alone takes seconds), the port the image's ENV names must answer /health/live.
+live_ok=""
+live_probe() {
+  exec 3<>"/dev/tcp/127.0.0.1/$bot_port" || return 1
+  printf 'GET /health/live HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  local status
+  read -r -t 5 status <&3 || true
+  exec 3<&- 3>&-
+  [[ "$status" == *" 200"* ]]
+}
+for _ in $(seq 1 300); do
+  kill -0 "$bot_pid" 2>/dev/null || break
+  if live_probe 2>/dev/null; then live_ok=1; break; fi
+  sleep 0.2
+done
 bot_status=0
 wait "$bot_pid" || bot_status=$?
 bot_pid=""
-((bot_status != 124)) || fail "the bot did not finish the release and the rollback within 150 s"
+((bot_status != 124)) || fail "the bot did not finish the release and the rollback in time (150 s at most, within the 290 s budget)"
 ((bot_status == 0)) || fail "the bot exited with $bot_status"
+[[ -n "$live_ok" ]] || fail "http://127.0.0.1:$bot_port/health/live never answered 200 while the bot ran"
+say "http://127.0.0.1:$bot_port/health/live answered 200 (ASPNETCORE_URLS/ASPNETCORE_HTTP_PORTS honoured)"
 
 # The outcome.
 grep -q "✅ Released v0.2.0 to production" "$root/bot.out" || fail "no 'Released v0.2.0' in the chat"

@@ -13,6 +13,9 @@ else
 Log.Logger = bootstrap.CreateBootstrapLogger();
 try
 {
+    // `ChatOps.Host simulators`: only the loopback simulators, for scripts/container-smoke.sh (never in live mode).
+    if (args.FirstOrDefault() == ChatOps.Host.Sandbox.SimulatorsCommand.Verb)
+        return await ChatOps.Host.Sandbox.SimulatorsCommand.RunAsync(ChatOpsApp.ReadConfiguration(args[1..]), Console.Out);
     await using var app = await ChatOpsApp.CreateAsync(args);
     if (args.FirstOrDefault() == "doctor")
         return await RunDoctorAsync(app);

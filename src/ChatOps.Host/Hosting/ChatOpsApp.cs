@@ -75,6 +75,16 @@ public sealed class ChatOpsApp : IAsyncDisposable
         return app;
     }
 
+    /// <summary>The bot's configuration, read from the same sources in the same order, without starting anything.</summary>
+    public static IConfiguration ReadConfiguration(string[] args)
+    {
+        var configuration = new ConfigurationManager();
+        var environmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
+        ConfigureSources(configuration, args, overrides: null, environmentName);
+        return configuration;
+    }
+
     private static void ConfigureSources(ConfigurationManager configuration, string[] args, IDictionary<string, string?>? overrides, string environmentName)
     {
         // The standard order, with the top-level appsettings.json beside the binary at the bottom: then

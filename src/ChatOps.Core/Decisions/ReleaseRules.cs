@@ -85,7 +85,7 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
     {
         if (held is null || !held.IsLive(now))
             return new UnlockVerdict(null, $"{environment} is not locked.", Own: false);
-        var own = string.Equals(held.LockedBy, user.Id, StringComparison.OrdinalIgnoreCase) || held.LockedBy.StartsWith("chatops:", StringComparison.Ordinal);
+        var own = AccessPolicy.IsSamePerson(user, held.LockedBy) || held.LockedBy.StartsWith("chatops:", StringComparison.Ordinal);
         if (!own && !(force && Access.IsApprover(user)))
             return new UnlockVerdict($"{environment} is locked by {held.LockedBy}: {held.Reason}. Only they can unlock it, or an approver with /unlock {environment} --force.", null, own);
         if (!Access.IsReleaser(user) && !Access.IsApprover(user))

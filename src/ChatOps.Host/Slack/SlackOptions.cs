@@ -16,8 +16,11 @@ public sealed class SlackOptions
 
     public string ApiBaseUrl { get; set; } = "https://slack.com/api";
 
-    // Empty: any channel the app is in.
+    // Empty: in the sandbox any channel the app is in; live, only direct messages from people with a role.
     public List<string> AllowedChannelIds { get; set; } = [];
+
+    // Not configuration: set from the resolved start-up mode (ChatOps:ResolvedMode), as the stranger rules differ.
+    public bool Live { get; set; }
 
     // chat.postMessage allows about one message a second per channel; card updates are spaced by this much.
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(1);

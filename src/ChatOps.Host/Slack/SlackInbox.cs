@@ -26,7 +26,8 @@ public sealed partial class SlackInbox(
         var updateId = payload.Text("trigger_id") is { } trigger ? "cmd:" + SlackCommandText.Hash(trigger)
             : envelopeId is not null ? "env:" + envelopeId : null;
         var incoming = new IncomingMessage(User(user), Channel(channel), line, updateId, Place(channel));
-        if (!work.TryEnqueue($"command {command} from {user}", ct => CommandAsync(incoming, payload.Text("response_url"), ct)))
+        var responseUrl = payload.Text("response_url");
+        if (!work.TryEnqueue(Lane(channel), $"command {command} from {user}", ct => CommandAsync(incoming, responseUrl, ct), ct => LostAsync(responseUrl, line, ct)))
             return Busy(user);
         var ack = line.Length <= MaxAckLength ? line : line[..MaxAckLength] + "…";
         return new SlackReply($"⏳ On it: {SlackCardView.Escape(ack)}");
@@ -45,7 +46,8 @@ public sealed partial class SlackInbox(
                 continue;
             var updateId = action.Text("action_ts") is { } at ? $"act:{at}:{user}" : null;
             var press = new ButtonPress(User(user), Channel(channel), token, updateId, Place(channel));
-            if (!work.TryEnqueue($"click from {user}", ct => PressAsync(press, payload.Text("response_url"), ct)))
+            var responseUrl = payload.Text("response_url");
+            if (!work.TryEnqueue(null, $"click from {user}", ct => PressAsync(press, responseUrl, ct), ct => LostAsync(responseUrl, "your button press", ct)))
                 Busy(user);
         }
     }
@@ -63,7 +65,7 @@ public sealed partial class SlackInbox(
         var incoming = new IncomingMessage(User(user), Channel(channel), SlackCommandText.FromMention(e.Text("text") ?? ""),
             callback.Text("event_id") is { } id ? "evt:" + id : null, Place(channel));
         var thread = e.Text("thread_ts") ?? e.Text("ts");
-        if (!work.TryEnqueue($"mention from {user}", ct => MentionAsync(incoming, channel, thread, ct)))
+        if (!work.TryEnqueue(Lane(channel), $"mention from {user}", ct => MentionAsync(incoming, channel, thread, ct), ct => LostInThreadAsync(channel, thread, incoming.Text, ct)))
             Busy(user);
     }
 
@@ -85,6 +87,8 @@ public sealed partial class SlackInbox(
     // Direct-message channel ids start with D.
     private ChatPlace Place(string channel) => new(channel, channel.StartsWith('D'),
         options.Value.AllowedChannelIds.Contains(channel, StringComparer.Ordinal), options.Value.Live, "Slack:AllowedChannelIds");
+
+    private static string Lane(string channel) => "channel:" + channel;
 
     private static ChatUser User(string id) => ChatUser.Of(SlackSurface.PlatformName, id);
 

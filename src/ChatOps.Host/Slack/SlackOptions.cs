@@ -28,6 +28,9 @@ public sealed class SlackOptions
     // Per attempt; retries come from OutsideCalls.
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    // Socket Mode: a connection on which nothing at all arrives for this long is taken as dead and replaced.
+    public TimeSpan SocketSilence { get; set; } = TimeSpan.FromMinutes(10);
+
     public bool UsesSocketMode => AppToken.Length > 0;
 
     public bool AcceptsHttp => SigningSecret.Length > 0;
@@ -50,6 +53,8 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             errors.Add("Slack:ApiBaseUrl must be an absolute http(s) URL such as https://slack.com/api");
         if (options.AllowedChannelIds.Any(id => string.IsNullOrWhiteSpace(id) || id.Any(char.IsWhiteSpace)))
             errors.Add("Slack:AllowedChannelIds must hold channel ids such as C0123456789");
+        if (options.SocketSilence <= TimeSpan.Zero)
+            errors.Add("Slack:SocketSilence must be a positive duration, e.g. 00:10:00");
         if (options.UpdateInterval < TimeSpan.Zero)
             errors.Add("Slack:UpdateInterval must not be negative");
         if (options.Timeout <= TimeSpan.Zero)

@@ -34,6 +34,7 @@ public static class SlackRegistration
         services.AddSingleton<SlackInbox>();
         if (!string.IsNullOrWhiteSpace(section[nameof(SlackOptions.AppToken)]))
         {
+            services.AddSingleton<SlackSocketHealth>();
             services.AddSingleton<SlackReceiver>();
             services.AddHostedService(sp => sp.GetRequiredService<SlackReceiver>());
         }

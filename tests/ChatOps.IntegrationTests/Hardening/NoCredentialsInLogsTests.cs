@@ -9,7 +9,12 @@ using Serilog.Events;
 
 namespace ChatOps.IntegrationTests.Hardening;
 
-/// <summary>A release, a failed release and its rollback on each platform, then every log line searched for every credential.</summary>
+/// <summary>
+/// A release, a failed release and its rollback on each platform, then every log line searched for every credential.
+/// Run alone: Serilog's hosting integration logs through the process-wide logger of the host started last, so
+/// another test's host starting meanwhile would take these log lines away.
+/// </summary>
+[Collection(LogCollection.Name)]
 public sealed class NoCredentialsInLogsTests
 {
     private static readonly string[] SecretKeys = ["Telegram:BotToken", "Telegram:WebhookSecret", "Slack:BotToken", "Slack:SigningSecret", "Slack:AppToken", "Fly:ApiToken", "GitHub:Token"];
@@ -93,4 +98,10 @@ public sealed class NoCredentialsInLogsTests
         public void Emit(LogEvent logEvent) =>
             Lines.Enqueue($"{logEvent.RenderMessage()} {string.Join(' ', logEvent.Properties.Values)} {logEvent.Exception}");
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LogCollection
+{
+    public const string Name = "Process-wide logs";
 }

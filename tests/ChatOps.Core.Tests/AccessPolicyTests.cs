@@ -1,5 +1,6 @@
 using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
 
 namespace ChatOps.Core.Tests;
@@ -43,4 +44,25 @@ public sealed class AccessPolicyTests
     [Fact]
     public void Roles_are_matched_without_regard_to_case() =>
         Assert.Null(Policy().CanRelease(new ChatUser("console:ALICE")));
+}
+
+public sealed class IdentityComparisonTests
+{
+    private static readonly ReleaseRules Rules = new(new ChatOps.Core.Settings.ChatOpsSettings
+    {
+        Access = new() { Releasers = ["console:alice", "console:bob"], Approvers = ["console:bob", "console:alice"] },
+    });
+
+    private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_lock_is_ones_own_only_when_the_ids_match_exactly_so_casing_does_not_unlock_someone_elses_lock()
+    {
+        var held = new EnvironmentLock("production", "console:alice", "incident", Now, null);
+
+        var verdict = Rules.MayUnlock(new ChatUser("console:ALICE"), "production", held, force: false, Now);
+
+        Assert.False(verdict.Own);
+        Assert.Contains("Only they can unlock it", verdict.Refusal);
+    }
 }

@@ -7,8 +7,8 @@ namespace ChatOps.Testing;
 /// <summary>The target database with no latency: a backup made at once, the schema always at the expected head.</summary>
 public sealed class FakeDatabase(TimeProvider clock) : IDatabaseOperations
 {
-    public Task<BackupRecord> BackupAsync(EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
-        Task.FromResult(new BackupRecord("pg_dump", $"/data/backups/{tag}.dump", 48_213_504,
+    public Task<BackupRecord> BackupAsync(string environment, EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
+        Task.FromResult(new BackupRecord("pg_dump", $"/data/backups/{environment}/{tag}.dump", 48_213_504,
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", clock.GetUtcNow()));
 
     public Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken) =>

@@ -139,32 +139,33 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         return state.Lock;
     });
 
-    // Lease bookkeeping is never part of a chat update's change.
-    public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+    // Lease bookkeeping is never part of a chat update's change. Expiry is on the store's clock, as in the real stores.
+    public Task<bool> TryClaimAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
         Read(() =>
         {
+            var now = _clock.GetUtcNow();
             if (!_releases.ContainsKey(releaseId))
                 return false;
             if (_leases.TryGetValue(releaseId, out var lease) && lease.Owner != owner && lease.Until > now)
                 return false;
-            _leases[releaseId] = (owner, until);
+            _leases[releaseId] = (owner, now + ttl);
             return true;
         });
 
-    public Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken) => Read(() =>
+    public Task<bool> RenewAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken) => Read(() =>
     {
         if (!_leases.TryGetValue(releaseId, out var lease) || lease.Owner != owner)
             return false;
-        _leases[releaseId] = (owner, until);
+        _leases[releaseId] = (owner, _clock.GetUtcNow() + ttl);
         return true;
     });
 
     public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) => Read(() =>
         _leases.TryGetValue(releaseId, out var lease) && lease.Owner == owner && _leases.Remove(releaseId));
 
-    public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<long>> UnclaimedAsync(CancellationToken cancellationToken) =>
         Read<IReadOnlyList<long>>(() => All()
-            .Where(r => r.IsActive && (!_leases.TryGetValue(r.Id, out var lease) || lease.Until <= now))
+            .Where(r => r.IsActive && (!_leases.TryGetValue(r.Id, out var lease) || lease.Until <= _clock.GetUtcNow()))
             .Select(r => r.Id).Order().ToList());
 
     public Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken) =>

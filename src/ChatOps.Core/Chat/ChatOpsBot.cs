@@ -37,13 +37,18 @@ public sealed class ChatOpsBot(
         var parsed = _parser.Parse(message.Text);
         if (parsed.IsIgnored)
             return BotReply.None;
+        // Decided before anything is read or written: a stranger's message changes nothing and calls nothing outside.
+        if ((rules.MayTalkIn(message.User, message.Place) ?? (IsRead(parsed.Command) ? rules.MayRead(message.User, message.Place) : null)) is { } stranger)
+            return new BotReply(stranger, IsRefusal: true);
         return await OncePerUpdateAsync(message.User.Platform, message.UpdateId, async () => parsed.Error is { } error
             ? new BotReply(error, IsRefusal: true)
             : await ExecuteAsync(parsed.Command!, message.User, message.Channel, cancellationToken), cancellationToken);
     }
 
     public Task<BotReply> PressAsync(ButtonPress press, CancellationToken cancellationToken) =>
-        OncePerUpdateAsync(press.User.Platform, press.UpdateId, () => PressedAsync(press, cancellationToken), cancellationToken);
+        rules.MayTalkIn(press.User, press.Place) is { } stranger
+            ? Task.FromResult(new BotReply(stranger, IsRefusal: true))
+            : OncePerUpdateAsync(press.User.Platform, press.UpdateId, () => PressedAsync(press, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Handles an update once however often it is delivered: the update id is written with the first change the
@@ -131,6 +136,8 @@ public sealed class ChatOpsBot(
             return new BotReply("This bot has no doctor configured.", IsRefusal: true);
         return new BotReply(DoctorCheck.Report(await doctor.CheckAsync(cancellationToken)));
     }
+
+    private static bool IsRead(ChatCommand? command) => command is StatusCommand or HistoryCommand or PlanCommand or ReleaseCommand { DryRun: true };
 
     private static BotReply Reply(Decision decision) => new(decision.Message, !decision.Accepted);
 

@@ -127,7 +127,7 @@ public sealed class CommandParser
         if (forText is not null)
         {
             if (!TryParseDuration(forText, out var parsed))
-                return ParseResult.Fail($"'{Shorten(forText)}' is not a duration; use e.g. --for 30m, --for 2h or --for 1d.");
+                return ParseResult.Fail($"'{Shorten(forText)}' is not a duration of at most {MaxLockDuration.TotalDays:0} days; use e.g. --for 30m, --for 2h or --for 1d.");
             duration = parsed;
         }
         var words = args.Positional.ToList();
@@ -185,15 +185,34 @@ public sealed class CommandParser
     private static bool TryParseId(string text, out long id) =>
         long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
 
+    public static readonly TimeSpan MaxLockDuration = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// False for anything that is not a duration between a second and <see cref="MaxLockDuration"/>. Each part is
+    /// checked against the limit before it is added, so "99999999999d" is refused instead of overflowing.
+    /// </summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
-        var match = Regex.Match(text, @"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$", RegexOptions.ECMAScript, TimeSpan.FromMilliseconds(50));
-        if (!match.Success || text.Length == 0)
+        if (text.Length is 0 or > 40)
             return false;
-        int Part(int i) => match.Groups[i].Success ? int.Parse(match.Groups[i].Value, CultureInfo.InvariantCulture) : 0;
-        duration = new TimeSpan(Part(1), Part(2), Part(3), Part(4));
-        return duration > TimeSpan.Zero && duration <= TimeSpan.FromDays(30);
+        var match = Regex.Match(text, @"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$", RegexOptions.ECMAScript, TimeSpan.FromMilliseconds(50));
+        if (!match.Success)
+            return false;
+        var seconds = 0L;
+        var limit = (long)MaxLockDuration.TotalSeconds;
+        foreach (var (group, unit) in new[] { (1, 86_400L), (2, 3_600L), (3, 60L), (4, 1L) })
+        {
+            if (!match.Groups[group].Success)
+                continue;
+            if (!long.TryParse(match.Groups[group].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var part) || part > limit / unit)
+                return false;
+            seconds += part * unit;
+            if (seconds > limit)
+                return false;
+        }
+        duration = TimeSpan.FromSeconds(seconds);
+        return duration > TimeSpan.Zero;
     }
 
     private static List<string> Tokenize(string text) =>

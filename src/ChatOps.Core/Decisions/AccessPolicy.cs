@@ -11,6 +11,12 @@ public sealed class AccessPolicy(AccessSettings settings)
 
     public bool RequireDistinctApprover => settings.RequireDistinctApprover;
 
+    /// <summary>
+    /// The one way to ask "is this the same person": exact, as the platforms hand ids out. Roles are matched ignoring
+    /// case (a config typo should not lock someone out), but four-eyes and ownership must never be fooled by casing.
+    /// </summary>
+    public static bool IsSamePerson(ChatUser user, string id) => string.Equals(user.Id, id, StringComparison.Ordinal);
+
     public bool IsReleaser(ChatUser user) => _releasers.Contains(user.Id);
 
     public bool IsApprover(ChatUser user) => _approvers.Contains(user.Id);
@@ -23,14 +29,14 @@ public sealed class AccessPolicy(AccessSettings settings)
     {
         if (!IsApprover(user))
             return $"{user} is not an approver. Ask an admin to add it to ChatOps:Access:Approvers.";
-        if (RequireDistinctApprover && user == requester)
+        if (RequireDistinctApprover && IsSamePerson(user, requester.Id))
             return "You requested this release; another approver must approve it (four-eyes rule).";
         return null;
     }
 
     /// <summary>Rejecting or cancelling stops a change: the requester or any approver may do it.</summary>
     public string? CanStop(ChatUser user, ChatUser requester) =>
-        user == requester || IsApprover(user) || IsReleaser(user)
+        IsSamePerson(user, requester.Id) || IsApprover(user) || IsReleaser(user)
             ? null
             : $"{user} may not stop this release: only releasers and approvers can.";
 

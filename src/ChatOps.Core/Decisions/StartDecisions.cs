@@ -143,10 +143,20 @@ public sealed class StartDecisions(
         if (!rules.ShouldAutoRollback(failed, failedAt))
             return;
         var request = new RollbackRequest(failed.Environment, null, false, AutoRollback, failed.Channel, runnerSettings.BotVersion, clock.GetUtcNow());
-        var recent = await releases.ListAsync(failed.Environment, activeOnly: false, limit: 100, cancellationToken);
-        var started = await RollBackAsync(failed, request, recent, cancellationToken);
-        if (started.Refusal is not null)
-            await recorder.SayAsync(failed, $"Auto-rollback of #{failed.Id} could not start: {started.Refusal}", cancellationToken);
+        string? problem;
+        try
+        {
+            var recent = await releases.ListAsync(failed.Environment, activeOnly: false, limit: 100, cancellationToken);
+            problem = (await RollBackAsync(failed, request, recent, cancellationToken)).Refusal;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nobody waits on this background work: unless it is logged and said here, production stays broken in silence.
+            log.LogError(e, "Auto-rollback of release {ReleaseId} in {Environment} could not start", failed.Id, failed.Environment);
+            problem = "it failed with an error (the bot's log has the details)";
+        }
+        if (problem is not null)
+            await recorder.SayAsync(failed, $"⚠️ Auto-rollback of #{failed.Id} could not start: {problem}. Roll back by hand: /rollback {failed.Environment}", cancellationToken);
     }
 
     private async Task<StartResult> RollBackAsync(Release? failed, RollbackRequest request, IReadOnlyList<Release> recent, CancellationToken cancellationToken)

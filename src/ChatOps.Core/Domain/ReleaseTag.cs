@@ -16,8 +16,21 @@ public sealed record ReleaseTag
 
     public static bool TryParse(string text, Regex pattern, out ReleaseTag? tag)
     {
-        tag = text.Length <= 100 && pattern.IsMatch(text) ? new ReleaseTag(text) : null;
+        tag = text.Length <= 100 && !text.Any(char.IsWhiteSpace) && Matches(pattern, text) ? new ReleaseTag(text) : null;
         return tag is not null;
+    }
+
+    // A configured pattern that backtracks too long on odd input is a "no", never an exception in the parser.
+    private static bool Matches(Regex pattern, string text)
+    {
+        try
+        {
+            return pattern.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     public override string ToString() => Value;

@@ -7,10 +7,11 @@ namespace ChatOps.Core.Ports;
 public interface IDatabaseOperations
 {
     /// <summary>
-    /// Backs up the target database. A complete backup of the same tag made since <paramref name="reuseSince"/>
-    /// (by an attempt that crashed before recording it) is returned instead of making another.
+    /// Backs up the target database of <paramref name="environment"/>. A complete backup of the same tag and
+    /// environment made since <paramref name="reuseSince"/> (by an attempt that crashed before recording it) is
+    /// returned instead of making another; another environment's dump never is.
     /// </summary>
-    Task<BackupRecord> BackupAsync(EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken);
+    Task<BackupRecord> BackupAsync(string environment, EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken);
 
     Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken);
 

@@ -46,15 +46,16 @@ public sealed class LeaseKeeper(IReleaseLeases leases, RunnerSettings settings, 
 
     /// <summary>Releases whose lease is free or expired: after a restart, or when the instance that ran them died.</summary>
     public Task<IReadOnlyList<long>> UnclaimedAsync(CancellationToken cancellationToken) =>
-        leases.UnclaimedAsync(clock.GetUtcNow(), cancellationToken);
+        leases.UnclaimedAsync(cancellationToken);
 
     private async Task<T> UnderLeaseAsync<T>(long releaseId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (!await leases.TryClaimAsync(releaseId, settings.Owner, now, now + settings.LeaseTtl, cancellationToken))
+        if (!await leases.TryClaimAsync(releaseId, settings.Owner, settings.LeaseTtl, cancellationToken))
             throw new LeaseHeldException(releaseId);
         using var leased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The store decides expiry on its own clock; this instance's clock only times its renewals and its giving up.
         var renewing = KeepAsync(releaseId, now + settings.LeaseTtl, leased, renewal.Token);
         try
         {
@@ -85,7 +86,7 @@ public sealed class LeaseKeeper(IReleaseLeases leases, RunnerSettings settings, 
             {
                 await Task.Delay(every, clock, cancellationToken);
                 var until = clock.GetUtcNow() + settings.LeaseTtl;
-                switch (await TryRenewAsync(releaseId, until, cancellationToken))
+                switch (await TryRenewAsync(releaseId, cancellationToken))
                 {
                     case true:
                         heldUntil = until;
@@ -111,11 +112,11 @@ public sealed class LeaseKeeper(IReleaseLeases leases, RunnerSettings settings, 
     }
 
     /// <summary>True when renewed, false when another owner has it, null when the store could not be asked.</summary>
-    private async Task<bool?> TryRenewAsync(long releaseId, DateTimeOffset until, CancellationToken cancellationToken)
+    private async Task<bool?> TryRenewAsync(long releaseId, CancellationToken cancellationToken)
     {
         try
         {
-            return await leases.RenewAsync(releaseId, settings.Owner, until, cancellationToken);
+            return await leases.RenewAsync(releaseId, settings.Owner, settings.LeaseTtl, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -13,7 +13,7 @@ public sealed class BackupStep : IReleaseStep
         if (release.Outputs.Backup is { } done)
             return StepOutcome.Done(Describe(done));
         var since = release.Step(nameof(ReleaseState.Backup)).StartedAt ?? context.Clock.GetUtcNow();
-        var backup = await context.Ports.Database.BackupAsync(context.Environment, release.Tag, since, cancellationToken);
+        var backup = await context.Ports.Database.BackupAsync(release.Environment, context.Environment, release.Tag, since, cancellationToken);
         release.Outputs.Backup = backup;
         return StepOutcome.Done(Describe(backup));
     }

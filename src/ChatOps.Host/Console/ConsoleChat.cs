@@ -23,7 +23,7 @@ public sealed class ConsoleChat(
 {
     public static readonly ChatChannel Channel = new("console", "terminal");
 
-    private ChatUser _user = ChatUser.Of("console", options.Value.User);
+    private ChatUser _user = ConsoleOptions.UserOf(options.Value.User);
 
     public ChatUser User => _user;
 
@@ -80,7 +80,7 @@ public sealed class ConsoleChat(
     {
         if (!ConsoleOptions.IsUserName(name))
             return "Usage: /as <name>, e.g. /as bob (letters, digits, . _ -; at most 32).";
-        _user = ChatUser.Of("console", name.ToLowerInvariant());
+        _user = ConsoleOptions.UserOf(name);
         var roles = rules.RolesOf(_user);
         return $"Now speaking as {_user} ({(roles.Count == 0 ? "no roles" : string.Join(", ", roles))}).";
     }

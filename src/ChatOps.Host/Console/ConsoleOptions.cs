@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatOps.Core.Domain;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Console;
@@ -16,6 +17,9 @@ public sealed partial class ConsoleOptions
 
     // The same names /as accepts, so the configured user is one the console could switch back to.
     internal static bool IsUserName(string value) => UserName().IsMatch(value);
+
+    // One spelling per person: the requester is compared exactly, so "Alice" at start-up and "/as alice" must be the same user.
+    internal static ChatUser UserOf(string name) => ChatUser.Of("console", name.ToLowerInvariant());
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
     private static partial Regex UserName();

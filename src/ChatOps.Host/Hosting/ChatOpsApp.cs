@@ -52,7 +52,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
         else
             builder.Configuration["ChatOps:ResolvedMode"] = "live";
 
-        builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger, builder.Configuration));
+        builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger.ReadFrom.Services(services), builder.Configuration));
         builder.Services.AddChatOps(builder.Configuration, sandbox);
         configureServices?.Invoke(builder.Services);
 

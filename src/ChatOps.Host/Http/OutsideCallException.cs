@@ -26,17 +26,19 @@ public sealed class OutsideCallException(string message, int? statusCode = null,
         var status = response.StatusCode;
         var detail = ErrorText(await ReadBodyAsync(response));
         return new OutsideCallException(
-            $"{system} answered {status} {ReasonPhrases.GetReasonPhrase(status)} for {request?.Method.Method} {request?.RequestUri?.AbsolutePath} — {detail}",
+            $"{system} answered {status} {ReasonPhrases.GetReasonPhrase(status)} for {request?.Method.Method} {CredentialPaths.Of(request?.RequestUri)} — {detail}",
             status);
     }
 
     public static OutsideCallException NoAnswer(string system, HttpMethod verb, string url, FlurlHttpException ex)
     {
-        var path = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : "?";
+        var path = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? CredentialPaths.Of(uri) : "?";
         var timedOut = ex is FlurlHttpTimeoutException || ex.InnerException is TimeoutRejectedException;
         var neverSent = ex.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
-        var why = timedOut ? "no answer in time" : ex.InnerException?.Message ?? ex.Message;
-        return new OutsideCallException($"{system} did not answer {verb.Method} {path}: {why}", null, timedOut, neverSent, ex);
+        // Flurl's own message quotes the whole URL, so only the inner cause is shown, with the URL taken out of it.
+        var why = timedOut ? "no answer in time" : (ex.InnerException?.Message ?? ex.Message).Replace(url, CredentialPaths.Of(uri), StringComparison.Ordinal);
+        // Not Flurl's exception as the inner one: its message holds the whole URL, which a logged stack trace would print.
+        return new OutsideCallException($"{system} did not answer {verb.Method} {path}: {why}", null, timedOut, neverSent, ex.InnerException);
     }
 
     internal static async Task<string> ReadBodyAsync(IFlurlResponse response)

@@ -32,7 +32,7 @@ internal static class OutsideCallPipeline
                 {
                     var request = args.Context.GetRequestMessage();
                     logger.LogWarning("Retrying {Method} {Host}{Path} after {Delay} ({Status})",
-                        request?.Method.Method, request?.RequestUri?.Authority, request?.RequestUri?.AbsolutePath, args.RetryDelay, Describe(args.Outcome));
+                        request?.Method.Method, request?.RequestUri?.Authority, CredentialPaths.Of(request?.RequestUri), args.RetryDelay, Describe(args.Outcome));
                     return default;
                 },
             });

@@ -76,7 +76,7 @@ public static class OutsideCalls
             }
             catch (FlurlParsingException ex)
             {
-                throw Unreadable(system, response, ex.InnerException?.Message ?? ex.Message, ex);
+                throw Unreadable(system, response, ex.InnerException?.Message ?? "not JSON", ex.InnerException);
             }
 
             throw Unreadable(system, response, "the body was empty", null);
@@ -87,6 +87,6 @@ public static class OutsideCalls
     {
         var request = response.ResponseMessage.RequestMessage;
         return new OutsideCallException(
-            $"{system} answered {request?.Method.Method} {request?.RequestUri?.AbsolutePath} with JSON we could not read: {why}", response.StatusCode, inner: inner);
+            $"{system} answered {request?.Method.Method} {CredentialPaths.Of(request?.RequestUri)} with JSON we could not read: {why}", response.StatusCode, inner: inner);
     }
 }

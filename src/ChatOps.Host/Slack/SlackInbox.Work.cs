@@ -60,5 +60,17 @@ public sealed partial class SlackInbox
         }
     }
 
+    private static string LostText(string what) =>
+        $"⚠️ ChatOps restarted before it finished {what}. Check /status, and send it again if it is still needed.";
+
+    private Task LostAsync(string? responseUrl, string what, CancellationToken cancellationToken) =>
+        RespondAsync(responseUrl, new BotReply(LostText(what.StartsWith('/') ? $"`{what}`" : what)), cancellationToken);
+
+    private async Task LostInThreadAsync(string channel, string? thread, string what, CancellationToken cancellationToken)
+    {
+        if (thread is not null)
+            await surface.ReplyInThreadAsync(channel, thread, LostText($"`{what}`"), cancellationToken);
+    }
+
     private static string Text(BotReply reply) => reply.IsRefusal ? "⛔ " + reply.Text : reply.Text;
 }

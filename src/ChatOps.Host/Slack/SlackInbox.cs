@@ -25,8 +25,9 @@ public sealed partial class SlackInbox(
         var line = SlackCommandText.FromSlashCommand(command, payload.Text("text") ?? "");
         var updateId = payload.Text("trigger_id") is { } trigger ? "cmd:" + SlackCommandText.Hash(trigger)
             : envelopeId is not null ? "env:" + envelopeId : null;
-        var incoming = new IncomingMessage(User(user), Channel(channel), line, updateId);
-        if (!work.TryEnqueue($"command {command} from {user}", ct => CommandAsync(incoming, payload.Text("response_url"), ct)))
+        var incoming = new IncomingMessage(User(user), Channel(channel), line, updateId, Place(channel));
+        var responseUrl = payload.Text("response_url");
+        if (!work.TryEnqueue(Lane(channel), $"command {command} from {user}", ct => CommandAsync(incoming, responseUrl, ct), ct => LostAsync(responseUrl, line, ct)))
             return Busy(user);
         var ack = line.Length <= MaxAckLength ? line : line[..MaxAckLength] + "…";
         return new SlackReply($"⏳ On it: {SlackCardView.Escape(ack)}");
@@ -44,8 +45,9 @@ public sealed partial class SlackInbox(
             if (action.Text("value") is not { } token)
                 continue;
             var updateId = action.Text("action_ts") is { } at ? $"act:{at}:{user}" : null;
-            var press = new ButtonPress(User(user), Channel(channel), token, updateId);
-            if (!work.TryEnqueue($"click from {user}", ct => PressAsync(press, payload.Text("response_url"), ct)))
+            var press = new ButtonPress(User(user), Channel(channel), token, updateId, Place(channel));
+            var responseUrl = payload.Text("response_url");
+            if (!work.TryEnqueue(null, $"click from {user}", ct => PressAsync(press, responseUrl, ct), ct => LostAsync(responseUrl, "your button press", ct)))
                 Busy(user);
         }
     }
@@ -61,15 +63,16 @@ public sealed partial class SlackInbox(
         if (!IsAllowed("mention", channel))
             return;
         var incoming = new IncomingMessage(User(user), Channel(channel), SlackCommandText.FromMention(e.Text("text") ?? ""),
-            callback.Text("event_id") is { } id ? "evt:" + id : null);
+            callback.Text("event_id") is { } id ? "evt:" + id : null, Place(channel));
         var thread = e.Text("thread_ts") ?? e.Text("ts");
-        if (!work.TryEnqueue($"mention from {user}", ct => MentionAsync(incoming, channel, thread, ct)))
+        if (!work.TryEnqueue(Lane(channel), $"mention from {user}", ct => MentionAsync(incoming, channel, thread, ct), ct => LostInThreadAsync(channel, thread, incoming.Text, ct)))
             Busy(user);
     }
 
+    // Live, the core's stranger rules decide and answer (ReleaseRules.MayTalkIn); the sandbox keeps the quiet allow list.
     private bool IsAllowed(string what, string channel)
     {
-        if (options.Value.IsAllowed(channel))
+        if (options.Value.Live || options.Value.IsAllowed(channel))
             return true;
         log.LogWarning("Ignored a Slack {What} from channel {ChannelId}: it is not in Slack:AllowedChannelIds", what, channel);
         return false;
@@ -80,6 +83,12 @@ public sealed partial class SlackInbox(
         log.LogWarning("Slack work queue is full; a request from {User} was turned away", user);
         return new SlackReply("ChatOps is busy; try again in a minute.");
     }
+
+    // Direct-message channel ids start with D.
+    private ChatPlace Place(string channel) => new(channel, channel.StartsWith('D'),
+        options.Value.AllowedChannelIds.Contains(channel, StringComparer.Ordinal), options.Value.Live, "Slack:AllowedChannelIds");
+
+    private static string Lane(string channel) => "channel:" + channel;
 
     private static ChatUser User(string id) => ChatUser.Of(SlackSurface.PlatformName, id);
 

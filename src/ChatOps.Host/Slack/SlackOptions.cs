@@ -16,14 +16,20 @@ public sealed class SlackOptions
 
     public string ApiBaseUrl { get; set; } = "https://slack.com/api";
 
-    // Empty: any channel the app is in.
+    // Empty: in the sandbox any channel the app is in; live, only direct messages from people with a role.
     public List<string> AllowedChannelIds { get; set; } = [];
+
+    // Not configuration: set from the resolved start-up mode (ChatOps:ResolvedMode), as the stranger rules differ.
+    public bool Live { get; set; }
 
     // chat.postMessage allows about one message a second per channel; card updates are spaced by this much.
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     // Per attempt; retries come from OutsideCalls.
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    // Socket Mode: a connection on which nothing at all arrives for this long is taken as dead and replaced.
+    public TimeSpan SocketSilence { get; set; } = TimeSpan.FromMinutes(10);
 
     public bool UsesSocketMode => AppToken.Length > 0;
 
@@ -47,6 +53,8 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             errors.Add("Slack:ApiBaseUrl must be an absolute http(s) URL such as https://slack.com/api");
         if (options.AllowedChannelIds.Any(id => string.IsNullOrWhiteSpace(id) || id.Any(char.IsWhiteSpace)))
             errors.Add("Slack:AllowedChannelIds must hold channel ids such as C0123456789");
+        if (options.SocketSilence <= TimeSpan.Zero)
+            errors.Add("Slack:SocketSilence must be a positive duration, e.g. 00:10:00");
         if (options.UpdateInterval < TimeSpan.Zero)
             errors.Add("Slack:UpdateInterval must not be negative");
         if (options.Timeout <= TimeSpan.Zero)

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Slack;
 
@@ -9,9 +10,11 @@ namespace ChatOps.Host.Slack;
 /// Every envelope is acknowledged with its envelope_id; a <c>disconnect</c> message or a dropped connection
 /// leads to a fresh URL from apps.connections.open and a new socket. Slack being down never stops the bot.
 /// </summary>
-public sealed class SlackReceiver(ISlackApi api, SlackInbox inbox, TimeProvider clock, ILogger<SlackReceiver> log) : BackgroundService
+public sealed class SlackReceiver(
+    ISlackApi api, SlackInbox inbox, SlackSocketHealth health, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackReceiver> log) : BackgroundService
 {
     private const int MaxMessage = 4 << 20;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
 
@@ -24,9 +27,23 @@ public sealed class SlackReceiver(ISlackApi api, SlackInbox inbox, TimeProvider 
             {
                 var url = await api.OpenConnectionAsync(stoppingToken);
                 using var socket = new ClientWebSocket();
+                // WebSocket pings every 30 s; no pong within 10 s aborts the socket, so a dead peer is noticed.
                 socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
-                await socket.ConnectAsync(url, stoppingToken);
+                socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+                using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    connecting.CancelAfter(ConnectTimeout);
+                    try
+                    {
+                        await socket.ConnectAsync(url, connecting.Token);
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        throw new TimeoutException($"the Socket Mode connection did not open within {ConnectTimeout.TotalSeconds:0} s");
+                    }
+                }
                 var (reason, greeted) = await ReceiveAsync(socket, stoppingToken);
+                health.Set("reconnecting", reason);
                 await CloseAsync(socket);
                 if (greeted)
                 {
@@ -43,6 +60,7 @@ public sealed class SlackReceiver(ISlackApi api, SlackInbox inbox, TimeProvider 
             }
             catch (Exception e)
             {
+                health.Set("reconnecting", e.Message);
                 // The message never holds the URL's ticket: neither ClientWebSocket nor our client puts it there.
                 log.LogWarning("Slack Socket Mode failed ({Error}); reconnecting in {Pause}", e.Message, pause);
             }
@@ -64,9 +82,24 @@ public sealed class SlackReceiver(ISlackApi api, SlackInbox inbox, TimeProvider 
         var greeted = false;
         var buffer = new byte[16 * 1024];
         using var message = new MemoryStream();
+        var silence = options.Value.SocketSilence;
         while (true)
         {
-            var frame = await socket.ReceiveAsync(buffer, cancellationToken);
+            // Slack sends something (an envelope, a disconnect warning) well within this interval on a live
+            // connection; nothing at all means a half-open socket that the keep-alive has not caught yet.
+            ValueWebSocketReceiveResult frame;
+            using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                quiet.CancelAfter(silence);
+                try
+                {
+                    frame = await socket.ReceiveAsync(buffer.AsMemory(), quiet.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return ($"nothing arrived for {silence}", greeted);
+                }
+            }
             if (frame.MessageType == WebSocketMessageType.Close)
                 return ($"closed by Slack: {socket.CloseStatus} {socket.CloseStatusDescription}", greeted);
             message.Write(buffer, 0, frame.Count);
@@ -83,6 +116,7 @@ public sealed class SlackReceiver(ISlackApi api, SlackInbox inbox, TimeProvider 
                     break;
                 case "hello":
                     greeted = true;
+                    health.Set("connected");
                     log.LogInformation("Slack Socket Mode connected");
                     break;
                 case "disconnect":

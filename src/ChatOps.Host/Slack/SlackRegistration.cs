@@ -18,7 +18,8 @@ public static class SlackRegistration
             return services;
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
-        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart();
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart()
+            .PostConfigure(o => o.Live = configuration["ChatOps:ResolvedMode"] == "live");
         // Read from the section, not from IOptions<SlackOptions>: that would validate Slack's options a second time
         // and report every Slack mistake twice at start-up.
         var timeout = section.GetValue<TimeSpan?>(nameof(SlackOptions.Timeout));
@@ -33,6 +34,7 @@ public static class SlackRegistration
         services.AddSingleton<SlackInbox>();
         if (!string.IsNullOrWhiteSpace(section[nameof(SlackOptions.AppToken)]))
         {
+            services.AddSingleton<SlackSocketHealth>();
             services.AddSingleton<SlackReceiver>();
             services.AddHostedService(sp => sp.GetRequiredService<SlackReceiver>());
         }

@@ -12,7 +12,7 @@ namespace ChatOps.Host.TargetDatabase;
 /// </summary>
 public sealed class TargetDatabaseClient(IDeployTarget deployTarget, TargetPostgres postgres, TimeProvider clock) : IDatabaseOperations
 {
-    public async Task<BackupRecord> BackupAsync(EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
+    public async Task<BackupRecord> BackupAsync(string environment, EnvironmentSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {
         if (settings.Backup.Mode == "fly-snapshot")
         {
@@ -20,7 +20,7 @@ public sealed class TargetDatabaseClient(IDeployTarget deployTarget, TargetPostg
             var snapshot = await deployTarget.SnapshotVolumeAsync(app, reuseSince, cancellationToken);
             return new BackupRecord("fly-snapshot", snapshot, 0, null, clock.GetUtcNow());
         }
-        return await postgres.BackupAsync(TargetConnection.Parse(settings.DatabaseUrl), settings.Backup, tag, reuseSince, cancellationToken);
+        return await postgres.BackupAsync(TargetConnection.Parse(settings.DatabaseUrl), environment, settings.Backup, tag, reuseSince, cancellationToken);
     }
 
     public async Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken)

@@ -11,13 +11,13 @@ namespace ChatOps.Host.TargetDatabase;
 /// <summary>Runbook §3, §4 and §7.2 on a real PostgreSQL: pg_dump to gzip, schema check with Npgsql, psql restore.</summary>
 public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> log)
 {
-    public async Task<BackupRecord> BackupAsync(TargetConnection target, BackupSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
+    public async Task<BackupRecord> BackupAsync(TargetConnection target, string environment, BackupSettings settings, string tag, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.Directory);
-        if (await FindCompleteAsync(settings, tag, reuseSince, cancellationToken) is { } done)
+        if (await FindCompleteAsync(settings, environment, tag, reuseSince, cancellationToken) is { } done)
             return done;
         var now = clock.GetUtcNow();
-        var name = $"backup_pre_{tag}_{now.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}.sql.gz";
+        var name = BackupFileName.For(tag, now, environment);
         var path = Path.GetFullPath(Path.Combine(settings.Directory, name));
         // Written under a temporary name and renamed only when complete, so a file with the final name is always whole.
         var partial = path + ".partial";
@@ -48,7 +48,7 @@ public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> l
         var sha256 = await HashAsync(path, cancellationToken);
         var size = new FileInfo(path).Length;
         log.LogInformation("Backed up {Target} to {Path} ({Size} bytes, sha256 {Sha256})", target.ToString(), path, size, sha256);
-        Prune(settings);
+        Prune(settings, environment);
         return new BackupRecord("pg_dump", path, size, sha256, now);
     }
 
@@ -177,11 +177,11 @@ public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> l
         return tables;
     }
 
-    /// <summary>A whole dump of this tag written since <paramref name="since"/>: an earlier attempt finished it and then crashed.</summary>
-    private async Task<BackupRecord?> FindCompleteAsync(BackupSettings settings, string tag, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>A whole dump of this tag and environment written since <paramref name="since"/>: an earlier attempt finished it and then crashed.</summary>
+    private async Task<BackupRecord?> FindCompleteAsync(BackupSettings settings, string environment, string tag, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var file = new DirectoryInfo(settings.Directory).GetFiles($"backup_pre_{tag}_*.sql.gz")
-            .Where(f => f.LastWriteTimeUtc >= since.UtcDateTime.AddSeconds(-1))
+        var file = Backups(settings, environment)
+            .Where(f => BackupFileName.Parse(f.Name)!.Tag == tag && f.LastWriteTimeUtc >= since.UtcDateTime.AddSeconds(-1))
             .OrderByDescending(f => f.LastWriteTimeUtc)
             .FirstOrDefault();
         if (file is null)
@@ -208,16 +208,19 @@ public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> l
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
     }
 
-    private void Prune(BackupSettings settings)
+    // Keep applies per environment: several environments may share one directory, and pruning one never touches another's.
+    private void Prune(BackupSettings settings, string environment)
     {
-        var old = new DirectoryInfo(settings.Directory).GetFiles("backup_pre_*.sql.gz")
-            .OrderByDescending(f => f.LastWriteTimeUtc).Skip(settings.Keep);
+        var old = Backups(settings, environment).OrderByDescending(f => f.LastWriteTimeUtc).Skip(settings.Keep);
         foreach (var file in old)
         {
             file.Delete();
             log.LogInformation("Removed old backup {Path} (keeping {Keep})", file.FullName, settings.Keep);
         }
     }
+
+    private static IEnumerable<FileInfo> Backups(BackupSettings settings, string environment) =>
+        new DirectoryInfo(settings.Directory).GetFiles("backup_pre_*.sql.gz").Where(f => BackupFileName.Parse(f.Name)?.Environment == environment);
 
     private static string Tail(string text) => text.Length <= 400 ? text : "…" + text[^400..];
 }

@@ -10,8 +10,11 @@ public sealed partial class TelegramOptions
     public string BotToken { get; set; } = "";
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
 
-    // Empty: every chat the bot is in may talk to it.
+    // Empty: in the sandbox every chat the bot is in may talk to it; live, only private chats of people with a role.
     public List<long> AllowedChatIds { get; set; } = [];
+
+    // Not configuration: set from the resolved start-up mode (ChatOps:ResolvedMode), as the stranger rules differ.
+    public bool Live { get; set; }
 
     // Set: webhook mode (setWebhook with WebhookSecret). Empty: long polling.
     public string WebhookUrl { get; set; } = "";

@@ -1,4 +1,5 @@
 using ChatOps.Core.Commands;
+using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -21,6 +22,9 @@ public sealed class TelegramReceiver(
 {
     private static readonly UpdateType[] Wanted = [UpdateType.Message, UpdateType.CallbackQuery];
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+    private const int Capacity = 100;
+    private const int CommandWorkers = 8;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,10 +65,25 @@ public sealed class TelegramReceiver(
         }
     }
 
+    /// <summary>
+    /// Long polling with updates handled side by side (<see cref="ChatWorkQueue"/>: one chat's commands in order, a
+    /// button press never behind a command). Telegram forgets every update below the offset of the next poll, so the
+    /// offset stops at the oldest update still being handled: a crash brings it and everything after it back (the
+    /// update log makes the ones already handled a no-op). Updates that come back while still in hand are skipped.
+    /// </summary>
     private async Task PollAsync(CancellationToken cancellationToken)
     {
-        int? offset = null, polled = null;
+        var queue = new ChatWorkQueue("Telegram updates", Capacity, CommandWorkers, log);
+        var inHand = new SortedSet<int>();
+        var dispatched = new HashSet<int>();
+        var finished = new SemaphoreSlim(0);
+        int? next = null, polled = null;
         var pause = TimeSpan.FromSeconds(1);
+        int? Offset()
+        {
+            lock (inHand)
+                return inHand.Count > 0 ? inHand.Min : next;
+        }
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -72,8 +91,9 @@ public sealed class TelegramReceiver(
                 Update[] updates;
                 try
                 {
-                    polled = offset;
-                    updates = await bot.GetUpdates(offset: offset, limit: 100, timeout: (int)options.Value.PollTimeout.TotalSeconds,
+                    polled = Offset();
+                    dispatched.RemoveWhere(id => id < polled);
+                    updates = await bot.GetUpdates(offset: polled, limit: 100, timeout: (int)options.Value.PollTimeout.TotalSeconds,
                         allowedUpdates: Wanted, cancellationToken: cancellationToken);
                     pause = TimeSpan.FromSeconds(1);
                 }
@@ -85,20 +105,49 @@ public sealed class TelegramReceiver(
                     pause = Longer(pause);
                     continue;
                 }
-                foreach (var update in updates)
+                var fresh = 0;
+                foreach (var update in updates.Where(u => !dispatched.Contains(u.Id)))
                 {
-                    await handler.HandleSafelyAsync(update, cancellationToken);
-                    // Advanced only once handled: an update cut short by a shutdown comes again at the next start.
-                    offset = update.Id + 1;
+                    lock (inHand)
+                        inHand.Add(update.Id);
+                    var handled = queue.TryEnqueue(Lane(update), $"update {update.Id}", token => handler.HandleSafelyAsync(update, token));
+                    if (handled is null)
+                    {
+                        // Full: this one and the rest of the batch come again with a later poll, still in order.
+                        lock (inHand)
+                            inHand.Remove(update.Id);
+                        break;
+                    }
+                    fresh++;
+                    dispatched.Add(update.Id);
+                    next = Math.Max(next ?? 0, update.Id + 1);
+                    _ = handled.ContinueWith(_ =>
+                    {
+                        lock (inHand)
+                            inHand.Remove(update.Id);
+                        finished.Release();
+                    }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+                // Only updates already in hand came back: Telegram answers such a poll at once, so wait for one to
+                // finish (or a second, for new ones) instead of asking again in a tight loop.
+                if (fresh == 0 && updates.Length > 0)
+                {
+                    await finished.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
+                    while (finished.CurrentCount > 0)
+                        finished.Wait(0, CancellationToken.None);
                 }
             }
         }
         finally
         {
-            if (offset != polled)
-                await ConfirmAsync(offset);
+            await queue.StopAsync(ShutdownGrace);
+            if (Offset() != polled)
+                await ConfirmAsync(Offset());
         }
     }
+
+    // A chat's messages keep their order; a button press has no lane and never waits behind a command.
+    private static string? Lane(Update update) => update.CallbackQuery is not null ? null : $"chat:{update.Message?.Chat.Id}";
 
     // Telegram forgets updates below the offset of the next poll; at shutdown that poll is made just to say so.
     private async Task ConfirmAsync(int? offset)

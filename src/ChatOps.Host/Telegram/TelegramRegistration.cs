@@ -15,7 +15,8 @@ public static class TelegramRegistration
             return services;
 
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
-        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart()
+            .PostConfigure(o => o.Live = configuration["ChatOps:ResolvedMode"] == "live");
 
         // A plain HttpClient, not one from IHttpClientFactory: the factory's handlers log request URLs, and the Bot
         // API puts the token in the path. A long poll is held open for PollTimeout, so the timeout is longer.

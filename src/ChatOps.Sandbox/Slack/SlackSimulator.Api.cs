@@ -82,7 +82,12 @@ public sealed partial class SlackSimulator
         if (body is null || ((string?)body["text"] ?? "").Length == 0)
             return Results.Text("no_text", statusCode: 400);
         lock (_gate)
+        {
+            // FailNext("response_url", ...) makes the next posts to any response_url fail, as Slack's hooks sometimes do.
+            if (_faults.TryGetValue("response_url", out var queue) && queue.Count > 0)
+                return Results.Text(queue.Dequeue().Error, statusCode: 500);
             _hookPosts.Add(new SlackHookPost(id, body, _clock.Elapsed));
+        }
         return Results.Text("ok");
     }
 

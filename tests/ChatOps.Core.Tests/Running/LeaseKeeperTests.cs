@@ -31,6 +31,28 @@ public sealed class LeaseKeeperTests
     }
 
     [Fact]
+    public async Task An_instance_whose_clock_runs_an_hour_fast_cannot_take_a_lease_another_instance_holds()
+    {
+        var id = await SeedAsync();
+        var fastClock = new FakeTimeProvider(_clock.GetUtcNow().AddHours(1));
+        var fast = new LeaseKeeper(_store, new RunnerSettings([], "test") { LeaseTtl = Ttl, Owner = "fast" }, fastClock, NullLogger<LeaseKeeper>.Instance);
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource<int>();
+        var work = _keeper.HoldAsync(id, async _ =>
+        {
+            held.SetResult();
+            return await release.Task;
+        }, CancellationToken.None);
+        await held.Task;
+
+        await Assert.ThrowsAsync<LeaseHeldException>(() => fast.HoldAsync(id, _ => Task.FromResult(0), CancellationToken.None));
+        Assert.DoesNotContain(id, await fast.UnclaimedAsync(CancellationToken.None));
+
+        release.SetResult(0);
+        await work;
+    }
+
+    [Fact]
     public async Task Work_stops_at_once_when_another_instance_has_the_lease()
     {
         var id = await SeedAsync();
@@ -45,7 +67,7 @@ public sealed class LeaseKeeperTests
 
         // As when this instance stalled past its lease and another one took the release over.
         await _store.ReleaseAsync(id, "here", CancellationToken.None);
-        Assert.True(await _store.TryClaimAsync(id, "there", _clock.GetUtcNow(), _clock.GetUtcNow() + Ttl, CancellationToken.None));
+        Assert.True(await _store.TryClaimAsync(id, "there", Ttl, CancellationToken.None));
         await AdvanceUntilDoneAsync(work);
 
         await Assert.ThrowsAsync<LeaseLostException>(() => work);
@@ -126,19 +148,19 @@ public sealed class LeaseKeeperTests
 
         public int Renewals { get; private set; }
 
-        public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-            inner.TryClaimAsync(releaseId, owner, now, until, cancellationToken);
+        public Task<bool> TryClaimAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
+            inner.TryClaimAsync(releaseId, owner, ttl, cancellationToken);
 
-        public Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
+        public Task<bool> RenewAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken)
         {
             Renewals++;
             if (FailNextRenewals-- > 0)
                 throw new TimeoutException("the store did not answer");
-            return inner.RenewAsync(releaseId, owner, until, cancellationToken);
+            return inner.RenewAsync(releaseId, owner, ttl, cancellationToken);
         }
 
         public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) => inner.ReleaseAsync(releaseId, owner, cancellationToken);
 
-        public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.UnclaimedAsync(now, cancellationToken);
+        public Task<IReadOnlyList<long>> UnclaimedAsync(CancellationToken cancellationToken) => inner.UnclaimedAsync(cancellationToken);
     }
 }

@@ -278,7 +278,7 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
         var release = await ReleaseAsync(id);
         leftBehind(release);
         var leases = _core.Store.Leases;
-        Assert.True(await leases.TryClaimAsync(id, "dead", _clock.GetUtcNow(), _clock.GetUtcNow().AddSeconds(30), CancellationToken.None));
+        Assert.True(await leases.TryClaimAsync(id, "dead", TimeSpan.FromSeconds(30), CancellationToken.None));
         await Releases.SaveAsync(release, null, "dead", CancellationToken.None);
         await leases.ReleaseAsync(id, "dead", CancellationToken.None);
     }

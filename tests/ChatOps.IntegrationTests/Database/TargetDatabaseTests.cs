@@ -58,7 +58,7 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
         Assert.Contains("3/3 expected tables, alembic_version 4d5e6f7a8b9c", done);
         var release = await bot.Store.GetAsync(1, CancellationToken.None);
         var backup = release!.Outputs.Backup!;
-        Assert.Matches(@"backup_pre_v0\.2\.0_\d{12}\.sql\.gz$", backup.Location);
+        Assert.Matches(@"backup_pre_v0\.2\.0_\d{12}_production\.sql\.gz$", backup.Location);
         Assert.Equal(64, backup.Sha256!.Length);
         var dump = await GunzipAsync(backup.Location);
         Assert.Contains("run-seed-1", dump);

@@ -121,23 +121,23 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
 
     private sealed class Leases(CrashSwitch crash, IReleaseLeases real) : IReleaseLeases
     {
-        public Task<bool> TryClaimAsync(long releaseId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-            crash.Crashed ? Task.FromResult(false) : real.TryClaimAsync(releaseId, owner, now, until, cancellationToken);
+        public Task<bool> TryClaimAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
+            crash.Crashed ? Task.FromResult(false) : real.TryClaimAsync(releaseId, owner, ttl, cancellationToken);
 
-        public async Task<bool> RenewAsync(long releaseId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
+        public async Task<bool> RenewAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken)
         {
             await crash.FrozenAsync();
             // The worst case on waking: the stale write goes out before a renewal can notice the lease is gone.
             if (crash._wake is not null && crash._paused.Task.IsCompleted)
                 await crash._frozenWriteDone.Task;
-            return !crash.Crashed && await real.RenewAsync(releaseId, owner, until, cancellationToken);
+            return !crash.Crashed && await real.RenewAsync(releaseId, owner, ttl, cancellationToken);
         }
 
         // A dead process gives nothing back: its lease runs out by itself.
         public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) =>
             crash.Crashed ? Task.CompletedTask : real.ReleaseAsync(releaseId, owner, cancellationToken);
 
-        public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-            crash.Crashed ? Task.FromResult<IReadOnlyList<long>>([]) : real.UnclaimedAsync(now, cancellationToken);
+        public Task<IReadOnlyList<long>> UnclaimedAsync(CancellationToken cancellationToken) =>
+            crash.Crashed ? Task.FromResult<IReadOnlyList<long>>([]) : real.UnclaimedAsync(cancellationToken);
     }
 }

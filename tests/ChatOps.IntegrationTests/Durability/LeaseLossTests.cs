@@ -49,13 +49,13 @@ public sealed class LeaseLossTests
 
         private sealed class Leases(RefusingLeases owner, IReleaseLeases real) : IReleaseLeases
         {
-            public Task<bool> TryClaimAsync(long releaseId, string ownerName, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
-                owner.Refuse ? Task.FromResult(false) : real.TryClaimAsync(releaseId, ownerName, now, until, cancellationToken);
+            public Task<bool> TryClaimAsync(long releaseId, string ownerName, TimeSpan ttl, CancellationToken cancellationToken) =>
+                owner.Refuse ? Task.FromResult(false) : real.TryClaimAsync(releaseId, ownerName, ttl, cancellationToken);
 
-            public Task<bool> RenewAsync(long releaseId, string ownerName, DateTimeOffset until, CancellationToken cancellationToken)
+            public Task<bool> RenewAsync(long releaseId, string ownerName, TimeSpan ttl, CancellationToken cancellationToken)
             {
                 if (!owner.Refuse)
-                    return real.RenewAsync(releaseId, ownerName, until, cancellationToken);
+                    return real.RenewAsync(releaseId, ownerName, ttl, cancellationToken);
                 Interlocked.Increment(ref owner._refused);
                 throw new TimeoutException("the store did not answer");
             }
@@ -63,8 +63,8 @@ public sealed class LeaseLossTests
             public Task ReleaseAsync(long releaseId, string ownerName, CancellationToken cancellationToken) =>
                 owner.Refuse ? Task.CompletedTask : real.ReleaseAsync(releaseId, ownerName, cancellationToken);
 
-            public Task<IReadOnlyList<long>> UnclaimedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-                owner.Refuse ? Task.FromResult<IReadOnlyList<long>>([]) : real.UnclaimedAsync(now, cancellationToken);
+            public Task<IReadOnlyList<long>> UnclaimedAsync(CancellationToken cancellationToken) =>
+                owner.Refuse ? Task.FromResult<IReadOnlyList<long>>([]) : real.UnclaimedAsync(cancellationToken);
         }
     }
 }

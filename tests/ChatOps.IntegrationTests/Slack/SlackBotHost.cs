@@ -2,6 +2,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Host.Hosting;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Slack;
 
@@ -21,12 +22,12 @@ public sealed class SlackBotHost : BotHost
 
     public IChatSurface Surface => SurfaceFor("slack");
 
-    public static async Task<SlackBotHost> StartAsync(bool socketMode = false, IDictionary<string, string?>? settings = null)
+    public static async Task<SlackBotHost> StartAsync(bool socketMode = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var slack = await SlackSimulator.StartAsync(SigningSecret);
         try
         {
-            var host = new SlackBotHost(slack, await StartAppAsync(HostSettings(slack, socketMode), settings));
+            var host = new SlackBotHost(slack, await StartAppAsync(HostSettings(slack, socketMode), settings, configure));
             slack.BotUrl = host.BaseUrl;
             slack.UseSocketMode = socketMode;
             return host;

@@ -12,9 +12,9 @@ public abstract class FencingContract(ITestStore stores) : StoreContract(stores)
     public async Task A_save_by_an_instance_whose_lease_was_taken_over_is_refused_and_changes_nothing()
     {
         var release = await StartAsync();
-        await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None);
-        // host-a stalls past its lease; host-b takes the release over and moves it on.
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0 + Lease, T0 + Lease + Lease, None));
+        // host-a stalls past its lease (a claim that has already run out); host-b takes the release over and moves it on.
+        await Store.Leases.TryClaimAsync(release.Id, "host-a", Expired, None);
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", Lease, None));
         var moved = (await Store.Releases.GetAsync(release.Id, None))!;
         moved.State = ReleaseState.Tag;
         await Store.Releases.SaveAsync(moved, Audit(moved, "host-b moved on"), "host-b", None);

@@ -2,47 +2,65 @@ using ChatOps.Core.Releases;
 
 namespace ChatOps.IntegrationTests.Store;
 
+/// <summary>
+/// Leases run on the database's clock: callers pass how long, never when. An expired lease is made by claiming one
+/// whose time-to-live is already over (<see cref="StoreContract.Expired"/>), so no test waits or depends on a clock.
+/// </summary>
 public abstract class LeaseContract(ITestStore stores) : StoreContract(stores)
 {
+    private static readonly TimeSpan Live = TimeSpan.FromHours(1);
+
     [Fact]
     public async Task A_free_release_is_claimed_and_renewed_by_its_owner()
     {
         var release = await StartAsync();
 
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None));
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-a", T0.AddSeconds(20), T0.AddSeconds(20) + Lease, None));
-        // Renewed: at 40 s the first lease would have ended, the renewed one has not.
-        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0.AddSeconds(40), T0.AddSeconds(40) + Lease, None));
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-a", Expired, None));
+        // Claimed again by its owner, the lease is live once more and refuses another owner.
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-a", Live, None));
+        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-b", Live, None));
     }
 
     [Fact]
     public async Task A_live_lease_refuses_another_owner_and_an_expired_one_is_taken_over()
     {
         var release = await StartAsync();
-        await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None);
+        await Store.Leases.TryClaimAsync(release.Id, "host-a", Live, None);
+        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-b", Live, None));
 
-        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0.AddSeconds(29), T0.AddSeconds(29) + Lease, None));
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0.AddSeconds(30), T0.AddSeconds(30) + Lease, None));
-        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-a", T0.AddSeconds(31), T0.AddSeconds(31) + Lease, None));
+        await Store.Leases.TryClaimAsync(release.Id, "host-a", Expired, None);
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", Live, None));
+        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-a", Live, None));
+    }
+
+    [Fact]
+    public async Task A_live_lease_cannot_be_taken_whatever_the_claimants_clock_says()
+    {
+        // Before leases ran on the database's clock, a claimant whose clock ran a minute fast saw this lease as expired.
+        var release = await StartAsync();
+        await Store.Leases.TryClaimAsync(release.Id, "host-a", Lease, None);
+
+        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-fast-clock", Lease, None));
+        Assert.DoesNotContain(release.Id, await Store.Leases.UnclaimedAsync(None));
     }
 
     [Fact]
     public async Task A_released_lease_is_free_at_once_but_only_its_owner_can_release_it()
     {
         var release = await StartAsync();
-        await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None);
+        await Store.Leases.TryClaimAsync(release.Id, "host-a", Live, None);
 
         await Store.Leases.ReleaseAsync(release.Id, "host-b", None);
-        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0.AddSeconds(1), T0.AddSeconds(1) + Lease, None));
+        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-b", Live, None));
 
         await Store.Leases.ReleaseAsync(release.Id, "host-a", None);
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0.AddSeconds(2), T0.AddSeconds(2) + Lease, None));
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", Live, None));
     }
 
     [Fact]
     public async Task An_unknown_release_cannot_be_claimed()
     {
-        Assert.False(await Store.Leases.TryClaimAsync(long.MaxValue, "host-a", T0, T0 + Lease, None));
+        Assert.False(await Store.Leases.TryClaimAsync(long.MaxValue, "host-a", Live, None));
     }
 
     [Fact]
@@ -52,7 +70,7 @@ public abstract class LeaseContract(ITestStore stores) : StoreContract(stores)
         var hosts = await HostsAsync();
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
-            hosts[i % hosts.Length].Leases.TryClaimAsync(release.Id, $"host-{i}", T0, T0 + Lease, None))));
+            hosts[i % hosts.Length].Leases.TryClaimAsync(release.Id, $"host-{i}", Live, None))));
 
         Assert.Single(claims, claimed => claimed);
     }
@@ -65,14 +83,13 @@ public abstract class LeaseContract(ITestStore stores) : StoreContract(stores)
         var expired = await StartAsync(Env + "-c");
         var released = await StartAsync(Env + "-d");
         var ended = await StartAsync(Env + "-e");
-        var now = T0.AddMinutes(10);
-        await Store.Leases.TryClaimAsync(live.Id, "host-a", now.AddSeconds(-5), now.AddSeconds(25), None);
-        await Store.Leases.TryClaimAsync(expired.Id, "host-a", now.AddMinutes(-1), now.AddSeconds(-30), None);
-        await Store.Leases.TryClaimAsync(released.Id, "host-a", now, now.AddSeconds(30), None);
+        await Store.Leases.TryClaimAsync(live.Id, "host-a", Live, None);
+        await Store.Leases.TryClaimAsync(expired.Id, "host-a", Expired, None);
+        await Store.Leases.TryClaimAsync(released.Id, "host-a", Live, None);
         await Store.Leases.ReleaseAsync(released.Id, "host-a", None);
         await EndAsync(ended, ReleaseState.Failed);
 
-        var unclaimed = await Store.Leases.UnclaimedAsync(now, None);
+        var unclaimed = await Store.Leases.UnclaimedAsync(None);
 
         // Other tests' releases may share the database; only this test's releases are judged.
         var mine = new[] { unleased.Id, live.Id, expired.Id, released.Id, ended.Id };
@@ -83,15 +100,17 @@ public abstract class LeaseContract(ITestStore stores) : StoreContract(stores)
     public async Task A_lease_is_renewed_only_while_its_owner_still_holds_it()
     {
         var release = await StartAsync();
-        await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None);
-        Assert.True(await Store.Leases.RenewAsync(release.Id, "host-a", T0.AddSeconds(50), None));
+        await Store.Leases.TryClaimAsync(release.Id, "host-a", Expired, None);
+        Assert.True(await Store.Leases.RenewAsync(release.Id, "host-a", Live, None));
+        Assert.False(await Store.Leases.TryClaimAsync(release.Id, "host-b", Live, None));
 
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", T0.AddSeconds(50), T0.AddSeconds(80), None));
-        Assert.False(await Store.Leases.RenewAsync(release.Id, "host-a", T0.AddSeconds(90), None));
+        await Store.Leases.RenewAsync(release.Id, "host-a", Expired, None);
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-b", Live, None));
+        Assert.False(await Store.Leases.RenewAsync(release.Id, "host-a", Live, None));
 
         // Given back by host-b, the lease is free to claim, but a renewal by the stalled host-a does not win it back.
         await Store.Leases.ReleaseAsync(release.Id, "host-b", None);
-        Assert.False(await Store.Leases.RenewAsync(release.Id, "host-a", T0.AddSeconds(90), None));
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-c", T0.AddSeconds(60), T0.AddSeconds(90), None));
+        Assert.False(await Store.Leases.RenewAsync(release.Id, "host-a", Live, None));
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, "host-c", Live, None));
     }
 }

@@ -14,6 +14,9 @@ public abstract class StoreContract(ITestStore stores) : IAsyncLifetime
     protected static readonly CancellationToken None = CancellationToken.None;
     protected static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
+    // Leases expire on the database's clock, so a lease that has run out is made by claiming one that ends in the past.
+    protected static readonly TimeSpan Expired = TimeSpan.FromSeconds(-1);
+
     protected string Env { get; } = $"env-{Guid.NewGuid():N}"[..12];
 
     protected StoreUnderTest Store { get; private set; } = null!;
@@ -62,7 +65,7 @@ public abstract class StoreContract(ITestStore stores) : IAsyncLifetime
     protected async Task SaveAsync(Release release, AuditEvent? audit = null)
     {
         const string owner = "host-saver";
-        Assert.True(await Store.Leases.TryClaimAsync(release.Id, owner, T0, T0.AddMinutes(1), None));
+        Assert.True(await Store.Leases.TryClaimAsync(release.Id, owner, TimeSpan.FromMinutes(1), None));
         await Store.Releases.SaveAsync(release, audit, owner, None);
         await Store.Leases.ReleaseAsync(release.Id, owner, None);
     }

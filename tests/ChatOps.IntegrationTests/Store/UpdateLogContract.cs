@@ -83,7 +83,7 @@ public abstract class UpdateLogContract(ITestStore stores) : StoreContract(store
 
         using (var receipt = UpdateReceipt.Begin("telegram", id))
         {
-            await Store.Leases.TryClaimAsync(release.Id, "host-a", T0, T0 + Lease, None);
+            await Store.Leases.TryClaimAsync(release.Id, "host-a", Lease, None);
             await Store.Leases.ReleaseAsync(release.Id, "host-a", None);
             Assert.False(receipt.IsRecorded);
         }

@@ -3,6 +3,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Host.Hosting;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Telegram;
 
@@ -23,7 +24,7 @@ public sealed class TelegramBotHost : BotHost
 
     public Uri WebhookUrl => new(BaseUrl, "telegram/webhook");
 
-    public static async Task<TelegramBotHost> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<TelegramBotHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var telegram = await TelegramSimulator.StartAsync();
         telegram.AddChat(Group, "supergroup", "Releases");
@@ -35,7 +36,7 @@ public sealed class TelegramBotHost : BotHost
                 ["Telegram:ApiBaseUrl"] = telegram.BaseUrl.ToString(),
                 ["ChatOps:Access:Releasers:0"] = $"telegram:{Releaser}",
                 ["ChatOps:Access:Approvers:0"] = $"telegram:{Approver}",
-            }, settings);
+            }, settings, configure);
             return new TelegramBotHost(telegram, app);
         }
         catch

@@ -23,7 +23,7 @@ public static class PromotionRule
                 ? $"release #{running.Id} of {tag} on {from} is still at {running.State}"
                 : ofTag.FirstOrDefault() is { } last ? $"its last release there (#{last.Id}) ended {last.State}" : $"{tag} was never released there";
             return PromotionVerdict.No($"{environment} takes only what {from} released: {tag} has not reached Released on {from} ({why}). "
-                + $"/release {tag} {from} first{Bake(target, ", then wait {0}")}; an approver may override with --skip-promotion \"<reason>\".");
+                + $"/release {tag} {from} first{Bake(target, ", then wait {0}")}, then /promote {tag}; an approver may override with --skip-promotion \"<reason>\".");
         }
         if (RolledBackSince(source, sourceHistory) is { } rollback)
             return PromotionVerdict.No($"{tag} was rolled back on {from} by rollback #{rollback.Id} ({rollback.Requester}) after release #{source.Id}: "
@@ -32,13 +32,13 @@ public static class PromotionRule
         var allowedFrom = releasedAt + target.MinBake;
         if (now < allowedFrom)
             return PromotionVerdict.No($"{tag} reached Released on {from} at {releasedAt:yyyy-MM-dd HH:mm} UTC (#{source.Id}), {Words(now - releasedAt)} ago; "
-                + $"{environment} wants it to bake there for {Words(target.MinBake)}: allowed from {allowedFrom:yyyy-MM-dd HH:mm:ss} UTC (in {Words(allowedFrom - now)}).");
+                + $"{environment} wants it to bake there for {Words(target.MinBake)}: allowed from {allowedFrom:yyyy-MM-dd HH:mm:ss} UTC (in {Words(allowedFrom - now)}), then /promote {tag}.");
         var images = ImagesOf(source);
         var missing = target.Services.Where(s => !images.ContainsKey(s.Name)).Select(s => s.Name).ToList();
         if (missing.Count > 0)
             return PromotionVerdict.No($"Release #{source.Id} of {tag} on {from} recorded no image for {string.Join(", ", missing)}, so {environment} cannot be given "
                 + $"the same images. Make {from} run the same services, or an approver may override with --skip-promotion \"<reason>\".");
-        return new PromotionVerdict(null, new PromotionRecord { From = from, SourceReleaseId = source.Id, Images = images });
+        return new PromotionVerdict(null, new PromotionRecord { From = from, SourceReleaseId = source.Id, Sha = source.Outputs.HeadSha, Images = images });
     }
 
     /// <summary>When a release reached Released: recorded at its end; for records older than that, its last step's end.</summary>

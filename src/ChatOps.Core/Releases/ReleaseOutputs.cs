@@ -48,6 +48,8 @@ public sealed class PromotionRecord
 {
     public string From { get; set; } = "";
     public long? SourceReleaseId { get; set; }
+    /// <summary>The commit the source release shipped: what Preflight checks and Tag finds tagged.</summary>
+    public string? Sha { get; set; }
     public Dictionary<string, string> Images { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     public string? SkippedBy { get; set; }
     public string? SkipReason { get; set; }

@@ -22,8 +22,15 @@ public sealed class DeliveryFiguresTests
     {
         var rollback = new Release
         {
-            Id = id, Kind = ReleaseKind.Rollback, Environment = "production", Tag = to, PreviousTag = from, RollbackOf = of, State = ReleaseState.RolledBack,
-            CreatedAt = requested, UpdatedAt = end,
+            Id = id,
+            Kind = ReleaseKind.Rollback,
+            Environment = "production",
+            Tag = to,
+            PreviousTag = from,
+            RollbackOf = of,
+            State = ReleaseState.RolledBack,
+            CreatedAt = requested,
+            UpdatedAt = end,
         };
         rollback.Steps.Add(new StepRecord { Name = "Redeploy", Status = StepStatus.Done, FinishedAt = end });
         return rollback;

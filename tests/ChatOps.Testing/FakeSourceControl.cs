@@ -19,6 +19,12 @@ public sealed class FakeSourceControl(IReadOnlyList<string> requiredChecks) : IS
 
     public Task<string?> GetTagCommitAsync(string tag, CancellationToken cancellationToken) => Task.FromResult<string?>(HeadSha);
 
+    /// <summary>The oldest commit of every release: a fixed day, so lead times are known answers.</summary>
+    public static readonly DateTimeOffset OldestCommitAt = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+
+    public Task<DateTimeOffset?> GetOldestCommitAtAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
+        Task.FromResult<DateTimeOffset?>(OldestCommitAt);
+
     public Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
         Task.FromResult(Changes);
 

@@ -61,7 +61,9 @@ public static class SandboxBootstrap
             for (var i = 0; i < env.Services.Count; i++)
             {
                 var service = env.Services[i];
-                var url = sandbox.ServiceUrlOfApp(service.FlyApp).ToString().TrimEnd('/');
+                // A sandbox started for other settings (shared by two test hosts) may lack this app: the service's name finds its twin.
+                var url = (sandbox.Options.Apps.Any(a => a.FlyApp == service.FlyApp) ? sandbox.ServiceUrlOfApp(service.FlyApp) : sandbox.ServiceUrl(service.Name))
+                    .ToString().TrimEnd('/');
                 bases[BaseOf(service.HealthUrl)] = url;
                 overlay[$"{key}:Services:{i}:HealthUrl"] = $"{url}/health";
                 overlay[$"{key}:Services:{i}:VersionUrl"] = $"{url}/version";

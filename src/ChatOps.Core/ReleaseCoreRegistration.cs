@@ -18,6 +18,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<ReleaseQueue>();
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<ReleaseButtons>();
+        services.AddSingleton<DeploymentLog>();
         services.AddSingleton<ReleaseRecorder>();
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<Paperwork>();

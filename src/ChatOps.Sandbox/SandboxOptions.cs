@@ -8,6 +8,9 @@ public sealed class SandboxOptions
     public List<SandboxApp> Apps { get; set; } = [new("api", "myloware-api", 2), new("orchestrator", "myloware-orchestrator", 2)];
     public string MigrationsApp { get; set; } = "myloware-api";
 
+    // Other apps with a volume to snapshot (another environment's migrations app).
+    public List<string> VolumeApps { get; set; } = [];
+
     // The target services' x-api-key.
     public string ApiKey { get; set; } = "sandbox-api-key";
     public string GitHubToken { get; set; } = "sandbox-github-token";

@@ -34,6 +34,12 @@ public sealed class SandboxServer : IAsyncDisposable
             ? new Uri(BaseUrl, "services/" + service)
             : throw new ArgumentException($"no sandbox service named {service}", nameof(service));
 
+    // A service by its Fly app: two environments may both have an "api", on different apps.
+    public Uri ServiceUrlOfApp(string flyApp) =>
+        Options.Apps.Any(a => a.FlyApp == flyApp)
+            ? new Uri(BaseUrl, "services/" + flyApp)
+            : throw new ArgumentException($"no sandbox app named {flyApp}", nameof(flyApp));
+
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
     {
         var mutations = new MutationLog();

@@ -64,10 +64,17 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes
     /// <summary>Every image update, in order: (machine, image).</summary>
     public ConcurrentQueue<(string Machine, string Image)> Updates { get; } = new();
 
-    public Task<ProbeResult> HealthAsync(string url, CancellationToken cancellationToken) =>
-        Task.FromResult(BrokenTags.ContainsKey(TagOn(new Uri(url).Host))
+    /// <summary>Called before each health probe: a test can act while Verify runs.</summary>
+    public Func<Task>? BeforeHealth { get; set; }
+
+    public async Task<ProbeResult> HealthAsync(string url, CancellationToken cancellationToken)
+    {
+        if (BeforeHealth is { } before)
+            await before();
+        return BrokenTags.ContainsKey(TagOn(new Uri(url).Host))
             ? new ProbeResult(false, "503", "503 Service Unavailable")
-            : new ProbeResult(true, "ok", "ok"));
+            : new ProbeResult(true, "ok", "ok");
+    }
 
     // fake://<app>/version: the tag of the image on the app's first machine.
     public Task<ProbeResult> VersionAsync(string url, string apiKey, CancellationToken cancellationToken)

@@ -22,6 +22,12 @@ public sealed class FakeSourceControl(IReadOnlyList<string> requiredChecks) : IS
     /// <summary>Set, comparing tags fails as GitHub answers when the previous tag is missing there.</summary>
     public bool PreviousTagMissing { get; set; }
 
+    /// <summary>The oldest commit of every release: a fixed day, so lead times are known answers.</summary>
+    public static readonly DateTimeOffset OldestCommitAt = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+
+    public Task<DateTimeOffset?> GetOldestCommitAtAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
+        Task.FromResult<DateTimeOffset?>(OldestCommitAt);
+
     public Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
         PreviousTagMissing
             ? Task.FromException<IReadOnlyList<string>>(new InvalidOperationException($"GitHub answered 404 Not Found for GET compare/{fromTag}...{toTag}"))

@@ -57,6 +57,12 @@ public static class CardRenderer
             details.Add($"restoring {Path.GetFileName(restore.Location)} taken {Seconds(now - restore.CreatedAt)} ago: every write since then will be lost");
         if (o.ApprovedBy is not null)
             details.Add($"approved by {o.ApprovedBy}");
+        if (o.Promotion is { SkippedBy: { } skipper } skipped)
+            details.Add($"⚠ promotion from {skipped.From} skipped by {skipper}: {skipped.SkipReason}");
+        else if (o.Promotion is { SourceReleaseId: { } source } promoted)
+            details.Add($"promoted from {promoted.From} #{source}: same images as {promoted.From}");
+        foreach (var note in o.Notes)
+            details.Add($"note: {note}");
         if (o.RejectedBy is not null)
             details.Add($"rejected by {o.RejectedBy}");
         if (o.MigrationExitCode is { } exit and not 0 && o.MigrationOutputTail is { } tail)

@@ -99,7 +99,8 @@ public sealed class ChatOpsBot(
         ReleaseCommand { DryRun: true } release => rules.MayRelease(user) is { } refusal
             ? new BotReply(refusal, IsRefusal: true)
             : new BotReply(await dryRun.PlanAsync(release.Environment, release.Tag.Value, cancellationToken)),
-        ReleaseCommand release => Started(await starts.StartReleaseAsync(release.Environment, release.Tag.Value, user, channel, cancellationToken)),
+        ReleaseCommand release => Started(await starts.StartReleaseAsync(release.Environment, release.Tag.Value, user, channel, cancellationToken, release.SkipPromotion)),
+        PromoteCommand promote => await PromoteAsync(promote, user, channel, cancellationToken),
         RollbackCommand { Check: true } check => new BotReply(await starts.CheckRollbackAsync(check.Environment, check.To?.Value, check.WithDatabase, user, cancellationToken)),
         RollbackCommand rollback => Reply(await starts.StartRollbackAsync(rollback.Environment, rollback.To?.Value, rollback.WithDatabase, user, channel, cancellationToken)),
         ApproveCommand approve => Reply(await approvals.DecideAsync(approve.ReleaseId, null, user, approve: true, cancellationToken)),
@@ -108,6 +109,7 @@ public sealed class ChatOpsBot(
         ResumeCommand resume => Reply(await stops.ResumeAsync(resume.ReleaseId, user, cancellationToken)),
         StatusCommand { ReleaseId: { } id } => new BotReply(await status.TimelineAsync(id, cancellationToken)),
         StatusCommand s => new BotReply(await status.EnvironmentAsync(s.Environment, cancellationToken)),
+        HistoryCommand { Stats: true } stats => new BotReply(await status.StatsAsync(stats.Environment, stats.Period, cancellationToken)),
         HistoryCommand history => new BotReply(await status.HistoryAsync(history.Environment, cancellationToken)),
         LockCommand @lock => Reply(await locks.LockAsync(@lock.Environment, @lock.Reason, @lock.For, user, cancellationToken)),
         UnlockCommand unlock => Reply(await locks.UnlockAsync(unlock.Environment, unlock.Force, user, cancellationToken)),
@@ -116,6 +118,15 @@ public sealed class ChatOpsBot(
         DoctorCommand => await DoctorAsync(user, cancellationToken),
         _ => new BotReply(CommandHelp.Text()),
     };
+
+    /// <summary>/promote is /release to the environment that promotes from the source, under the same rule.</summary>
+    private async Task<BotReply> PromoteAsync(PromoteCommand promote, ChatUser user, ChatChannel channel, CancellationToken cancellationToken)
+    {
+        var route = rules.Route(promote.From, promote.To);
+        if (route.Refusal is { } refusal)
+            return new BotReply(refusal, IsRefusal: true);
+        return Started(await starts.StartReleaseAsync(route.To!, promote.Tag.Value, user, channel, cancellationToken, promote.SkipPromotion));
+    }
 
     /// <summary>/cancel without an id cancels what runs in the default environment.</summary>
     private async Task<BotReply> CancelAsync(CancelCommand command, ChatUser user, CancellationToken cancellationToken)
@@ -142,8 +153,15 @@ public sealed class ChatOpsBot(
     private static BotReply Reply(Decision decision) => new(decision.Message, !decision.Accepted);
 
     private static BotReply Started(StartResult started) => started.Release is { } release
-        ? new BotReply($"Release #{release.Id} of {release.Tag} to {release.Environment} started. /cancel {release.Id} stops it before migrations.")
+        ? new BotReply($"Release #{release.Id} of {release.Tag} to {release.Environment} started{Promoted(release)}. /cancel {release.Id} stops it before migrations.")
         : new BotReply(started.Refusal!, IsRefusal: true);
+
+    private static string Promoted(Release release) => release.Outputs.Promotion switch
+    {
+        { SkippedBy: { } by } p => $" without the promotion rule (skipped by {by}: {p.SkipReason})",
+        { SourceReleaseId: { } id } p => $", promoted from {p.From} release #{id} with the same images",
+        _ => "",
+    };
 
     /// <summary>Who the person is and what they may do; the console's /as answers with the same words.</summary>
     public string WhoAmI(ChatUser user)

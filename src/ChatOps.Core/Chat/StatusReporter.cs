@@ -82,6 +82,20 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "…";
 
+    /// <summary>/history --stats: the four delivery figures of an environment over a period, from its release records.</summary>
+    public async Task<string> StatsAsync(string environment, TimeSpan period, CancellationToken cancellationToken)
+    {
+        var history = await releases.ListAsync(environment, activeOnly: false, limit: 1000, cancellationToken);
+        var f = DeliveryFigures.Of(environment, history, clock.GetUtcNow(), period);
+        string Span(TimeSpan? t) => t is { } v ? Decisions.PromotionRule.Words(v) : "n/a";
+        var days = $"{period.TotalDays:0}d";
+        return $"Delivery figures for {environment}, last {days}:\n"
+            + $"  deployment frequency: {f.Deployments} release{(f.Deployments == 1 ? "" : "s")} reached Released ({f.PerWeek.ToString("0.#", CultureInfo.InvariantCulture)} a week)\n"
+            + $"  lead time for changes: {Span(f.LeadTime)} median, oldest commit → Released ({f.LeadTimeSamples} release{(f.LeadTimeSamples == 1 ? "" : "s")} with commit times)\n"
+            + $"  change failure rate: {(f.ChangeFailureRate is { } rate ? rate.ToString("0%", CultureInfo.InvariantCulture) : "n/a")} ({f.FailedChanges} of {f.Changes} changes failed after Migrate/Deploy or were rolled back)\n"
+            + $"  time to restore: {Span(f.TimeToRestore)} median ({f.Restores} restore{(f.Restores == 1 ? "" : "s")}: failure → rolled back or next release Released)";
+    }
+
     public async Task<string> TimelineAsync(long releaseId, CancellationToken cancellationToken)
     {
         var release = await releases.GetAsync(releaseId, cancellationToken);

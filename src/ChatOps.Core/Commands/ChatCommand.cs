@@ -5,7 +5,14 @@ namespace ChatOps.Core.Commands;
 /// <summary>A command typed in any chat, parsed and valid; the same grammar on every platform.</summary>
 public abstract record ChatCommand;
 
-public sealed record ReleaseCommand(ReleaseTag Tag, string Environment, bool DryRun) : ChatCommand;
+public sealed record ReleaseCommand(ReleaseTag Tag, string Environment, bool DryRun) : ChatCommand
+{
+    /// <summary>An approver's reason to release without the promotion rule; null keeps it.</summary>
+    public string? SkipPromotion { get; init; }
+}
+
+/// <summary>/promote: release to <see cref="To"/> what <see cref="From"/> released; unnamed environments come from PromoteFrom.</summary>
+public sealed record PromoteCommand(ReleaseTag Tag, string? From, string? To, string? SkipPromotion) : ChatCommand;
 
 public sealed record RollbackCommand(string Environment, ReleaseTag? To, bool WithDatabase) : ChatCommand
 {
@@ -23,7 +30,13 @@ public sealed record ResumeCommand(long ReleaseId) : ChatCommand;
 
 public sealed record StatusCommand(string Environment, long? ReleaseId) : ChatCommand;
 
-public sealed record HistoryCommand(string Environment) : ChatCommand;
+public sealed record HistoryCommand(string Environment) : ChatCommand
+{
+    /// <summary>--stats: the four delivery figures over <see cref="Period"/> instead of the recent events.</summary>
+    public bool Stats { get; init; }
+
+    public TimeSpan Period { get; init; } = TimeSpan.FromDays(30);
+}
 
 public sealed record LockCommand(string Environment, string Reason, TimeSpan? For) : ChatCommand;
 

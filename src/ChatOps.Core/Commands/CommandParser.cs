@@ -35,6 +35,14 @@ public sealed class CommandParser
         if (text[0] != '/')
             return ParseResult.Fail("Commands start with '/', e.g. /release v0.2.0. /help lists them all.");
 
+        // The one option whose value may hold spaces: taken out, quotes and all, before the words are split.
+        string? skipPromotion = null;
+        var skip = SkipPromotionPattern.Match(text);
+        if (skip.Success)
+        {
+            skipPromotion = skip.Groups[1].Success ? skip.Groups[1].Value : skip.Groups[2].Success ? skip.Groups[2].Value : skip.Groups[3].Value;
+            text = text.Remove(skip.Index, skip.Length);
+        }
         var words = Tokenize(text);
         var head = words[0][1..];
         var at = head.IndexOf('@', StringComparison.Ordinal);
@@ -49,14 +57,15 @@ public sealed class CommandParser
         var args = new Arguments(words.Skip(1).ToList());
         var result = name switch
         {
-            "release" => ParseRelease(args),
+            "release" => ParseRelease(args, skipPromotion),
+            "promote" => ParsePromote(args, skipPromotion),
             "rollback" => ParseRollback(args),
             "approve" => ParseId(args, "approve", id => new ApproveCommand(id)),
             "reject" => ParseId(args, "reject", id => new RejectCommand(id)),
             "resume" => ParseId(args, "resume", id => new ResumeCommand(id)),
             "cancel" => ParseCancel(args),
             "status" => ParseStatus(args),
-            "history" => Environment(args, "history", env => new HistoryCommand(env)),
+            "history" => ParseHistory(args),
             "lock" => ParseLock(args),
             "unlock" => ParseUnlock(args),
             "plan" => NoArguments(args, "plan", new PlanCommand()),
@@ -65,10 +74,60 @@ public sealed class CommandParser
             "help" or "start" => ParseResult.Ok(new HelpCommand()),
             _ => ParseResult.Fail($"Unknown command /{Shorten(head)}. /help lists the commands."),
         };
+        if (skip.Success && name is not ("release" or "promote"))
+            return ParseResult.Fail($"--skip-promotion only goes with /release and /promote. Usage: {CommandHelp.Usage["promote"]}");
+        if (skip.Success && skipPromotion!.Trim().Length == 0 && result.Command is not null)
+            return ParseResult.Fail("--skip-promotion needs a reason in quotes, e.g. --skip-promotion \"hotfix for the payments outage\".");
         return result;
     }
 
-    private ParseResult ParseRelease(Arguments args)
+    private static readonly Regex SkipPromotionPattern = new(@"\s--skip-promotion(?:\s+(?:""([^""]*)""|“([^”]*)”|([^\s""“-][^\s]*)))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    private ParseResult ParsePromote(Arguments args, string? skipPromotion)
+    {
+        var usage = CommandHelp.Usage["promote"];
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/promote does not know {Shorten(flag)}. Usage: {usage}");
+        if (args.Positional.Count == 0)
+            return ParseResult.Fail($"/promote needs a tag. Usage: {usage}, e.g. /promote v0.2.0");
+        if (!ReleaseTag.TryParse(args.Positional[0], _tagPattern, out var tag))
+            return ParseResult.Fail($"'{Shorten(args.Positional[0])}' is not a release tag; tags match {_tagPatternText}, e.g. v0.2.0.");
+        if (args.Positional.Count > 3)
+            return ParseResult.Fail($"Too many words after /promote. Usage: {usage}");
+        var envs = args.Positional.Skip(1).ToList();
+        foreach (var env in envs)
+        {
+            if (CheckEnvironment(env) is { } unknown)
+                return unknown;
+        }
+        if (envs.Count == 2 && string.Equals(envs[0], envs[1], StringComparison.OrdinalIgnoreCase))
+            return ParseResult.Fail($"/promote goes from one environment to another; {envs[0]} twice is not a promotion. Usage: {usage}");
+        return ParseResult.Ok(new PromoteCommand(tag!, envs.Count > 0 ? Canonical(envs[0]) : null, envs.Count > 1 ? Canonical(envs[1]) : null, skipPromotion));
+    }
+
+    private ParseResult ParseHistory(Arguments args)
+    {
+        var usage = CommandHelp.Usage["history"];
+        var stats = args.Flag("--stats");
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/history does not know {Shorten(flag)}. Usage: {usage}");
+        var words = args.Positional.ToList();
+        var period = TimeSpan.FromDays(30);
+        if (stats && words.Count > 0 && Regex.Match(words[^1], @"^(\d+)d$", RegexOptions.ECMAScript, TimeSpan.FromMilliseconds(50)) is { Success: true } days)
+        {
+            var count = int.Parse(days.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (count is < 1 or > 365)
+                return ParseResult.Fail($"The period is 1d to 365d, not {Shorten(words[^1])}. Usage: {usage}");
+            period = TimeSpan.FromDays(count);
+            words.RemoveAt(words.Count - 1);
+        }
+        if (words.Count > 1)
+            return ParseResult.Fail($"Too many words after /history. Usage: {usage}{(stats ? "; the period is a number of days such as 30d" : "")}");
+        var env = words.Count == 1 ? words[0] : _defaultEnvironment;
+        return CheckEnvironment(env) ?? ParseResult.Ok(new HistoryCommand(Canonical(env)) { Stats = stats, Period = period });
+    }
+
+    private ParseResult ParseRelease(Arguments args, string? skipPromotion)
     {
         var usage = CommandHelp.Usage["release"];
         var dryRun = args.Flag("--dry-run");
@@ -81,7 +140,7 @@ public sealed class CommandParser
         if (args.Positional.Count > 2)
             return ParseResult.Fail($"Too many words after /release. Usage: {usage}");
         var env = args.Positional.Count == 2 ? args.Positional[1] : _defaultEnvironment;
-        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun));
+        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun) { SkipPromotion = skipPromotion });
     }
 
     private ParseResult ParseRollback(Arguments args)

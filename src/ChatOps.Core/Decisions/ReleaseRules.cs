@@ -21,6 +21,44 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
             ? $"{environment} is locked by {held.LockedBy} since {held.At:yyyy-MM-dd HH:mm} UTC{Until(held)}: {held.Reason}. /unlock {environment} when it is safe."
             : null);
 
+    /// <summary>
+    /// The promotion rule for a release of <paramref name="tag"/> to <paramref name="environment"/>: null when the
+    /// environment promotes from none; else the promotion (or a refusal), or the override of an approver with a reason.
+    /// </summary>
+    public PromotionVerdict? Promotion(string environment, string tag, ChatUser user, string? skipReason, IReadOnlyList<Release> sourceHistory, DateTimeOffset now)
+    {
+        if (!settings.Environments.TryGetValue(environment, out var target) || target.PromoteFrom.Length == 0)
+            return skipReason is null ? null : PromotionVerdict.No($"{environment} promotes from no environment, so there is no promotion rule to skip. Drop --skip-promotion.");
+        if (skipReason is null)
+            return PromotionRule.Check(environment, target, tag, sourceHistory, now);
+        if (!Access.IsApprover(user))
+            return PromotionVerdict.No($"{user} may not skip the promotion rule: only approvers can (--skip-promotion is audited and shown on the card).");
+        if (string.IsNullOrWhiteSpace(skipReason))
+            return PromotionVerdict.No("--skip-promotion needs a reason in quotes, e.g. --skip-promotion \"hotfix for the payments outage\".");
+        return new PromotionVerdict(null, new PromotionRecord { From = target.PromoteFrom, SkippedBy = user.Id, SkipReason = skipReason.Trim() });
+    }
+
+    /// <summary>/promote without environments: the default environment from what it promotes from; with one, the environment that promotes from it.</summary>
+    public PromotionRoute Route(string? from, string? to)
+    {
+        string Known() => string.Join(", ", settings.Environments.Where(e => e.Value.PromoteFrom.Length > 0).Select(e => $"{e.Value.PromoteFrom} → {e.Key}"));
+        if (to is null)
+        {
+            var targets = settings.Environments.Where(e => from is null ? e.Key == settings.DefaultEnvironment : string.Equals(e.Value.PromoteFrom, from, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (targets.Count != 1 || targets[0].Value.PromoteFrom.Length == 0)
+                return PromotionRoute.No(from is null
+                    ? $"{settings.DefaultEnvironment} promotes from no environment (ChatOps:Environments:{settings.DefaultEnvironment}:PromoteFrom). Name them: /promote <tag> <from> <to>. Configured: {(Known() is { Length: > 0 } k ? k : "none")}."
+                    : $"No single environment promotes from {from}. Name it: /promote <tag> {from} <to>. Configured: {(Known() is { Length: > 0 } k2 ? k2 : "none")}.");
+            to = targets[0].Key;
+        }
+        var expected = settings.Environments[to].PromoteFrom;
+        if (expected.Length == 0)
+            return PromotionRoute.No($"{to} promotes from no environment (set ChatOps:Environments:{to}:PromoteFrom); use /release <tag> {to}.");
+        if (from is not null && !string.Equals(from, expected, StringComparison.OrdinalIgnoreCase))
+            return PromotionRoute.No($"{to} promotes from {expected}, not from {from}. /promote <tag> {expected} {to}.");
+        return new PromotionRoute(null, expected, to);
+    }
+
     /// <summary>Approve or reject at a gate, by a button (<paramref name="token"/> as pressed) or a command.</summary>
     public GateVerdict AtGate(Release? release, long releaseId, ActionToken? token, ChatUser user, bool approve, DateTimeOffset now)
     {
@@ -165,6 +203,12 @@ public sealed record GateVerdict(string? Refusal, bool Audit)
     public static GateVerdict Quiet(string refusal) => new(refusal, false);
 
     public static GateVerdict Audited(string refusal) => new(refusal, true);
+}
+
+/// <summary>Where a /promote goes, or why it cannot be worked out.</summary>
+public sealed record PromotionRoute(string? Refusal, string? From, string? To)
+{
+    public static PromotionRoute No(string refusal) => new(refusal, null, null);
 }
 
 /// <summary>Refused, nothing to do (with the reply), or allowed; <see cref="Own"/> when it is the holder's own lock.</summary>

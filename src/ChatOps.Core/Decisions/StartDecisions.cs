@@ -10,6 +10,7 @@ namespace ChatOps.Core.Decisions;
 /// <summary>Starting releases and rollbacks: who may, whether the environment allows it now, and what a rollback goes back to.</summary>
 public sealed class StartDecisions(
     ReleaseRules rules,
+    ChatOps.Core.Settings.ChatOpsSettings settings,
     IReleaseStore releases,
     IEnvironmentStore environments,
     LeaseKeeper leases,
@@ -23,13 +24,21 @@ public sealed class StartDecisions(
     /// <summary>The actor of a rollback the bot starts on its own.</summary>
     public static readonly ChatUser AutoRollback = new("chatops:auto-rollback");
 
-    public async Task<StartResult> StartReleaseAsync(string environment, string tag, ChatUser user, ChatChannel? channel, CancellationToken cancellationToken)
+    /// <param name="skipPromotion">An approver's reason to release without the promotion rule (--skip-promotion); null keeps the rule.</param>
+    public async Task<StartResult> StartReleaseAsync(string environment, string tag, ChatUser user, ChatChannel? channel, CancellationToken cancellationToken,
+        string? skipPromotion = null)
     {
         var now = clock.GetUtcNow();
         if (rules.MayRelease(user) is { } refusal)
             return StartResult.No(refusal);
         if (rules.MayStartRelease(user, environment, await environments.GetAsync(environment, cancellationToken), now) is { } locked)
             return StartResult.No(locked);
+        var source = settings.Environments.TryGetValue(environment, out var target) && target.PromoteFrom.Length > 0 && skipPromotion is null
+            ? await releases.ListAsync(target.PromoteFrom, activeOnly: false, limit: 200, cancellationToken)
+            : [];
+        var promotion = rules.Promotion(environment, tag, user, skipPromotion, source, now);
+        if (promotion?.Refusal is { } notYet)
+            return StartResult.No(notYet);
         var release = new Release
         {
             Kind = ReleaseKind.Release,
@@ -42,7 +51,14 @@ public sealed class StartDecisions(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        return await StartAsync(release, user, $"release {tag} requested", cancellationToken);
+        release.Outputs.Promotion = promotion?.Promotion;
+        var detail = promotion?.Promotion switch
+        {
+            { SkippedBy: { } by } p => $"release {tag} requested, promotion from {p.From} skipped by {by}: {p.SkipReason}",
+            { SourceReleaseId: { } id } p => $"release {tag} requested, promoted from {p.From} release #{id}",
+            _ => $"release {tag} requested",
+        };
+        return await StartAsync(release, user, detail, cancellationToken);
     }
 
     /// <summary>

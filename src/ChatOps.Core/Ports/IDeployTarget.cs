@@ -21,7 +21,8 @@ public interface IDeployTarget
     Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken);
 }
 
-public sealed record MachineStatus(string Id, string State, string Image, bool Healthy);
+/// <param name="Digest">The image digest the platform resolved (Fly's <c>image_ref.digest</c>), when it reports one.</param>
+public sealed record MachineStatus(string Id, string State, string Image, bool Healthy, string? Digest = null);
 
 public sealed record ExecResult(int ExitCode, string Stdout, string Stderr);
 

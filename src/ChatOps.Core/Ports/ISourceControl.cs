@@ -18,6 +18,9 @@ public interface ISourceControl
     /// <summary>Commit subjects between two refs, oldest first (the release notes' raw material).</summary>
     Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken);
 
+    /// <summary>When the oldest commit between two refs was made (the start of the release's lead time); null when unknown.</summary>
+    Task<DateTimeOffset?> GetOldestCommitAtAsync(string? fromTag, string toTag, CancellationToken cancellationToken);
+
     /// <summary>Reads a file, lets <paramref name="edit"/> change it (null: leave it), writes it back as one commit.</summary>
     Task<FileUpdate> UpdateFileAsync(string path, Func<string?, string?> edit, string message, CancellationToken cancellationToken);
 }

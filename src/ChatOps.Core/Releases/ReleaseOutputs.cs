@@ -28,7 +28,34 @@ public sealed class ReleaseOutputs
     public string? RollbackCheck { get; set; }
     /// <summary>The documentation step failed after the release was verified: said on the card, redone with /resume.</summary>
     public string? PaperworkError { get; set; }
+    /// <summary>When the release reached Released: the start of its bake and the end of its lead time.</summary>
+    public DateTimeOffset? ReleasedAt { get; set; }
+    /// <summary>The oldest commit the release brought (its lead time starts there), when GitHub told us.</summary>
+    public DateTimeOffset? OldestCommitAt { get; set; }
+    /// <summary>For a release to an environment that promotes from another: what it promotes, or who skipped the rule and why.</summary>
+    public PromotionRecord? Promotion { get; set; }
+    /// <summary>The GitHub deployment that records this release or rollback, and the last state written to it.</summary>
+    public DeploymentRecord? Deployment { get; set; }
+    /// <summary>Outside bookkeeping that failed without failing the release (a GitHub deployment status), said on the card.</summary>
+    public List<string> Notes { get; set; } = [];
 }
+
+/// <summary>
+/// A promotion: the release on <see cref="From"/> it takes its images from (service → exact image reference, by
+/// digest where Fly reported one), or the approver who skipped the rule and their reason.
+/// </summary>
+public sealed class PromotionRecord
+{
+    public string From { get; set; } = "";
+    public long? SourceReleaseId { get; set; }
+    /// <summary>The commit the source release shipped: what Preflight checks and Tag finds tagged.</summary>
+    public string? Sha { get; set; }
+    public Dictionary<string, string> Images { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public string? SkippedBy { get; set; }
+    public string? SkipReason { get; set; }
+}
+
+public sealed record DeploymentRecord(long Id, string State);
 
 public sealed record BackupRecord(string Kind, string Location, long SizeBytes, string? Sha256, DateTimeOffset CreatedAt);
 
@@ -44,4 +71,6 @@ public sealed class MachineImage
     public string MachineId { get; set; } = "";
     public string Before { get; set; } = "";
     public string? After { get; set; }
+    /// <summary>The digest Fly reported for <see cref="After"/>, when it reported one: what a promotion deploys.</summary>
+    public string? Digest { get; set; }
 }

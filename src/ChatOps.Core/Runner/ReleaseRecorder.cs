@@ -16,6 +16,7 @@ public sealed class ReleaseRecorder(
     ReleaseButtons buttons,
     CardPublisher cards,
     LeaseKeeper leases,
+    DeploymentLog deployments,
     TimeProvider clock,
     ILogger<ReleaseRecorder> log)
 {
@@ -69,6 +70,11 @@ public sealed class ReleaseRecorder(
         }
         if (release.State == ReleaseState.Failed && release.ChangedProduction)
             release.Outputs.RollbackCheck = await RollbackCheckAsync(release, cancellationToken);
+        if (release.State == ReleaseState.Released)
+            release.Outputs.ReleasedAt ??= now;
+        // Before the end is written, so the record says how its GitHub deployment ended; a crash in between only
+        // writes the same status again when the end is retried.
+        await deployments.EndAsync(release, cancellationToken);
         // The end is written before the buttons are voided: a crash in between leaves buttons that the ended release
         // refuses, never a cancel or a rejection that was lost while its buttons were already gone.
         await RecordAsync(release, actor, action, from, detail, cancellationToken);

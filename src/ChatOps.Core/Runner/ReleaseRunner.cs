@@ -20,14 +20,15 @@ public sealed class ReleaseRunner
     private readonly StopDecisions _stops;
     private readonly StartDecisions _starts;
     private readonly ReleaseQueue _queue;
+    private readonly DeploymentLog _deployments;
     private readonly TimeProvider _clock;
     private readonly ILogger<ReleaseRunner> _log;
 
     public ReleaseRunner(LeaseKeeper leases, IReleaseStore releases, IEnvironmentStore environments, StepExecutor steps, ReleaseRecorder recorder, ReleaseButtons buttons,
-        StopDecisions stops, StartDecisions starts, ReleaseQueue queue, TimeProvider clock, ILogger<ReleaseRunner> log)
+        StopDecisions stops, StartDecisions starts, ReleaseQueue queue, DeploymentLog deployments, TimeProvider clock, ILogger<ReleaseRunner> log)
     {
-        (_leases, _releases, _environments, _steps, _recorder, _buttons, _stops, _starts, _queue, _clock, _log) =
-            (leases, releases, environments, steps, recorder, buttons, stops, starts, queue, clock, log);
+        (_leases, _releases, _environments, _steps, _recorder, _buttons, _stops, _starts, _queue, _deployments, _clock, _log) =
+            (leases, releases, environments, steps, recorder, buttons, stops, starts, queue, deployments, clock, log);
         queue.Attach(AdvanceAsync);
     }
 
@@ -127,9 +128,16 @@ public sealed class ReleaseRunner
                 await _recorder.SayAsync(release, $"Release #{release.Id}: {outcome.Detail}", cancellationToken);
                 break;
             case AfterStep.Finish:
+                // A /rollback asked for while this last step ran still stands: the release ended, and what it moved goes back.
+                var pending = (await _releases.GetAsync(release.Id, cancellationToken))?.StopRequest;
                 await _recorder.FinishAsync(release, ReleaseRecorder.System, action, state, outcome.Detail, cancellationToken);
+                if (pending is not null)
+                    await _releases.ClearCancelRequestAsync(release.Id, cancellationToken);
                 // In the background: this release is held here, and starting a rollback holds it too.
-                _queue.Run($"auto-rollback of release {release.Id}", stopping => _starts.AutoRollBackIfDueAsync(release, state, stopping));
+                if (pending is { RollsBack: true } && release.ChangedProduction)
+                    _queue.Run($"rollback of release {release.Id}", stopping => _starts.RollBackStoppedAsync(release, pending, stopping));
+                else
+                    _queue.Run($"auto-rollback of release {release.Id}", stopping => _starts.AutoRollBackIfDueAsync(release, state, stopping));
                 return false;
         }
         await _recorder.SaveAsync(release, ReleaseRecorder.System, outcome.OutcomeUnknown ? "needs-attention" : action, state, outcome.Detail, cancellationToken);
@@ -143,6 +151,8 @@ public sealed class ReleaseRunner
     private async Task PassPointOfNoReturnAsync(Release release, StepRecord record, CancellationToken cancellationToken)
     {
         await _buttons.VoidAsync(release.Id, ReleaseButtons.CancelGate, cancellationToken);
+        // The GitHub deployment begins where the environment starts to change; saved with the step's start.
+        await _deployments.BeginAsync(release, cancellationToken);
         var first = record.Attempts == 0 && !Runbook.RowsOf(release)
             .Any(r => !r.Cancellable && r.Name != record.Name && release.Steps.Any(s => s.Name == r.Name && s.Attempts > 0));
         if (first && release.Kind == ReleaseKind.Release)

@@ -13,6 +13,15 @@ public sealed class EnvironmentSettings
     public TimeSpan DeployTimeout { get; set; } = TimeSpan.FromMinutes(5);
     public DeploySettings Deploy { get; set; } = new();
     public RollbackSettings Rollback { get; set; } = new();
+
+    /// <summary>The environment a tag must reach Released on before it may go here (empty: no promotion rule).</summary>
+    public string PromoteFrom { get; set; } = "";
+
+    /// <summary>How long the tag must have been Released on <see cref="PromoteFrom"/> before it may go here.</summary>
+    public TimeSpan MinBake { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The environment's public URL, shown on its GitHub deployments (empty: none).</summary>
+    public string Url { get; set; } = "";
 }
 
 public sealed class DeploySettings

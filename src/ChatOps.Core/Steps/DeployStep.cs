@@ -14,7 +14,10 @@ public sealed class DeployStep : IReleaseStep
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var release = context.Release;
-        var targets = context.Environment.Services.Select(s => new RolloutTarget(s.Name, s.FlyApp, s.ImageFor(release.Tag))).ToList();
+        // A promotion deploys exactly what its source environment ran, never a fresh lookup of the tag.
+        var promoted = release.Outputs.Promotion?.Images;
+        var targets = context.Environment.Services
+            .Select(s => new RolloutTarget(s.Name, s.FlyApp, promoted?.GetValueOrDefault(s.Name) ?? s.ImageFor(release.Tag))).ToList();
         var count = await new Rollout(context, release.Tag, RolloutShape.ForDeploy(context.Environment)).RunAsync(targets, cancellationToken);
         return StepOutcome.Done($"{count} machine{(count == 1 ? "" : "s")} on {release.Tag}");
     }

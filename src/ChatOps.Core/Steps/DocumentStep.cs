@@ -12,6 +12,7 @@ public sealed class DocumentStep : IReleaseStep
         var release = context.Release;
         var source = context.Ports.SourceControl;
         var changes = await source.GetChangesAsync(release.PreviousTag, release.Tag, cancellationToken);
+        release.Outputs.OldestCommitAt ??= await OldestCommitAtAsync(context, cancellationToken);
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
         var update = await source.UpdateFileAsync(
             Changelog.Path,
@@ -23,5 +24,18 @@ public sealed class DocumentStep : IReleaseStep
         return StepOutcome.Done(update.Changed
             ? $"CHANGELOG.md: {release.Tag} section with {changes.Count} change{(changes.Count == 1 ? "" : "s")}"
             : $"CHANGELOG.md already has {release.Tag}");
+    }
+
+    // Only the lead-time figure needs it: an answer GitHub cannot give leaves the figure without this release, never fails it.
+    private static async Task<DateTimeOffset?> OldestCommitAtAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await context.Ports.SourceControl.GetOldestCommitAtAsync(context.Release.PreviousTag, context.Release.Tag, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 }

@@ -2,7 +2,7 @@ using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Steps;
 
-/// <summary>Runbook §1: the head of the release branch must have every required check green.</summary>
+/// <summary>Runbook §1: the head of the release branch (for a promotion, the commit its source released) must have every required check green.</summary>
 public sealed class PreflightStep : IReleaseStep
 {
     public ReleaseState State => ReleaseState.Preflight;
@@ -29,7 +29,8 @@ public sealed class PreflightStep : IReleaseStep
 
     public static async Task<PreflightCheck> CheckAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var sha = await context.Ports.SourceControl.GetHeadShaAsync(cancellationToken);
+        // A promotion ships the commit its source released (already tagged), not whatever the branch moved on to since.
+        var sha = context.Release.Outputs.Promotion?.Sha ?? await context.Ports.SourceControl.GetHeadShaAsync(cancellationToken);
         var checks = await context.Ports.SourceControl.GetChecksAsync(sha, cancellationToken);
         var byName = checks.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var required = context.Settings.RequiredChecks;

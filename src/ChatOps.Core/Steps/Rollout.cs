@@ -92,15 +92,15 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
 
         // A resumed rollout finds the machines it already finished healthy on the image: nothing to ask Fly.
         var done = record.After == target.Image && machine is { State: "started", Healthy: true } && machine.Image == target.Image;
-        if (!done)
-            await context.Ports.DeployTarget.DeployAsync(target.App, machine.Id, target.Image, context.Environment.DeployTimeout, cancellationToken);
+        var landed = done ? machine : await context.Ports.DeployTarget.DeployAsync(target.App, machine.Id, target.Image, context.Environment.DeployTimeout, cancellationToken);
 
         await LockedAsync(async () =>
         {
             _count++;
-            if (done)
+            if (done && (landed.Digest is null || record.Digest == landed.Digest))
                 return 0;
             record.After = target.Image;
+            record.Digest = landed.Digest;
             await context.CheckpointAsync(cancellationToken);
             return 0;
         }, cancellationToken);

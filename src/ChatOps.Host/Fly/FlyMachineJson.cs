@@ -7,7 +7,10 @@ namespace ChatOps.Host.Fly;
 internal static class FlyMachineJson
 {
     public static MachineStatus Status(JsonObject machine) =>
-        new(Text(machine["id"]) ?? "", Text(machine["state"]) ?? "unknown", Image(machine), Healthy(machine));
+        new(Text(machine["id"]) ?? "", Text(machine["state"]) ?? "unknown", Image(machine), Healthy(machine), Digest(machine));
+
+    // The digest flyd resolved the image to; empty or absent on machines that never reported one.
+    public static string? Digest(JsonObject machine) => Text(machine["image_ref"]?["digest"]) is { Length: > 0 } d ? d : null;
 
     public static string Image(JsonObject machine) => Text(machine["config"]?["image"]) ?? "";
 

@@ -11,20 +11,26 @@ internal sealed class GitHubChangelog(GitHubApi api)
     // A 409 means someone committed the file since we read it: read again, re-apply the edit, try again.
     private const int MaxStaleWrites = 3;
 
-    public async Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
+        [.. (await CommitsAsync(fromTag, toTag, cancellationToken)).Select(Subject)];
+
+    // Lead time starts at the oldest commit the release brings; committer dates, as a rebase or merge makes them.
+    public async Task<DateTimeOffset?> GetOldestCommitAtAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
+        (await CommitsAsync(fromTag, toTag, cancellationToken)).Select(c => c.Commit.Committer?.Date).Where(d => d is not null).Min();
+
+    private async Task<IReadOnlyList<CommitInfo>> CommitsAsync(string? fromTag, string toTag, CancellationToken cancellationToken)
     {
         using var client = api.Open();
         if (fromTag is null)
         {
             // No earlier release to compare with: the tagged commit alone describes the release.
-            var commit = await api.Repo(client, "commits", toTag).CallJsonAsync<CommitInfo>(GitHubApi.SystemName, HttpMethod.Get, null, cancellationToken);
-            return [Subject(commit)];
+            return [await api.Repo(client, "commits", toTag).CallJsonAsync<CommitInfo>(GitHubApi.SystemName, HttpMethod.Get, null, cancellationToken)];
         }
 
         // Compare lists commits oldest first, up to 250, which is plenty for one release.
         var comparison = await api.Repo(client, "compare", $"{fromTag}...{toTag}")
             .CallJsonAsync<Comparison>(GitHubApi.SystemName, HttpMethod.Get, null, cancellationToken);
-        return [.. comparison.Commits.Select(Subject)];
+        return comparison.Commits;
     }
 
     public async Task<FileUpdate> UpdateFileAsync(string path, Func<string?, string?> edit, string message, CancellationToken cancellationToken)

@@ -33,6 +33,9 @@ public sealed class GitHubClient : ISourceControl
     public Task<IReadOnlyList<string>> GetChangesAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
         _changelog.GetChangesAsync(fromTag, toTag, cancellationToken);
 
+    public Task<DateTimeOffset?> GetOldestCommitAtAsync(string? fromTag, string toTag, CancellationToken cancellationToken) =>
+        _changelog.GetOldestCommitAtAsync(fromTag, toTag, cancellationToken);
+
     public Task<FileUpdate> UpdateFileAsync(string path, Func<string?, string?> edit, string message, CancellationToken cancellationToken) =>
         _changelog.UpdateFileAsync(path, edit, message, cancellationToken);
 }

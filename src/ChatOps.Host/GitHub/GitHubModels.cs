@@ -7,7 +7,9 @@ internal sealed record GitRef(string Ref, GitObject Object);
 
 internal sealed record GitTag(string Sha, string Tag, GitObject Object);
 
-internal sealed record CommitMessage(string Message);
+internal sealed record CommitPerson(DateTimeOffset? Date);
+
+internal sealed record CommitMessage(string Message, CommitPerson? Committer = null);
 
 internal sealed record CommitInfo(string Sha, CommitMessage Commit);
 

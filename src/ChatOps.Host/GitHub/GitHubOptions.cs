@@ -13,6 +13,9 @@ public sealed partial class GitHubOptions
     public string Repository { get; set; } = "";
     public string Branch { get; set; } = "main";
 
+    // A GitHub Deployment per release and rollback; false leaves GitHub's deployments alone.
+    public bool Deployments { get; set; } = true;
+
     // Empty until bound: the configuration binder appends to a pre-filled list instead of replacing it, so the
     // defaults are filled in after binding (see AddGitHub).
     public List<string> RequiredChecks { get; set; } = [];

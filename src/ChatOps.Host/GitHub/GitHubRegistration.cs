@@ -27,6 +27,13 @@ public static class GitHubRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GitHubClient>();
         services.AddSingleton<ISourceControl>(sp => sp.GetRequiredService<GitHubClient>());
+        // Off means no port at all: the core's deployment log then records nothing (GitHub:Deployments=false).
+        if (configuration.GetValue(GitHubOptions.Section + ":Deployments", true))
+        {
+            services.AddSingleton<IDeploymentRecords>(sp => new GitHubDeployments(
+                new GitHubApi(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<GitHubOptions>>().Value)));
+        }
+
         return services;
     }
 }

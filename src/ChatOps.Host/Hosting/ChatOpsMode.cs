@@ -8,7 +8,7 @@ public static class ChatOpsMode
     public static readonly string[] TokenKeys = ["Telegram:BotToken", "Slack:BotToken", "Fly:ApiToken", "GitHub:Token"];
 
     // The example values of the top-level appsettings.json: fine against the simulators, never a real target.
-    private static readonly string[] DemoValues = ["acme/myloware", "myloware-api", "myloware-orchestrator"];
+    private static readonly string[] DemoValues = ["acme/myloware", "myloware-api", "myloware-orchestrator", "myloware-api-staging", "myloware-orchestrator-staging"];
 
     /// <summary>
     /// sandbox, live, or auto: sandbox when no token at all is set, live when everything live mode needs is set.

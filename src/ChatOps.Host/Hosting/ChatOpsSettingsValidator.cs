@@ -33,7 +33,15 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
         if (options.Access.ApprovalTimeout <= TimeSpan.Zero)
             errors.Add("ChatOps:Access:ApprovalTimeout must be positive, e.g. 00:30:00.");
         foreach (var (env, settings) in options.Environments)
+        {
             errors.AddRange(ValidateEnvironment($"ChatOps:Environments:{env}", settings));
+            if (settings.PromoteFrom.Length > 0 && (!options.Environments.ContainsKey(settings.PromoteFrom) || string.Equals(settings.PromoteFrom, env, StringComparison.OrdinalIgnoreCase)))
+                errors.Add($"ChatOps:Environments:{env}:PromoteFrom '{settings.PromoteFrom}' must name another of ChatOps:Environments ({string.Join(", ", options.Environments.Keys)}).");
+            if (settings.MinBake < TimeSpan.Zero)
+                errors.Add($"ChatOps:Environments:{env}:MinBake must not be negative.");
+            if (settings.Url.Length > 0 && !Uri.TryCreate(settings.Url, UriKind.Absolute, out _))
+                errors.Add($"ChatOps:Environments:{env}:Url must be an absolute URL.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

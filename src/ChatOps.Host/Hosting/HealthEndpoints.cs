@@ -14,6 +14,7 @@ public static class HealthEndpoints
     /// <summary>Readiness checks: the store answers, and each chat receiver's loop (poller or socket) still runs.</summary>
     public static IServiceCollection AddReadinessChecks(this IServiceCollection services)
     {
+        services.AddSingleton<ChatOps.Host.Metrics.DeliveryMetrics>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [Ready])
             .AddCheck<ChatReceiverHealthCheck>("chat receiver", tags: [Ready]);
@@ -41,6 +42,7 @@ public static class HealthEndpoints
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         // Readiness: what the bot needs to do its work.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) });
+        app.Services.GetRequiredService<ChatOps.Host.Metrics.DeliveryMetrics>().Attach(Prometheus.Metrics.DefaultRegistry);
         app.MapMetrics("/metrics");
     }
 

@@ -14,10 +14,15 @@ public static class SandboxBootstrap
         var settings = configuration.GetSection("ChatOps").Get<ChatOpsSettings>() ?? new ChatOpsSettings();
         var environment = settings.Environments.GetValueOrDefault(settings.DefaultEnvironment) ?? new EnvironmentSettings();
         var options = new SandboxOptions();
-        if (environment.Services.Count > 0)
-            options.Apps = environment.Services.Select(s => new SandboxApp(s.Name, s.FlyApp, 2)).ToList();
+        // Every environment's apps (the default environment's first, so a service name finds its app): staging and
+        // production are separate Fly apps; each environment's migrations app has a volume to snapshot.
+        var environments = settings.Environments.OrderBy(e => e.Key == settings.DefaultEnvironment ? 0 : 1).Select(e => e.Value).ToList();
+        var apps = environments.SelectMany(e => e.Services).DistinctBy(s => s.FlyApp).Select(s => new SandboxApp(s.Name, s.FlyApp, 2)).ToList();
+        if (apps.Count > 0)
+            options.Apps = apps;
         if (environment.Migrations.App.Length > 0)
             options.MigrationsApp = environment.Migrations.App;
+        options.VolumeApps = [.. environments.Select(e => e.Backup.App.Length > 0 ? e.Backup.App : e.Migrations.App).Where(a => a.Length > 0)];
         if (configuration.GetSection("GitHub:RequiredChecks").Get<string[]>() is { Length: > 0 } checks)
             options.RequiredChecks = checks;
         if (configuration["GitHub:Repository"] is { Length: > 0 } repository)
@@ -56,7 +61,9 @@ public static class SandboxBootstrap
             for (var i = 0; i < env.Services.Count; i++)
             {
                 var service = env.Services[i];
-                var url = sandbox.ServiceUrl(service.Name).ToString().TrimEnd('/');
+                // A sandbox started for other settings (shared by two test hosts) may lack this app: the service's name finds its twin.
+                var url = (sandbox.Options.Apps.Any(a => a.FlyApp == service.FlyApp) ? sandbox.ServiceUrlOfApp(service.FlyApp) : sandbox.ServiceUrl(service.Name))
+                    .ToString().TrimEnd('/');
                 bases[BaseOf(service.HealthUrl)] = url;
                 overlay[$"{key}:Services:{i}:HealthUrl"] = $"{url}/health";
                 overlay[$"{key}:Services:{i}:VersionUrl"] = $"{url}/version";

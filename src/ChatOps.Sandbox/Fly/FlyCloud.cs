@@ -11,10 +11,13 @@ public sealed partial class FlyCloud
     private readonly SandboxOptions _options;
     private readonly MutationLog _mutations;
     private readonly Dictionary<string, FlyAppState> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedAlembic> _otherAlembics = new(StringComparer.Ordinal);
+    private readonly SandboxFaults _faults;
 
     internal FlyCloud(SandboxOptions options, SandboxFaults faults, MutationLog mutations)
     {
         _options = options;
+        _faults = faults;
         _mutations = mutations;
         Alembic = new SimulatedAlembic(faults);
         ExecHandler = DefaultExecAsync;
@@ -133,6 +136,18 @@ public sealed partial class FlyCloud
 
     private async Task<FlyExecResult> DefaultExecAsync(FlyExecRequest request, CancellationToken cancellationToken)
     {
+        if (_options.VolumeApps.Contains(request.App) && request.App != _options.MigrationsApp)
+        {
+            // Another environment's migrations app (staging): its own database, so its own Alembic history.
+            SimulatedAlembic other;
+            lock (_otherAlembics)
+            {
+                if (!_otherAlembics.TryGetValue(request.App, out other!))
+                    _otherAlembics[request.App] = other = new SimulatedAlembic(_faults);
+            }
+            return await other.ExecAsync(request, cancellationToken);
+        }
+
         if (request.App != _options.MigrationsApp && SimulatedAlembic.CommandText(request.Command).Contains("alembic", StringComparison.Ordinal))
         {
             // Only the migrations app's image ships the Alembic project.

@@ -25,7 +25,7 @@ internal static class FlySeed
             state.Machines.Add(machine);
         }
 
-        if (app.FlyApp == options.MigrationsApp && state.Machines.Count > 0)
+        if ((app.FlyApp == options.MigrationsApp || options.VolumeApps.Contains(app.FlyApp)) && state.Machines.Count > 0)
         {
             var volume = new FlyVolume { Id = FlyIds.VolumeId(), Name = "data", AttachedMachineId = state.Machines[0].Id, CreatedAt = created };
             state.Volumes.Add(volume);

@@ -74,6 +74,17 @@ public sealed partial class GitHubRepo
         }
     }
 
+    /// <summary>Every deployment, oldest first, with its statuses in the order they were posted: what a test reads back.</summary>
+    public IReadOnlyList<DeploymentView> DeploymentViews()
+    {
+        lock (_gate)
+        {
+            return [.. _deployments.OrderBy(d => d.Id).Select(d => new DeploymentView(d.Id, d.Environment, d.Ref, d.Sha,
+                [.. _deploymentStatuses.Where(s => s.DeploymentId == d.Id).OrderBy(s => s.Id).Select(s => s.State)],
+                _deploymentStatuses.Where(s => s.DeploymentId == d.Id).Select(s => s.EnvironmentUrl).LastOrDefault(u => u.Length > 0)))];
+        }
+    }
+
     internal DeploymentStatus? AddDeploymentStatus(long deploymentId, string state, string description, string? environment,
         string logUrl, string environmentUrl)
     {
@@ -92,3 +103,5 @@ public sealed partial class GitHubRepo
         }
     }
 }
+
+public sealed record DeploymentView(long Id, string Environment, string Ref, string Sha, IReadOnlyList<string> States, string? EnvironmentUrl);

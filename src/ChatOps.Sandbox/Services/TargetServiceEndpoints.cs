@@ -11,7 +11,7 @@ internal static class TargetServiceEndpoints
         var runs = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var group = app.MapGroup("/services/{service}");
         group.AddEndpointFilter(async (context, next) =>
-            options.Apps.Any(a => a.Service == (string?)context.HttpContext.Request.RouteValues["service"])
+            options.Apps.Any(a => a.Service == (string?)context.HttpContext.Request.RouteValues["service"] || a.FlyApp == (string?)context.HttpContext.Request.RouteValues["service"])
                 ? await next(context)
                 : SandboxJson.Json(new { detail = "Not Found" }, 404));
 
@@ -57,7 +57,7 @@ internal static class TargetServiceEndpoints
 
     private static string VersionOf(string service, SandboxOptions options, FlyCloud fly)
     {
-        var flyApp = options.Apps.First(a => a.Service == service).FlyApp;
+        var flyApp = options.Apps.FirstOrDefault(a => a.FlyApp == service)?.FlyApp ?? options.Apps.First(a => a.Service == service).FlyApp;
         return fly.ServiceImage(flyApp) is { } image ? ImageRef.Parse(image).Tag : "";
     }
 

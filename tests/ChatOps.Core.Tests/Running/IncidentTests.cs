@@ -179,4 +179,27 @@ public sealed class IncidentTests : IAsyncLifetime
         Assert.Equal(ReleaseState.RollbackFailed, (await ReleaseAsync(3)).State);
         Assert.Equal(3, (await _core.Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None)).Count);
     }
+
+    [Fact]
+    public async Task A_rollback_asked_during_the_step_that_then_fails_still_rolls_back()
+    {
+        await ReleasedAsync("v1.0.1", 1);
+        _core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
+        await SayAsync(Alice, "/release v1.1.0");
+        var asked = 0;
+        _core.Fleet.BeforeHealth = async () =>
+        {
+            if (Interlocked.Increment(ref asked) == 1)
+                await _core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+        };
+
+        await SayAsync(Bob, "/approve 2");
+        await _core.WhenIdleAsync();
+
+        Assert.Equal(ReleaseState.Failed, (await ReleaseAsync(2)).State);
+        var rollback = await ReleaseAsync(3);
+        Assert.Equal(ReleaseState.RolledBack, rollback.State);
+        Assert.Equal(Alice.Id, rollback.Requester);
+        Assert.Equal("v1.0.1", rollback.Tag);
+    }
 }

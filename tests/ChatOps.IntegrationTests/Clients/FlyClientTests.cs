@@ -21,7 +21,9 @@ public sealed class FlyClientTests : ClientFixture
         var machines = await Fly.ListMachinesAsync(App, CancellationToken.None);
 
         Assert.Equal(2, machines.Count);
-        Assert.All(machines, m => Assert.Equal(new MachineStatus(m.Id, "started", "registry.fly.io/myloware-api:v0.1.0", true), m));
+        // The digest is what Fly resolved the image to (image_ref.digest): what a promotion pins production to.
+        Assert.All(machines, m => Assert.Equal(new MachineStatus(m.Id, "started", "registry.fly.io/myloware-api:v0.1.0", true, m.Digest), m));
+        Assert.All(machines, m => Assert.StartsWith("sha256:", m.Digest));
     }
 
     [Fact]
@@ -32,7 +34,7 @@ public sealed class FlyClientTests : ClientFixture
         foreach (var id in ids)
         {
             var status = await Fly.DeployAsync(App, id, NewImage, TimeSpan.FromSeconds(30), CancellationToken.None);
-            Assert.Equal(new MachineStatus(id, "started", NewImage, true), status);
+            Assert.Equal(new MachineStatus(id, "started", NewImage, true, status.Digest), status);
         }
 
         foreach (var id in ids)

@@ -38,7 +38,7 @@ public sealed class NoCredentialsInLogsTests
         bot.Sandbox.Faults.UnhealthyTags.Add("v0.3.0");
         var second = await bot.Slack.CommandAsync(SlackBotHost.Releaser, SlackBotHost.Channel, "/release", "v0.3.0");
         // Nothing left to migrate after #1, so #2 passes its gate without asking and fails at Verify.
-        var failed = await bot.CardWithButtonAsync("Release #2", "Roll back");
+        var failed = await bot.CardShowingAsync("Release #2", "Failed at Verify");
         var rollBack = await bot.Slack.ClickAsync(SlackBotHost.Releaser, failed, "Roll back");
         await bot.CardShowingAsync("Rollback #3", "Rolled back production to v0.2.0");
         await bot.WhenIdleAsync();
@@ -64,7 +64,7 @@ public sealed class NoCredentialsInLogsTests
         await bot.CardShowingAsync("Release #1", "Released v0.2.0 to production");
         bot.Sandbox.Faults.UnhealthyTags.Add("v0.3.0");
         bot.Telegram.Type(group, TelegramBotHost.Releaser, "/release v0.3.0");
-        var failed = await bot.CardWithButtonAsync("Release #2", "Roll back");
+        var failed = await bot.CardShowingAsync("Release #2", "Failed at Verify");
         await bot.AnswerToAsync(bot.Telegram.Press(group, TelegramBotHost.Releaser, failed.Id, "Roll back"));
         await bot.CardShowingAsync("Rollback #3", "Rolled back production to v0.2.0");
         await bot.WhenIdleAsync();

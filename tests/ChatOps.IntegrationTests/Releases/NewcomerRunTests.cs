@@ -22,6 +22,8 @@ public sealed class NewcomerRunTests
             info.Environment.Remove(key);
         info.Environment["Urls"] = "http://127.0.0.1:0";
         info.Environment["ChatOps__VerifyInterval"] = "00:00:00.200";
+        // This session releases straight to production, as the README's first run does; the promotion tests cover staging first.
+        info.Environment["ChatOps__Environments__production__PromoteFrom"] = "";
 
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

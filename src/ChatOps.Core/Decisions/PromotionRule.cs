@@ -1,0 +1,93 @@
+using System.Globalization;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
+
+namespace ChatOps.Core.Decisions;
+
+/// <summary>
+/// Staging before production: a tag goes to an environment with <c>PromoteFrom</c> only once it reached Released
+/// there at least <c>MinBake</c> ago and was not rolled back since, and then with exactly the images that ran there.
+/// Pure: decided from the source environment's history, read before.
+/// </summary>
+public static class PromotionRule
+{
+    /// <summary>The promotion to record on the new release, or the refusal that says what is missing and when it would be allowed.</summary>
+    public static PromotionVerdict Check(string environment, EnvironmentSettings target, string tag, IReadOnlyList<Release> sourceHistory, DateTimeOffset now)
+    {
+        var from = target.PromoteFrom;
+        var ofTag = sourceHistory.Where(r => r.Kind == ReleaseKind.Release && r.Tag == tag).OrderByDescending(r => r.Id).ToList();
+        if (ofTag.FirstOrDefault(r => r.State == ReleaseState.Released) is not { } source)
+        {
+            var running = ofTag.FirstOrDefault(r => r.IsActive);
+            var why = running is not null
+                ? $"release #{running.Id} of {tag} on {from} is still at {running.State}"
+                : ofTag.FirstOrDefault() is { } last ? $"its last release there (#{last.Id}) ended {last.State}" : $"{tag} was never released there";
+            return PromotionVerdict.No($"{environment} takes only what {from} released: {tag} has not reached Released on {from} ({why}). "
+                + $"/release {tag} {from} first{Bake(target, ", then wait {0}")}, then /promote {tag}; an approver may override with --skip-promotion \"<reason>\".");
+        }
+        if (RolledBackSince(source, sourceHistory) is { } rollback)
+            return PromotionVerdict.No($"{tag} was rolled back on {from} by rollback #{rollback.Id} ({rollback.Requester}) after release #{source.Id}: "
+                + $"it is not promoted to {environment}. Release a fixed tag to {from} first.");
+        var releasedAt = ReleasedAt(source);
+        var allowedFrom = releasedAt + target.MinBake;
+        if (now < allowedFrom)
+            return PromotionVerdict.No($"{tag} reached Released on {from} at {releasedAt:yyyy-MM-dd HH:mm} UTC (#{source.Id}), {Words(now - releasedAt)} ago; "
+                + $"{environment} wants it to bake there for {Words(target.MinBake)}: allowed from {allowedFrom:yyyy-MM-dd HH:mm:ss} UTC (in {Words(allowedFrom - now)}), then /promote {tag}.");
+        var images = ImagesOf(source);
+        var missing = target.Services.Where(s => !images.ContainsKey(s.Name)).Select(s => s.Name).ToList();
+        if (missing.Count > 0)
+            return PromotionVerdict.No($"Release #{source.Id} of {tag} on {from} recorded no image for {string.Join(", ", missing)}, so {environment} cannot be given "
+                + $"the same images. Make {from} run the same services, or an approver may override with --skip-promotion \"<reason>\".");
+        return new PromotionVerdict(null, new PromotionRecord { From = from, SourceReleaseId = source.Id, Sha = source.Outputs.HeadSha, Images = images });
+    }
+
+    /// <summary>When a release reached Released: recorded at its end; for records older than that, its last step's end.</summary>
+    public static DateTimeOffset ReleasedAt(Release release) =>
+        release.Outputs.ReleasedAt ?? release.Steps.Where(s => s.FinishedAt is not null).Select(s => s.FinishedAt!.Value).DefaultIfEmpty(release.UpdatedAt).Max();
+
+    /// <summary>A finished rollback on the source that took this release's tag away: one that undid it, or one that started from it.</summary>
+    private static Release? RolledBackSince(Release source, IReadOnlyList<Release> history) =>
+        history.Where(r => r.Kind == ReleaseKind.Rollback && r.State == ReleaseState.RolledBack && r.Id > source.Id
+                && (r.Id == source.Outputs.RollbackReleaseId || r.PreviousTag == source.Tag))
+            .OrderBy(r => r.Id).FirstOrDefault();
+
+    /// <summary>
+    /// Per service, the exact image the source's machines landed on: pinned to the digest Fly reported (so a re-pushed
+    /// tag cannot change what production gets), else the reference as deployed.
+    /// </summary>
+    private static Dictionary<string, string> ImagesOf(Release source)
+    {
+        var images = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var machine in source.Outputs.Machines.Where(m => m.After is not null))
+            images.TryAdd(machine.Service, Pinned(machine.After!, machine.Digest));
+        return images;
+    }
+
+    public static string Pinned(string image, string? digest)
+    {
+        if (digest is null)
+            return image;
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        return (at >= 0 ? image[..at] : image) + "@" + digest;
+    }
+
+    private static string Bake(EnvironmentSettings target, string format) =>
+        target.MinBake > TimeSpan.Zero ? string.Format(CultureInfo.InvariantCulture, format, Words(target.MinBake)) : "";
+
+    public static string Words(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+            span = TimeSpan.Zero;
+        if (span.TotalMinutes < 1)
+            return $"{Math.Ceiling(span.TotalSeconds):0}s";
+        if (span.TotalHours < 1)
+            return $"{(int)span.TotalMinutes}m{(span.Seconds > 0 ? $"{span.Seconds}s" : "")}";
+        return span.TotalDays < 1 ? $"{(int)span.TotalHours}h{(span.Minutes > 0 ? $"{span.Minutes}m" : "")}" : $"{(int)span.TotalDays}d{(span.Hours > 0 ? $"{span.Hours}h" : "")}";
+    }
+}
+
+/// <summary>Allowed with the promotion to record, or refused with the reason.</summary>
+public sealed record PromotionVerdict(string? Refusal, PromotionRecord? Promotion)
+{
+    public static PromotionVerdict No(string refusal) => new(refusal, null);
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ChatOps.Core.Ports;
+using ChatOps.Host.Http;
+using Flurl.Http;
+
+namespace ChatOps.Host.GitHub;
+
+// GitHub Deployments for every release and rollback (reference §9). The release id travels in the payload, so a
+// create retried after a crash finds the deployment it made instead of making a second.
+internal sealed class GitHubDeployments(GitHubApi api) : IDeploymentRecords
+{
+    private const string Task = "deploy";
+
+    public async Task<long> EnsureAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    {
+        using var client = api.Open();
+        var existing = await api.Repo(client, "deployments")
+            .SetQueryParams(new { environment = request.Environment, @ref = request.Ref, task = Task })
+            .CallJsonAsync<List<Deployment>>(GitHubApi.SystemName, HttpMethod.Get, null, cancellationToken);
+        if (existing.FirstOrDefault(d => ReleaseIdOf(d) == request.ReleaseId) is { } found)
+        {
+            return found.Id;
+        }
+
+        // auto_merge off and no required contexts: a tag is deployed as it is, and Preflight already checked it.
+        var body = new NewDeployment(request.Ref, Task, AutoMerge: false, RequiredContexts: [], new Payload(request.ReleaseId, request.Kind),
+            request.Environment, request.Description, TransientEnvironment: false);
+        using var response = await api.Repo(client, "deployments").SendAsync(GitHubApi.SystemName, HttpMethod.Post, body, cancellationToken);
+        if (response.StatusCode != 201)
+        {
+            throw new OutsideCallException($"GitHub did not create the deployment of {request.Ref} to {request.Environment}: it answered {response.StatusCode}", response.StatusCode);
+        }
+
+        return (await response.ReadJsonAsync<Deployment>(GitHubApi.SystemName)).Id;
+    }
+
+    public async Task SetStateAsync(long deploymentId, string state, string description, string? environmentUrl, CancellationToken cancellationToken)
+    {
+        using var client = api.Open();
+        // auto_inactive off: the bot marks the superseded deployment inactive itself, production included.
+        var body = new NewStatus(state, description.Length <= 140 ? description : description[..139] + "…", environmentUrl, AutoInactive: false);
+        using var response = await api.Repo(client, "deployments", deploymentId.ToString(System.Globalization.CultureInfo.InvariantCulture), "statuses")
+            .SendAsync(GitHubApi.SystemName, HttpMethod.Post, body, cancellationToken);
+    }
+
+    private static long? ReleaseIdOf(Deployment deployment) =>
+        deployment.Payload is { ValueKind: JsonValueKind.Object } payload && payload.TryGetProperty("release_id", out var id) && id.TryGetInt64(out var value)
+            ? value
+            : null;
+
+    private sealed record Deployment(long Id, string? Environment, string? Ref, JsonElement? Payload);
+
+    private sealed record Payload(long ReleaseId, string Kind);
+
+    private sealed record NewDeployment(string Ref, string Task, bool AutoMerge, List<string> RequiredContexts, Payload Payload, string Environment,
+        string Description, bool TransientEnvironment);
+
+    private sealed record NewStatus(string State, string Description, string? EnvironmentUrl, bool AutoInactive);
+}

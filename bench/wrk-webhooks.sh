@@ -5,7 +5,7 @@
 #   (bench mode minimal-endpoint), and the plain Npgsql insert loop (bench mode insert-loop). Then it drives
 #   POST /telegram/webhook and POST /slack/commands with wrk and prints throughput, p99 and the ratios.
 #   bench/wrk-webhooks.sh
-# Knobs: DURATION (10s), THREADS (2), CONNECTIONS (32), PG_PORT (55461), BOT_PORT (18090), MINIMAL_PORT (18091).
+# Knobs: KEEP=1 keeps the logs, DURATION (10s), THREADS (2), CONNECTIONS (32), PG_PORT (55461), BOT_PORT (18090), MINIMAL_PORT (18091).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +35,7 @@ stop_all() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do timeout 20 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true; done
   scripts/postgres.sh stop "$work/pg" 2>/dev/null || true
+  [[ -n ${KEEP:-} ]] && echo "logs kept in $work" >&2 || rm -rf "$work"
 }
 trap stop_all EXIT
 

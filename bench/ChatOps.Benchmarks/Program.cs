@@ -10,5 +10,6 @@ return args.FirstOrDefault() switch
     "minimal-endpoint" => await Modes.MinimalEndpointAsync(args[1..]),
     "chat-sims" => await Modes.ChatSimsAsync(args[1..]),
     "insert-loop" => await Modes.InsertLoopAsync(args[1..]),
+    "responsiveness" => await Modes.ResponsivenessAsync(args[1..]),
     _ => Modes.Usage(),
 };

@@ -21,6 +21,10 @@ public static class Modes
               throughput [sqlite|sqlite-file|postgres|all] [--seconds 10] [--environments 1,4] [--warmup 20]
               takeover [short|default|all] [--runs 3]                    needs CHATOPS_BENCH_POSTGRES
               releasetime [zero|realistic|all] [--order parallel|in-order|all]   release and rollback against the critical path
+              minimal-endpoint [--url http://127.0.0.1:18091] [--seconds 120]   the baseline endpoint (BENCH_TELEGRAM_SECRET, BENCH_SLACK_SECRET)
+              chat-sims [--chats 64] [--seconds 120]                     Telegram and Slack API simulators for a scripted host
+              insert-loop [--concurrency 32] [--seconds 10]              plain Npgsql INSERT … ON CONFLICT DO NOTHING, needs CHATOPS_BENCH_POSTGRES
+              responsiveness [--runs 5] [--slow-fly-seconds 20]           approve → answer and → next step, during a slow /status
             Postgres: scripts/postgres.sh start /tmp/pg-bench 55450, then export its connection string as CHATOPS_BENCH_POSTGRES.
             """);
         return 2;
@@ -87,6 +91,18 @@ public static class Modes
         }
         return 0;
     }
+
+    public static Task<int> MinimalEndpointAsync(string[] args) =>
+        Ingress.MinimalEndpoint.RunAsync(Option(args, "--url", "http://127.0.0.1:18091"), TimeSpan.FromSeconds(Number(args, "--seconds", 120)));
+
+    public static Task<int> ChatSimsAsync(string[] args) =>
+        Ingress.ChatSims.RunAsync((int)Number(args, "--chats", 64), TimeSpan.FromSeconds(Number(args, "--seconds", 120)));
+
+    public static Task<int> InsertLoopAsync(string[] args) =>
+        Ingress.InsertLoop.RunAsync((int)Number(args, "--concurrency", 32), TimeSpan.FromSeconds(Number(args, "--seconds", 10)));
+
+    public static Task<int> ResponsivenessAsync(string[] args) =>
+        Responsiveness.ResponsivenessRun.RunAsync((int)Number(args, "--runs", 5), TimeSpan.FromSeconds(Number(args, "--slow-fly-seconds", 20)));
 
     private static string Option(string[] args, string name, string fallback)
     {

@@ -18,6 +18,8 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<ReleaseQueue>();
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<ReleaseButtons>();
+        services.AddSingleton<People>();
+        services.AddSingleton<ReleaseAnnouncer>();
         services.AddSingleton<ReleaseRecorder>();
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<Paperwork>();

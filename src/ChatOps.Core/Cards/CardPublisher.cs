@@ -53,4 +53,19 @@ public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalS
             log.LogWarning(e, "Could not tell {Platform} about release {ReleaseId}", channel.Platform, release.Id);
         }
     }
+
+    /// <summary>Posts a new message that calls people; like a card, a chat that is down does not stop the release.</summary>
+    public async Task NotifyAsync(Release release, Notice notice, CancellationToken cancellationToken)
+    {
+        if (release.Channel is not { } channel || !_surfaces.TryGetValue(channel.Platform, out var surface))
+            return;
+        try
+        {
+            await surface.NotifyAsync(channel, notice, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not notify {Platform} about release {ReleaseId}", channel.Platform, release.Id);
+        }
+    }
 }

@@ -28,6 +28,8 @@ public sealed class ReleaseOutputs
     public string? RollbackCheck { get; set; }
     /// <summary>The documentation step failed after the release was verified: said on the card, redone with /resume.</summary>
     public string? PaperworkError { get; set; }
+    /// <summary>The approval gate whose approvers were reminded, so a reminder goes out once per gate.</summary>
+    public string? RemindedGate { get; set; }
 }
 
 public sealed record BackupRecord(string Kind, string Location, long SizeBytes, string? Sha256, DateTimeOffset CreatedAt);

@@ -20,14 +20,15 @@ public sealed class ReleaseRunner
     private readonly StopDecisions _stops;
     private readonly StartDecisions _starts;
     private readonly ReleaseQueue _queue;
+    private readonly ReleaseAnnouncer _announcer;
     private readonly TimeProvider _clock;
     private readonly ILogger<ReleaseRunner> _log;
 
     public ReleaseRunner(LeaseKeeper leases, IReleaseStore releases, IEnvironmentStore environments, StepExecutor steps, ReleaseRecorder recorder, ReleaseButtons buttons,
-        StopDecisions stops, StartDecisions starts, ReleaseQueue queue, TimeProvider clock, ILogger<ReleaseRunner> log)
+        StopDecisions stops, StartDecisions starts, ReleaseQueue queue, ReleaseAnnouncer announcer, TimeProvider clock, ILogger<ReleaseRunner> log)
     {
-        (_leases, _releases, _environments, _steps, _recorder, _buttons, _stops, _starts, _queue, _clock, _log) =
-            (leases, releases, environments, steps, recorder, buttons, stops, starts, queue, clock, log);
+        (_leases, _releases, _environments, _steps, _recorder, _buttons, _stops, _starts, _queue, _announcer, _clock, _log) =
+            (leases, releases, environments, steps, recorder, buttons, stops, starts, queue, announcer, clock, log);
         queue.Attach(AdvanceAsync);
     }
 
@@ -118,10 +119,12 @@ public sealed class ReleaseRunner
             return !await _stops.CarryOutStopRequestAsync(release, cancellationToken);
         }
         var action = outcome.Result.ToString().ToLowerInvariant();
+        var gateOpened = false;
         switch (workflow.Apply(record, outcome))
         {
             case AfterStep.OpenGate:
                 await _buttons.OpenGateAsync(release, record.Attempts, cancellationToken);
+                gateOpened = true;
                 break;
             case AfterStep.SayPlanChanged:
                 await _recorder.SayAsync(release, $"Release #{release.Id}: {outcome.Detail}", cancellationToken);
@@ -133,6 +136,9 @@ public sealed class ReleaseRunner
                 return false;
         }
         await _recorder.SaveAsync(release, ReleaseRecorder.System, outcome.OutcomeUnknown ? "needs-attention" : action, state, outcome.Detail, cancellationToken);
+        // After the gate is saved, so the call never names a gate that a crash left unwritten.
+        if (gateOpened)
+            await _announcer.GateOpenedAsync(release, cancellationToken);
         return Runbook.HasWorkToDo(release);
     }
 

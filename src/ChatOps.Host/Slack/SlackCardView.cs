@@ -77,7 +77,7 @@ public static class SlackCardView
         return line.Detail.Length > 0 && line.Status != StepStatus.Pending ? $"{text} · {Escape(Trim(line.Detail, 300))}" : text;
     }
 
-    private static JsonObject Button(CardButton button)
+    public static JsonObject Button(CardButton button)
     {
         var json = new JsonObject
         {

@@ -18,6 +18,7 @@ public sealed class TelegramUpdateHandler(
     ITelegramBotClient bot,
     TelegramSurface surface,
     TelegramBotIdentity identity,
+    People people,
     IOptions<TelegramOptions> options,
     ILogger<TelegramUpdateHandler> log)
 {
@@ -107,7 +108,13 @@ public sealed class TelegramUpdateHandler(
         return false;
     }
 
-    private static ChatUser User(User from) => ChatUser.Of(TelegramSurface.PlatformName, from.Id.ToString(CultureInfo.InvariantCulture));
+    // Every update carries the sender's current name: remembered so cards and calls can say who, not which number.
+    private ChatUser User(User from)
+    {
+        var user = ChatUser.Of(TelegramSurface.PlatformName, from.Id.ToString(CultureInfo.InvariantCulture));
+        people.Remember(user, $"{from.FirstName} {from.LastName}", from.Username);
+        return user;
+    }
 
     private static ChatChannel Channel(long chatId) => new(TelegramSurface.PlatformName, chatId.ToString(CultureInfo.InvariantCulture));
 

@@ -51,6 +51,12 @@ public sealed class ReleaseRecorder(
             await CheckpointAsync(release, cancellationToken);
     }
 
+    /// <summary>
+    /// Redraws the card of a step under way. Never saves: a step's own checkpoints write the record, and a second
+    /// writer beside them would race; a card that moved to a new message is saved with the next checkpoint.
+    /// </summary>
+    public Task ShowProgressAsync(Release release, CancellationToken cancellationToken) => cards.PublishAsync(release, cancellationToken);
+
     public Task SayAsync(Release release, string text, CancellationToken cancellationToken) => cards.SayAsync(release, text, cancellationToken);
 
     /// <summary>What /rollback would do for this failed release, said on its card before anyone presses Roll back.</summary>

@@ -106,6 +106,7 @@ public sealed class ReleaseRunner
         // The first start is kept across attempts: a retried backup looks for what the first attempt made since then.
         record.StartedAt ??= _clock.GetUtcNow();
         record.FinishedAt = null;
+        record.ProgressAt = null;
         record.Attempts++;
         await _recorder.SaveAsync(release, ReleaseRecorder.System, "step-started", null, state.ToString(), cancellationToken);
 

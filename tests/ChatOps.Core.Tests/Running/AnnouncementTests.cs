@@ -110,3 +110,34 @@ public sealed class AnnouncementTests : IAsyncLifetime
         Assert.Equal(CardAction.Rollback, Assert.Single(closing.Buttons).Action);
     }
 }
+
+/// <summary>The card's line of a running step: elapsed time, what it reported, and a stall said plainly.</summary>
+public sealed class RunningStepLineTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 3, 0, 0, TimeSpan.Zero);
+
+    private static Cards.CardLine DeployLine(DateTimeOffset startedAt, DateTimeOffset? progressAt)
+    {
+        var release = new Release { Id = 1, Tag = "v1.1.0", Environment = "env0", Requester = "test:alice", State = ReleaseState.Deploy, CreatedAt = startedAt };
+        var deploy = release.Step(nameof(ReleaseState.Deploy));
+        (deploy.Status, deploy.StartedAt, deploy.ProgressAt, deploy.Detail) = (StepStatus.Running, startedAt, progressAt, "api machine 2/3 → v1.1.0");
+        return Cards.CardRenderer.Render(release, [], Now).Lines.Single(l => l.Step == "Deploy");
+    }
+
+    [Fact]
+    public void A_running_step_shows_its_elapsed_time_and_its_progress()
+    {
+        var line = DeployLine(Now.AddSeconds(-75), Now.AddSeconds(-5));
+
+        Assert.Equal("1m15s", line.Timing);
+        Assert.Equal("api machine 2/3 → v1.1.0", line.Detail);
+    }
+
+    [Fact]
+    public void A_running_step_quiet_for_longer_than_expected_says_so()
+    {
+        var line = DeployLine(Now.AddMinutes(-10), Now.AddMinutes(-4));
+
+        Assert.Contains("no progress for 4m00s, longer than expected", line.Detail, StringComparison.Ordinal);
+    }
+}

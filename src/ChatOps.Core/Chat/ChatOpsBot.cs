@@ -20,6 +20,7 @@ public sealed class ChatOpsBot(
     ApprovalDecisions approvals,
     StopDecisions stops,
     LockDecisions locks,
+    RollbackConfirmations confirmations,
     ReleaseButtons buttons,
     IReleaseStore releases,
     IUpdateLog updates,
@@ -85,7 +86,8 @@ public sealed class ChatOpsBot(
             CardAction.Cancel => ReleaseRules.MayPress(button, clock.GetUtcNow()) is { } stale
                 ? Decision.No(stale)
                 : await stops.CancelAsync(button.ReleaseId, press.User, cancellationToken),
-            _ => await starts.RollBackByButtonAsync(button, press.User, press.Channel, cancellationToken),
+            CardAction.Rollback => await confirmations.AskAsync(button, press.User, press.Channel, cancellationToken),
+            _ => await confirmations.ConfirmAsync(button, press.User, press.Channel, cancellationToken),
         });
     }
 

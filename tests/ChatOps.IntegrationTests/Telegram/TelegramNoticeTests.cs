@@ -56,4 +56,18 @@ public sealed class TelegramNoticeTests
         Assert.Contains("Error:", closing.Text);
         Assert.Contains(closing.Buttons, b => b.Text == "Roll back");
     }
+
+    [Fact]
+    public async Task Whoami_names_the_person_the_chat_id_and_how_to_allow_the_chat()
+    {
+        await using var bot = await StartAsync();
+        bot.Telegram.AddUser(Releaser, "Alice", "alice_ops");
+        var typed = bot.Telegram.Type(Group, Releaser, "/whoami");
+
+        var reply = await bot.WaitForAsync("the answer to /whoami", () => bot.RepliesTo(typed).FirstOrDefault());
+
+        Assert.Contains($"You are Alice (@alice_ops), id telegram:{Releaser}", reply.Text);
+        Assert.Contains($"This chat is telegram {Group}", reply.Text);
+        Assert.Contains($"Telegram:AllowedChatIds", reply.Text);
+    }
 }

@@ -19,6 +19,8 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<ReleaseButtons>();
         services.AddSingleton<DeploymentLog>();
+        services.AddSingleton<People>();
+        services.AddSingleton<ReleaseAnnouncer>();
         services.AddSingleton<ReleaseRecorder>();
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<Paperwork>();
@@ -28,6 +30,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<ApprovalDecisions>();
         services.AddSingleton<StopDecisions>();
         services.AddSingleton<LockDecisions>();
+        services.AddSingleton<RollbackConfirmations>();
         services.AddSingleton<ReleaseRunner>();
         services.AddSingleton<StatusReporter>();
         services.AddSingleton<DryRunPlanner>();

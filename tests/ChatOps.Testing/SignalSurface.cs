@@ -44,6 +44,15 @@ public sealed class SignalSurface : IChatSurface
     /// <summary>Every card shown, in order.</summary>
     public ConcurrentQueue<ReleaseCard> Cards { get; } = new();
 
+    /// <summary>The new messages that called people, in order.</summary>
+    public ConcurrentQueue<Notice> Notices { get; } = new();
+
+    public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
+    {
+        Notices.Enqueue(notice);
+        return Task.CompletedTask;
+    }
+
     public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken)
     {
         Said.Enqueue(text);

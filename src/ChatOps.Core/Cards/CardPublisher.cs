@@ -1,3 +1,4 @@
+using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,36 @@ public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalS
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "Could not tell {Platform} about release {ReleaseId}", channel.Platform, release.Id);
+        }
+    }
+
+    /// <summary>Posts a new message in a given chat (where a button was pressed); failures are logged, not thrown.</summary>
+    public async Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
+    {
+        if (!_surfaces.TryGetValue(channel.Platform, out var surface))
+            return;
+        try
+        {
+            await surface.NotifyAsync(channel, notice, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not post a notice on {Platform}", channel.Platform);
+        }
+    }
+
+    /// <summary>Posts a new message that calls people; like a card, a chat that is down does not stop the release.</summary>
+    public async Task NotifyAsync(Release release, Notice notice, CancellationToken cancellationToken)
+    {
+        if (release.Channel is not { } channel || !_surfaces.TryGetValue(channel.Platform, out var surface))
+            return;
+        try
+        {
+            await surface.NotifyAsync(channel, notice, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not notify {Platform} about release {ReleaseId}", channel.Platform, release.Id);
         }
     }
 }

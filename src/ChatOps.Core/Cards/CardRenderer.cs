@@ -8,6 +8,9 @@ namespace ChatOps.Core.Cards;
 /// <summary>Turns a release record into a card. Pure: the same record, tokens and time give the same card.</summary>
 public static class CardRenderer
 {
+    /// <summary>A running step quiet for longer than this says so: no outside call of a step should take that long silently.</summary>
+    public static readonly TimeSpan QuietLimit = TimeSpan.FromMinutes(3);
+
     public static ReleaseCard Render(Release release, IReadOnlyList<ActionToken> openTokens, DateTimeOffset now)
     {
         var lines = Runbook.CardLines(release).Select(name => Line(release.Steps.FirstOrDefault(s => s.Name == name) ?? new StepRecord { Name = name }, now)).ToList();
@@ -22,7 +25,10 @@ public static class CardRenderer
             StepStatus.Done or StepStatus.Failed when step.Duration is { } d => Seconds(d),
             _ => "",
         };
-        return new CardLine(Label(step.Name), step.Status, timing, step.Detail);
+        var detail = step.Detail;
+        if (step.Status == StepStatus.Running && (step.ProgressAt ?? step.StartedAt) is { } heard && now - heard > QuietLimit)
+            detail = $"{(detail.Length > 0 ? detail + " · " : "")}⚠️ no progress for {Seconds(now - heard)}, longer than expected";
+        return new CardLine(Label(step.Name), step.Status, timing, detail);
     }
 
     public static string Label(string step) => step switch

@@ -20,11 +20,13 @@ public sealed class ChatOpsBot(
     ApprovalDecisions approvals,
     StopDecisions stops,
     LockDecisions locks,
+    RollbackConfirmations confirmations,
     ReleaseButtons buttons,
     IReleaseStore releases,
     IUpdateLog updates,
     StatusReporter status,
     DryRunPlanner dryRun,
+    People people,
     TimeProvider clock,
     IDoctor? doctor = null)
 {
@@ -90,7 +92,8 @@ public sealed class ChatOpsBot(
             CardAction.Cancel => ReleaseRules.MayPress(button, clock.GetUtcNow()) is { } stale
                 ? Decision.No(stale)
                 : await stops.CancelAsync(button.ReleaseId, press.User, cancellationToken),
-            _ => await starts.RollBackByButtonAsync(button, press.User, press.Channel, cancellationToken),
+            CardAction.Rollback => await confirmations.AskAsync(button, press.User, press.Channel, cancellationToken),
+            _ => await confirmations.ConfirmAsync(button, press.User, press.Channel, cancellationToken),
         });
     }
 
@@ -114,7 +117,7 @@ public sealed class ChatOpsBot(
         LockCommand @lock => Reply(await locks.LockAsync(@lock.Environment, @lock.Reason, @lock.For, user, cancellationToken)),
         UnlockCommand unlock => Reply(await locks.UnlockAsync(unlock.Environment, unlock.Force, user, cancellationToken)),
         PlanCommand => new BotReply(PlanText()),
-        WhoAmICommand => new BotReply(WhoAmI(user)),
+        WhoAmICommand => new BotReply(WhoAmI(user, channel)),
         DoctorCommand => await DoctorAsync(user, cancellationToken),
         _ => new BotReply(CommandHelp.Text()),
     };
@@ -164,11 +167,21 @@ public sealed class ChatOpsBot(
     };
 
     /// <summary>Who the person is and what they may do; the console's /as answers with the same words.</summary>
-    public string WhoAmI(ChatUser user)
+    public string WhoAmI(ChatUser user, ChatChannel channel)
     {
         var roles = rules.RolesOf(user);
-        return $"You are {user}. Roles: {(roles.Count == 0 ? "none (ask an admin to add you to ChatOps:Access)" : string.Join(", ", roles))}.";
+        var name = people.Find(user) is { } person ? $"{person.Name}{(person.Handle is { } h ? $" (@{h})" : "")}, id " : "";
+        return $"You are {name}{user}. Roles: {(roles.Count == 0 ? $"none (an admin adds \"{user}\" to ChatOps:Access:Releasers or :Approvers)" : string.Join(", ", roles))}.\n"
+            + $"This chat is {channel.Platform} {channel.Id}.{AllowHint(channel)}";
     }
+
+    // Where the platform has an allow-list of chats, say the exact setting that lets this chat in.
+    private static string AllowHint(ChatChannel channel) => channel.Platform switch
+    {
+        "telegram" => $" To allow it, add {channel.Id} to Telegram:AllowedChatIds (e.g. Telegram__AllowedChatIds__0={channel.Id}).",
+        "slack" => $" To allow it, add {channel.Id} to Slack:AllowedChannelIds (empty allows every channel the app is in).",
+        _ => "",
+    };
 
     private static string PlanText() =>
         "Release workflow (Mermaid):\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Release)

@@ -15,6 +15,7 @@ public sealed class ApprovalDecisions(
     ReleaseButtons buttons,
     ReleaseRecorder recorder,
     ReleaseQueue queue,
+    ReleaseAnnouncer announcer,
     ChatOpsSettings settings,
     TimeProvider clock)
 {
@@ -68,7 +69,10 @@ public sealed class ApprovalDecisions(
         return Decision.Yes($"Rejected by {user}: release #{release.Id} is cancelled; nothing was deployed.");
     }
 
-    /// <summary>An approval nobody decided in time cancels the release (the tag and backup stay).</summary>
+    /// <summary>
+    /// At three quarters of the timeout the approvers are reminded, once per gate; an approval nobody decided in time
+    /// cancels the release (the tag and backup stay), and the closing message says so.
+    /// </summary>
     public async Task ExpireAsync(CancellationToken cancellationToken)
     {
         foreach (var waiting in await releases.ListAsync(null, activeOnly: true, limit: 1000, cancellationToken))
@@ -79,13 +83,27 @@ public sealed class ApprovalDecisions(
             {
                 var open = release is null ? [] : await buttons.OpenAsync(release.Id, cancellationToken);
                 if (!ReleaseRules.HasExpired(release, open))
-                    return Decision.No("not expired");
+                    return await RemindIfDueAsync(release!, open, leased);
                 var gate = CloseGate(release!, StepStatus.Failed, $"nobody approved within {settings.Access.ApprovalTimeout}");
                 new ReleaseWorkflow(release!).Expire();
                 await recorder.FinishAsync(release!, ReleaseRecorder.System, "expire", ReleaseState.AwaitApproval, gate.Detail, leased);
                 return Decision.Yes("expired");
             }, cancellationToken);
         }
+    }
+
+    private async Task<Decision> RemindIfDueAsync(Release release, IReadOnlyList<ActionToken> open, CancellationToken cancellationToken)
+    {
+        if (release.State != ReleaseState.AwaitApproval || open.FirstOrDefault(t => t.Action == CardAction.Approve) is not { } approve)
+            return Decision.No("no gate");
+        var due = approve.CreatedAt + (approve.ExpiresAt - approve.CreatedAt) * 0.75;
+        if (clock.GetUtcNow() < due || release.Outputs.RemindedGate == approve.Gate)
+            return Decision.No("no reminder due");
+        // Written before it is said: a crash in between skips a reminder rather than repeating it.
+        release.Outputs.RemindedGate = approve.Gate;
+        await recorder.CheckpointAsync(release, cancellationToken);
+        await announcer.GateReminderAsync(release, approve, cancellationToken);
+        return Decision.Yes("reminded");
     }
 
     private StepRecord CloseGate(Release release, StepStatus status, string detail)

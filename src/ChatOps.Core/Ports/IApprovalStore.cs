@@ -22,6 +22,8 @@ public enum CardAction
     Reject,
     Cancel,
     Rollback,
+    /// <summary>The second press that a rollback asks for: it cannot be undone.</summary>
+    ConfirmRollback,
 }
 
 public sealed record ActionToken(

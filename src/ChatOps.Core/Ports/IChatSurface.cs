@@ -3,7 +3,7 @@ using ChatOps.Core.Domain;
 
 namespace ChatOps.Core.Ports;
 
-/// <summary>One chat platform as the release runner sees it: post or edit a card, say a line.</summary>
+/// <summary>One chat platform as the release runner sees it: post or edit a card, say a line, call people.</summary>
 public interface IChatSurface
 {
     string Platform { get; }
@@ -12,4 +12,22 @@ public interface IChatSurface
     Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken);
 
     Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Posts a new message that mentions people in the platform's own way, so that their client notifies them:
+    /// an edited card notifies nobody.
+    /// </summary>
+    Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A new message for people: who is called (mentioned before the text), what to say, and the buttons that apply.
+/// Mentions of users of another platform are written as their id, since they cannot be notified here.
+/// </summary>
+public sealed record Notice(IReadOnlyList<ChatUser> Mentions, string Text, IReadOnlyList<CardButton> Buttons)
+{
+    public Notice(IReadOnlyList<ChatUser> mentions, string text)
+        : this(mentions, text, [])
+    {
+    }
 }

@@ -38,6 +38,8 @@ public sealed class ReleaseOutputs
     public DeploymentRecord? Deployment { get; set; }
     /// <summary>Outside bookkeeping that failed without failing the release (a GitHub deployment status), said on the card.</summary>
     public List<string> Notes { get; set; } = [];
+    /// <summary>The approval gate whose approvers were reminded, so a reminder goes out once per gate.</summary>
+    public string? RemindedGate { get; set; }
 }
 
 /// <summary>

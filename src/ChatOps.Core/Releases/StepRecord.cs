@@ -19,6 +19,8 @@ public sealed class StepRecord
     public DateTimeOffset? FinishedAt { get; set; }
     public string Detail { get; set; } = "";
     public int Attempts { get; set; }
+    /// <summary>When the running step last said where it is; a step quiet for too long says so on the card.</summary>
+    public DateTimeOffset? ProgressAt { get; set; }
 
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

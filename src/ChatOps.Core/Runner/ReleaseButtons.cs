@@ -9,6 +9,10 @@ public sealed class ReleaseButtons(IApprovalStore approvals, ChatOpsSettings set
 {
     public const string CancelGate = "cancel";
     public const string RollbackGate = "rollback";
+    public const string ConfirmGate = "confirm-rollback";
+
+    /// <summary>How long the second press of a rollback stays open: long enough to read it, short enough to mean now.</summary>
+    public static readonly TimeSpan ConfirmLifetime = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a failed release offers its Roll back button.</summary>
     public static readonly TimeSpan RollbackLifetime = TimeSpan.FromDays(7);
@@ -30,6 +34,15 @@ public sealed class ReleaseButtons(IApprovalStore approvals, ChatOpsSettings set
 
     public Task OfferRollbackAsync(Release release, CancellationToken cancellationToken) =>
         approvals.IssueAsync(New(release.Id, CardAction.Rollback, RollbackGate, null, RollbackLifetime), cancellationToken);
+
+    /// <summary>A fresh "Yes, roll back" button; an earlier one not pressed in time is voided first.</summary>
+    public async Task<ActionToken> OfferConfirmAsync(long releaseId, CancellationToken cancellationToken)
+    {
+        await approvals.VoidAsync(releaseId, ConfirmGate, clock.GetUtcNow(), cancellationToken);
+        var token = New(releaseId, CardAction.ConfirmRollback, ConfirmGate, null, ConfirmLifetime);
+        await approvals.IssueAsync(token, cancellationToken);
+        return token;
+    }
 
     /// <summary>Voids the release's buttons of one gate, or all of them.</summary>
     public Task VoidAsync(long releaseId, string? gate, CancellationToken cancellationToken) =>

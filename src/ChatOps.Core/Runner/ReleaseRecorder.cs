@@ -17,6 +17,7 @@ public sealed class ReleaseRecorder(
     CardPublisher cards,
     LeaseKeeper leases,
     DeploymentLog deployments,
+    ReleaseAnnouncer announcer,
     TimeProvider clock,
     ILogger<ReleaseRecorder> log)
 {
@@ -27,6 +28,9 @@ public sealed class ReleaseRecorder(
     {
         await RecordAsync(release, actor, action, from, detail, cancellationToken);
         await PublishAsync(release, cancellationToken);
+        // Stopping to wait for a human is an end for the people watching: they are told once, when it is written.
+        if (release.State == ReleaseState.NeedsAttention && from != ReleaseState.NeedsAttention)
+            await announcer.ClosedAsync(release, cancellationToken);
     }
 
     /// <summary>Saves the record with its audit event, fenced by this instance's lease.</summary>
@@ -47,6 +51,12 @@ public sealed class ReleaseRecorder(
         if (await cards.PublishAsync(release, cancellationToken))
             await CheckpointAsync(release, cancellationToken);
     }
+
+    /// <summary>
+    /// Redraws the card of a step under way. Never saves: a step's own checkpoints write the record, and a second
+    /// writer beside them would race; a card that moved to a new message is saved with the next checkpoint.
+    /// </summary>
+    public Task ShowProgressAsync(Release release, CancellationToken cancellationToken) => cards.PublishAsync(release, cancellationToken);
 
     public Task SayAsync(Release release, string text, CancellationToken cancellationToken) => cards.SayAsync(release, text, cancellationToken);
 
@@ -82,6 +92,10 @@ public sealed class ReleaseRecorder(
         if (release.State == ReleaseState.Failed && release.ChangedProduction)
             await buttons.OfferRollbackAsync(release, cancellationToken);
         await PublishAsync(release, cancellationToken);
+        // Said only after the end is written under the lease: an instance that resumes the release finds it ended and
+        // never gets here for it again, so the closing message goes out once. A crash between the two loses it (the
+        // card still shows the end) rather than saying it twice.
+        await announcer.ClosedAsync(release, cancellationToken);
         log.LogInformation("{Kind} {ReleaseId} {Tag} on {Environment} ended {State}", release.Kind, release.Id, release.Tag, release.Environment, release.State);
     }
 }

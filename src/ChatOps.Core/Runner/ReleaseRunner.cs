@@ -21,14 +21,16 @@ public sealed class ReleaseRunner
     private readonly StartDecisions _starts;
     private readonly ReleaseQueue _queue;
     private readonly DeploymentLog _deployments;
+    private readonly ReleaseAnnouncer _announcer;
     private readonly TimeProvider _clock;
     private readonly ILogger<ReleaseRunner> _log;
 
     public ReleaseRunner(LeaseKeeper leases, IReleaseStore releases, IEnvironmentStore environments, StepExecutor steps, ReleaseRecorder recorder, ReleaseButtons buttons,
-        StopDecisions stops, StartDecisions starts, ReleaseQueue queue, DeploymentLog deployments, TimeProvider clock, ILogger<ReleaseRunner> log)
+        StopDecisions stops, StartDecisions starts, ReleaseQueue queue, DeploymentLog deployments, ReleaseAnnouncer announcer, TimeProvider clock,
+        ILogger<ReleaseRunner> log)
     {
-        (_leases, _releases, _environments, _steps, _recorder, _buttons, _stops, _starts, _queue, _deployments, _clock, _log) =
-            (leases, releases, environments, steps, recorder, buttons, stops, starts, queue, deployments, clock, log);
+        (_leases, _releases, _environments, _steps, _recorder, _buttons, _stops, _starts, _queue, _deployments, _announcer, _clock, _log) =
+            (leases, releases, environments, steps, recorder, buttons, stops, starts, queue, deployments, announcer, clock, log);
         queue.Attach(AdvanceAsync);
     }
 
@@ -106,6 +108,7 @@ public sealed class ReleaseRunner
         // The first start is kept across attempts: a retried backup looks for what the first attempt made since then.
         record.StartedAt ??= _clock.GetUtcNow();
         record.FinishedAt = null;
+        record.ProgressAt = null;
         record.Attempts++;
         await _recorder.SaveAsync(release, ReleaseRecorder.System, "step-started", null, state.ToString(), cancellationToken);
 
@@ -119,10 +122,12 @@ public sealed class ReleaseRunner
             return !await _stops.CarryOutStopRequestAsync(release, cancellationToken);
         }
         var action = outcome.Result.ToString().ToLowerInvariant();
+        var gateOpened = false;
         switch (workflow.Apply(record, outcome))
         {
             case AfterStep.OpenGate:
                 await _buttons.OpenGateAsync(release, record.Attempts, cancellationToken);
+                gateOpened = true;
                 break;
             case AfterStep.SayPlanChanged:
                 await _recorder.SayAsync(release, $"Release #{release.Id}: {outcome.Detail}", cancellationToken);
@@ -141,6 +146,9 @@ public sealed class ReleaseRunner
                 return false;
         }
         await _recorder.SaveAsync(release, ReleaseRecorder.System, outcome.OutcomeUnknown ? "needs-attention" : action, state, outcome.Detail, cancellationToken);
+        // After the gate is saved, so the call never names a gate that a crash left unwritten.
+        if (gateOpened)
+            await _announcer.GateOpenedAsync(release, cancellationToken);
         return Runbook.HasWorkToDo(release);
     }
 

@@ -22,13 +22,16 @@ public sealed class StepExecutor(
         if (!settings.Environments.TryGetValue(release.Environment, out var environment))
             return StepOutcome.Fail($"Environment {release.Environment} is no longer configured.");
         var stopsBetweenMachines = release.Kind == ReleaseKind.Release && Runbook.StepOf(release) is { StopsBetweenMachines: true };
+        // The runner marked the step's record running; a rollback's rows are named apart from their states.
+        var record = release.Steps.LastOrDefault(s => s.Status == StepStatus.Running) ?? new StepRecord { Name = step.State.ToString() };
+        await using var progress = new ProgressCard(release, record, recorder, runnerSettings.ProgressInterval, clock, log, cancellationToken);
         var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, async ct =>
         {
             await recorder.CheckpointAsync(release, ct);
             // Between two machines is a safe point: a /rollback asked for meanwhile, here or on another instance, stops the step here.
             if (stopsBetweenMachines && (await releases.GetAsync(release.Id, ct))?.StopRequest is { RollsBack: true } stop)
                 throw new StopRequestedException(stop);
-        });
+        }, progress.ReportAsync);
         try
         {
             return await step.RunAsync(context, cancellationToken);

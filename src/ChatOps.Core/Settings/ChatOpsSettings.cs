@@ -17,4 +17,7 @@ public sealed class AccessSettings
     public List<string> Approvers { get; set; } = [];
     public bool RequireDistinctApprover { get; set; } = true;
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Whom a gate calls by name; empty: every approver other than the requester.</summary>
+    public List<string> CallAtApproval { get; set; } = [];
 }

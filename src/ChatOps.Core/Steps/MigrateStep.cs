@@ -28,6 +28,9 @@ public sealed class MigrateStep : IReleaseStep
             return new StepOutcome(StepResult.PlanChanged, "the plan changed since it was approved: asking again");
 
         var command = settings.Command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        await context.ReportAsync(plan.Migrations.Count == 0
+            ? $"running {settings.Command}"
+            : $"applying {plan.Migrations.Count} revision{(plan.Migrations.Count == 1 ? "" : "s")} up to {release.Outputs.Migrations?.Head ?? plan.Migrations[^1].Revision}: {string.Join(", ", plan.Migrations.Select(m => m.Revision))}", cancellationToken);
         var result = await context.Ports.DeployTarget.ExecAsync(settings.App, command, settings.Timeout, cancellationToken);
         release.Outputs.MigrationExitCode = result.ExitCode;
         var output = result.ExitCode == 0 ? result.Stderr + result.Stdout : result.Stderr.Length > 0 ? result.Stderr : result.Stdout;

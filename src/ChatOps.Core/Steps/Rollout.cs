@@ -28,6 +28,7 @@ public sealed record RolloutShape(bool ServicesAtOnce, bool MachinesAtOnce)
 public sealed class Rollout(StepContext context, string tag, RolloutShape shape, Func<RolloutTarget, CancellationToken, Task>? whenServiceBack = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Done, int Total, string? Now)> _progress = new(StringComparer.Ordinal);
     private int _count;
     private Exception? _firstFailure;
 
@@ -51,6 +52,9 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
         {
             var machines = (await context.Ports.DeployTarget.ListMachinesAsync(target.App, cancellationToken))
                 .OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+            // Counted without taking the gate (a wait there would let another lane's failure overtake this lane's
+            // first machine): the card says it with the first machine.
+            _progress[target.Service] = (0, machines.Count, null);
             if (shape.MachinesAtOnce)
             {
                 await AllAsync(machines.Select(m => MachineAsync(target, m, cancellationToken)));
@@ -82,6 +86,8 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
         var record = await LockedAsync(async () =>
         {
             var found = context.Release.Outputs.Machines.FirstOrDefault(m => m.MachineId == machine.Id);
+            if (found is null || found.After != target.Image)
+                await ReportAsync(target.Service, null, null, machine.Id, cancellationToken);
             if (found is not null)
                 return found;
             found = new MachineImage { Service = target.Service, App = target.App, MachineId = machine.Id, Before = machine.Image };
@@ -97,6 +103,8 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
         await LockedAsync(async () =>
         {
             _count++;
+            var (doneSoFar, _, _) = _progress.GetValueOrDefault(target.Service);
+            await ReportAsync(target.Service, doneSoFar + 1, null, null, cancellationToken);
             if (done && (landed.Digest is null || record.Digest == landed.Digest))
                 return 0;
             record.After = target.Image;
@@ -104,6 +112,16 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
             await context.CheckpointAsync(cancellationToken);
             return 0;
         }, cancellationToken);
+    }
+
+    // Called under the gate: "api 2/3 on v0.2.0 (updating m-3) · worker 0/2".
+    private Task ReportAsync(string service, int? done, int? total, string? now, CancellationToken cancellationToken)
+    {
+        var (d, t, _) = _progress.GetValueOrDefault(service);
+        _progress[service] = (done ?? d, total ?? t, done is null ? now : null);
+        var text = string.Join(" · ", _progress.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+            $"{p.Key} machine {Math.Min(p.Value.Done + (p.Value.Now is null ? 0 : 1), p.Value.Total)}/{p.Value.Total}{(p.Value.Now is { } id ? $" (updating {id})" : p.Value.Done == p.Value.Total ? " done" : "")}"));
+        return context.ReportAsync($"{text} → {tag}", cancellationToken);
     }
 
     private async Task<T> LockedAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string
     /// <summary>How long a claim on a release lasts unless renewed; another instance takes over after it.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a running step's card is redrawn when the step says nothing (elapsed time, a stall).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>This bot instance's name in leases and the audit log.</summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }
@@ -29,7 +32,8 @@ public sealed class StepContext(
     RunnerSettings settings,
     IEnvironmentStore environments,
     TimeProvider clock,
-    Func<CancellationToken, Task> checkpoint)
+    Func<CancellationToken, Task> checkpoint,
+    Func<string, CancellationToken, Task>? progress = null)
 {
     public Release Release { get; } = release;
     public EnvironmentSettings Environment { get; } = environment;
@@ -40,6 +44,10 @@ public sealed class StepContext(
 
     /// <summary>Saves progress made inside a long step (one machine deployed), so a crash resumes after it.</summary>
     public Task CheckpointAsync(CancellationToken cancellationToken) => checkpoint(cancellationToken);
+
+    /// <summary>Says where a long step is ("api: machine 2/3"); the runner shows it on the card within the chat's budget.</summary>
+    public Task ReportAsync(string detail, CancellationToken cancellationToken) =>
+        progress is null ? Task.CompletedTask : progress(detail, cancellationToken);
 }
 
 public enum StepResult

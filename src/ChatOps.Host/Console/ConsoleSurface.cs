@@ -40,6 +40,20 @@ public sealed class ConsoleSurface(ConsoleIO io) : IChatSurface
         return Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");
     }
 
+    /// <summary>A notice with its people first, as the chats show it; its buttons become the numbered ones.</summary>
+    public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
+    {
+        var mentions = string.Join(", ", notice.Mentions.Select(m => "@" + (m.Platform == Platform ? m.Id[(Platform.Length + 1)..] : m.Id)));
+        var text = mentions.Length == 0 ? notice.Text : $"{mentions}\n{notice.Text}";
+        if (notice.Buttons.Count > 0)
+        {
+            Volatile.Write(ref _buttons, notice.Buttons);
+            text += "\n" + string.Join("   ", notice.Buttons.Select((b, i) => $"[{i + 1}] {b.Label}"));
+        }
+        io.Write(text + "\n");
+        return Task.CompletedTask;
+    }
+
     public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken)
     {
         io.Write(text + "\n");

@@ -77,7 +77,7 @@ public static class SlackCardView
         return line.Detail.Length > 0 && line.Status != StepStatus.Pending ? $"{text} · {Escape(Trim(line.Detail, 300))}" : text;
     }
 
-    private static JsonObject Button(CardButton button)
+    public static JsonObject Button(CardButton button)
     {
         var json = new JsonObject
         {
@@ -89,15 +89,7 @@ public static class SlackCardView
         };
         if (button.Style != ButtonStyle.Default)
             json["style"] = button.Style == ButtonStyle.Primary ? "primary" : "danger";
-        if (button.Action == CardAction.Rollback)
-            json["confirm"] = new JsonObject
-            {
-                ["title"] = PlainText("Roll back?", 100),
-                ["text"] = PlainText("This redeploys the previous images of every service and locks the environment until /unlock.", 300),
-                ["confirm"] = PlainText("Roll back", 30),
-                ["deny"] = PlainText("Keep it", 30),
-                ["style"] = "danger",
-            };
+        // No confirm dialog here: Roll back asks for a second press in a message of its own, as on every chat.
         return json;
     }
 }

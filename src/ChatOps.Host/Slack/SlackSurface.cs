@@ -29,6 +29,12 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
     public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) =>
         SayAsync(channel.Id, text, null, cancellationToken);
 
+    public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
+    {
+        var message = SlackNoticeView.Message(channel.Id, notice);
+        return Lane(channel.Id).SendAsync(c => api.PostMessageAsync(message, c), cancellationToken);
+    }
+
     /// <summary>A reply to a mention, in its thread and in the same channel's turn as the cards.</summary>
     public Task ReplyInThreadAsync(string channelId, string threadTs, string text, CancellationToken cancellationToken) =>
         SayAsync(channelId, text, threadTs, cancellationToken);

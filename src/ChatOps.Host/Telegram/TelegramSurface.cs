@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using ChatOps.Core.Cards;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace ChatOps.Host.Telegram;
 
 /// <summary>Telegram as a chat platform: a chat id is the channel id, a card is one message edited in place.</summary>
-public sealed class TelegramSurface(ITelegramBotClient bot, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
+public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
     : IChatSurface, IAsyncDisposable
 {
     public const string PlatformName = "telegram";
@@ -31,6 +33,16 @@ public sealed class TelegramSurface(ITelegramBotClient bot, IOptions<TelegramOpt
 
     public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) =>
         SayAsync(ChatId(channel), text, null, cancellationToken);
+
+    public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
+    {
+        var chatId = ChatId(channel);
+        var html = TelegramCardView.Trim(TelegramNoticeView.Html(notice, people), TelegramCardView.MaxLength);
+        return Lane(chatId).SendAsync(c => bot.SendMessage(
+            chatId: chatId, text: html, parseMode: ParseMode.Html,
+            replyMarkup: notice.Buttons.Count > 0 ? TelegramCardView.Keyboard(notice.Buttons) : null,
+            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken);
+    }
 
     /// <summary>A reply to someone's command, in the same chat's turn as the cards.</summary>
     public Task ReplyAsync(long chatId, int messageId, string text, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ public sealed class TelegramUpdateHandler(
     ITelegramBotClient bot,
     TelegramSurface surface,
     TelegramBotIdentity identity,
+    People people,
     IOptions<TelegramOptions> options,
     ILogger<TelegramUpdateHandler> log)
 {
@@ -113,7 +114,13 @@ public sealed class TelegramUpdateHandler(
     private ChatPlace Place(global::Telegram.Bot.Types.Chat chat) => new(chat.Id.ToString(CultureInfo.InvariantCulture), chat.Type == ChatType.Private,
         options.Value.AllowedChatIds.Contains(chat.Id), options.Value.Live, "Telegram:AllowedChatIds");
 
-    private static ChatUser User(User from) => ChatUser.Of(TelegramSurface.PlatformName, from.Id.ToString(CultureInfo.InvariantCulture));
+    // Every update carries the sender's current name: remembered so cards and calls can say who, not which number.
+    private ChatUser User(User from)
+    {
+        var user = ChatUser.Of(TelegramSurface.PlatformName, from.Id.ToString(CultureInfo.InvariantCulture));
+        people.Remember(user, $"{from.FirstName} {from.LastName}", from.Username);
+        return user;
+    }
 
     private static ChatChannel Channel(long chatId) => new(TelegramSurface.PlatformName, chatId.ToString(CultureInfo.InvariantCulture));
 

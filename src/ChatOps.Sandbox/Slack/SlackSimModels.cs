@@ -10,6 +10,10 @@ public sealed record SlackSimMessage(string Channel, string Ts, string Text, str
 {
     public int UpdateCount => Versions.Count - 1;
 
+    /// <summary>The users the message notifies: every <c>&lt;@U…&gt;</c> in its text, as Slack reads them.</summary>
+    public IReadOnlyList<string> Mentions =>
+        [.. System.Text.RegularExpressions.Regex.Matches(Text, "<@([A-Z0-9]+)(\\|[^>]*)?>").Select(m => m.Groups[1].Value).Distinct()];
+
     public JsonArray Blocks => JsonNode.Parse(BlocksJson) as JsonArray ?? [];
 
     // The fallback text and every text in the blocks, as someone reading the channel sees them.

@@ -22,6 +22,9 @@ public sealed record TelegramMessage(
     IReadOnlyList<string> Versions)
 {
     public int EditCount => Versions.Count - 1;
+
+    /// <summary>Users the message notifies: text mentions (<c>tg://user?id=</c>) and @usernames of users the simulator knows.</summary>
+    public IReadOnlyList<long> Mentions { get; init; } = [];
 }
 
 public sealed record TelegramCall(string Method, JsonObject Body, TimeSpan At, int Status, string? Error);

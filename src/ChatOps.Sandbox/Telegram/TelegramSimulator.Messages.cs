@@ -33,7 +33,7 @@ public sealed partial class TelegramSimulator
                 throw TelegramApiError.BadRequest("chat not found");
             if (replyTo is { } r && !_messages.ContainsKey((chatId, r)) && Node(args, "reply_parameters")?["allow_sending_without_reply"]?.GetValue<bool>() != true)
                 throw TelegramApiError.BadRequest("message to be replied not found");
-            var message = Store(new TelegramMessage(chatId, NextMessageId(chatId), Bot.Id, text, html, buttons, replyTo, [text]));
+            var message = Store(new TelegramMessage(chatId, NextMessageId(chatId), Bot.Id, text, html, buttons, replyTo, [text]) { Mentions = MentionsIn(text, html) });
             return MessageJson(message);
         }
     }
@@ -120,6 +120,24 @@ public sealed partial class TelegramSimulator
         }
         return buttons;
     }
+
+    // As Telegram turns them into text_mention and mention entities: a link to tg://user?id=, or @username as shown.
+    private List<long> MentionsIn(string text, string? html)
+    {
+        var ids = html is null ? [] : TextMention().Matches(html).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        foreach (Match m in UsernameMention().Matches(text))
+        {
+            if (_users.Values.FirstOrDefault(u => string.Equals(u.Username, m.Groups[1].Value, StringComparison.OrdinalIgnoreCase)) is { } user)
+                ids.Add(user.Id);
+        }
+        return ids.Distinct().ToList();
+    }
+
+    [GeneratedRegex(@"href=""tg://user\?id=(\d+)""")]
+    private static partial Regex TextMention();
+
+    [GeneratedRegex(@"(?<![\w@])@([A-Za-z0-9_]{5,32})")]
+    private static partial Regex UsernameMention();
 
     private TelegramMessage Store(TelegramMessage message) => _messages[(message.ChatId, message.Id)] = message;
 

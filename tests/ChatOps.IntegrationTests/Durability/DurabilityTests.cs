@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
+using ChatOps.Core.Cards;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatOps.IntegrationTests.Durability;
 
@@ -307,6 +311,54 @@ public sealed class DurabilityTests
             crash.Kill();
             _died.TrySetResult();
             throw new IOException("simulated crash right after a button write");
+        }
+    }
+}
+
+/// <summary>The closing message of a release that was cut off and finished by the next instance.</summary>
+public sealed class ClosingMessageDurabilityTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task A_release_finished_after_a_restart_in_the_middle_of_its_deploy_says_its_closing_message_once()
+    {
+        var notices = new ConcurrentQueue<Notice>();
+        void Record(IServiceCollection services)
+        {
+            // Both instances post to one chat, as two bots behind one group would.
+            services.RemoveAll<IChatSurface>();
+            services.AddSingleton<IChatSurface>(new NoticeRecorder(notices));
+        }
+        await using var pair = await HostPair.CreateAsync();
+        var crash = CrashSwitch.AfterStep("Deploy:midway");
+        var first = await pair.StartHostAsync(s => { crash.Install(s); Record(s); });
+        await HostPair.SayAsync(first, HostPair.Alice, "/release v0.2.0");
+        await HostPair.DriveToEndAsync(first, 1, Limit, () => crash.Crashed);
+        await pair.StopAsync(first);
+
+        var second = await pair.StartHostAsync(Record);
+        var release = await HostPair.DriveToEndAsync(second, 1, Limit);
+        await second.WhenIdleAsync();
+
+        Assert.Equal(ReleaseState.Released, release.State);
+        var closing = Assert.Single(notices, n => n.Text.Contains("is released, in", StringComparison.Ordinal));
+        Assert.Equal([HostPair.Alice], closing.Mentions);
+    }
+
+    private sealed class NoticeRecorder(ConcurrentQueue<Notice> notices) : IChatSurface
+    {
+        public string Platform => HostPair.Channel.Platform;
+
+        public Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken) =>
+            Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");
+
+        public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
+        {
+            notices.Enqueue(notice);
+            return Task.CompletedTask;
         }
     }
 }

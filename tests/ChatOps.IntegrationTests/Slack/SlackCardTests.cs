@@ -65,7 +65,7 @@ public sealed class SlackCardTests
         Assert.DoesNotContain("<!channel>", shown.AllText);
         Assert.Contains("Traceback &lt;module&gt; &amp; friends", shown.AllText);
         Assert.All(shown.BlockTexts, text => Assert.InRange(text.Length, 1, 3000));
-        Assert.Equal(new SlackSimButtonShape("Roll back", "tok_123", "danger", true), Shape(Assert.Single(shown.Buttons)));
+        Assert.Equal(new SlackSimButtonShape("Roll back", "tok_123", "danger", false), Shape(Assert.Single(shown.Buttons)));
     }
 
     private static SlackSimButtonShape Shape(Sandbox.SlackSimButton b) => new(b.Text, b.Value, b.Style, b.HasConfirm);

@@ -41,7 +41,8 @@ public sealed class SlackReleaseTests
         Assert.Contains($"approved by slack:{Approver}", released.AllText);
         Assert.Empty(released.Buttons);
         Assert.True(released.UpdateCount >= 2, $"the card was updated {released.UpdateCount} times");
-        Assert.Single(bot.Slack.Messages(Channel));
+        // One card; the other messages are the call to the approvers and the closing message.
+        Assert.Single(bot.Slack.Messages(Channel), m => m.Text.StartsWith("Release #1", StringComparison.Ordinal));
         // Ordered on the simulator's clock, not timed: the acknowledgement came back before the card said released.
         var final = bot.Slack.CallsTo("chat.update").First(c => ((string?)c.Body["text"] ?? "").Contains("Released", StringComparison.Ordinal));
         Assert.True(ack.At < final.At);
@@ -62,9 +63,15 @@ public sealed class SlackReleaseTests
         var failed = await bot.CardShowingAsync("Release #1", "Failed at Verify");
         var rollBack = failed.Buttons.Single(b => b.Text == "Roll back");
         Assert.Equal("danger", rollBack.Style);
-        Assert.True(rollBack.HasConfirm);
+        Assert.False(rollBack.HasConfirm);
 
-        var pressed = await bot.ReplyToAsync(await bot.Slack.ClickAsync(Releaser, failed, "Roll back"));
+        // A second press, in a message of its own, since a rollback cannot be undone.
+        var asked = await bot.ReplyToAsync(await bot.Slack.ClickAsync(Releaser, failed, "Roll back"));
+        Assert.Contains("within a minute", asked.Text);
+        var confirm = await bot.WaitForAsync("the confirmation", () =>
+            bot.Slack.Messages(Channel).FirstOrDefault(m => m.Buttons.Any(b => b.Text == "Yes, roll back production")));
+        Assert.Equal([Releaser], confirm.Mentions);
+        var pressed = await bot.ReplyToAsync(await bot.Slack.ClickAsync(Releaser, confirm, "Yes, roll back production"));
         Assert.Contains("Rollback #2 of production to v0.1.0 started", pressed.Text);
 
         var rollback = await bot.CardShowingAsync("Rollback #2", "Rolled back production to v0.1.0");

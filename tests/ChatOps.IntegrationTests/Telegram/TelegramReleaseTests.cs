@@ -35,7 +35,7 @@ public sealed class TelegramReleaseTests
         Assert.Empty(released.Buttons);
         // Edited in place, not posted again; how many edits depends on how the lane coalesced them.
         Assert.True(released.EditCount >= 1, $"the card was edited {released.EditCount} times");
-        Assert.Single(bot.Telegram.BotMessages(Group), m => m.Html is not null);
+        Assert.Single(bot.Telegram.BotMessages(Group), m => m.Html is not null && m.Text.StartsWith("Release #1", StringComparison.Ordinal));
         foreach (var app in new[] { "myloware-api", "myloware-orchestrator" })
             Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal($"registry.fly.io/{app}:v0.2.0", m.Image));
     }
@@ -53,7 +53,13 @@ public sealed class TelegramReleaseTests
         var failed = await bot.CardShowingAsync("Release #1", "Failed at Verify");
         Assert.Contains(failed.Buttons, b => b.Text == "Roll back");
 
-        var pressed = await bot.AnswerToAsync(bot.Telegram.Press(Group, Releaser, failed.Id, "Roll back"));
+        // A second press, in a message of its own, since a rollback cannot be undone.
+        var asked = await bot.AnswerToAsync(bot.Telegram.Press(Group, Releaser, failed.Id, "Roll back"));
+        Assert.Contains("within a minute", asked.Text);
+        var confirm = await bot.WaitForAsync("the confirmation", () =>
+            bot.Telegram.BotMessages(Group).FirstOrDefault(m => m.Buttons.Any(b => b.Text == "Yes, roll back production")));
+        Assert.Equal([Releaser], confirm.Mentions);
+        var pressed = await bot.AnswerToAsync(bot.Telegram.Press(Group, Releaser, confirm.Id, "Yes, roll back production"));
         Assert.False(pressed.ShowAlert);
         Assert.Contains("Rollback #2 of production to v0.1.0 started", pressed.Text);
 

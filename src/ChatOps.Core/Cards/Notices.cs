@@ -1,0 +1,74 @@
+using System.Globalization;
+using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+
+namespace ChatOps.Core.Cards;
+
+/// <summary>
+/// The new messages a release posts beside its card: the call to the approvers, the reminder, the closing
+/// message. Pure: the same record, people and time give the same notice.
+/// </summary>
+public static class Notices
+{
+    public static Notice GateOpened(Release release, IReadOnlyList<ChatUser> approvers, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        new(approvers, $"🔔 {release.Title} waits for your approval {WhatFor(release)}.\n"
+            + $"Approve or reject on the card, or type /approve {release.Id} or /reject {release.Id}.\n"
+            + $"The approval expires at {At(expiresAt, now)}; after that the release is cancelled.");
+
+    public static Notice GateReminder(Release release, IReadOnlyList<ChatUser> approvers, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        new(approvers, $"⏰ Reminder: {release.Title} still waits for an approval {WhatFor(release)}. "
+            + $"It expires at {At(expiresAt, now)}: /approve {release.Id} or /reject {release.Id}.");
+
+    /// <summary>The message that ends a release: to the requester, and for an expired gate to the approvers who were called.</summary>
+    public static Notice Closing(Release release, IReadOnlyList<ChatUser> alsoCalled, IReadOnlyList<CardButton> buttons)
+    {
+        var took = CardRenderer.Seconds(release.UpdatedAt - release.CreatedAt);
+        var what = release.Kind == ReleaseKind.Release ? $"release #{release.Id} of {release.Tag} to {release.Environment}" : $"rollback #{release.Id} of {release.Environment} to {release.Tag}";
+        var step = CardRenderer.Label(release.StoppedAt?.ToString() ?? "?");
+        var text = release.State switch
+        {
+            ReleaseState.Released => $"✅ Done: {what} is released, in {took}."
+                + (release.Outputs.PaperworkError is { } paperwork ? $" The paperwork failed ({paperwork}); /resume {release.Id} redoes it." : ""),
+            ReleaseState.RolledBack => $"↩️ Done: {what} finished in {took}. {release.Environment} stays locked until /unlock {release.Environment}.",
+            ReleaseState.Cancelled => $"⏹ Cancelled: {what}, after {took}. {CancelReason(release)} Nothing was deployed; the tag and backup stay.",
+            ReleaseState.Failed => $"❌ Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\n"
+                + (release.ChangedProduction
+                    ? release.Outputs.RollbackReleaseId is { } by
+                        ? $"Production changed; rollback #{by} takes it back."
+                        : $"Production changed: press Roll back, or type /rollback {release.Environment}."
+                    : "Production was not changed."),
+            ReleaseState.RollbackFailed => $"🔥 Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\nProduction is in between two releases: it needs a human now.",
+            ReleaseState.NeedsAttention => $"⚠️ Needs attention: {what} stopped at {step} after {took}.\nWhy: {release.Error}\nCheck, then /resume {release.Id} or /cancel {release.Id}.",
+            _ => $"{what} is {release.State}.",
+        };
+        var people = new List<ChatUser> { release.RequestedBy };
+        people.AddRange(alsoCalled.Where(p => p != release.RequestedBy));
+        return new Notice(people, text, buttons);
+    }
+
+    /// <summary>A clock time with its zone and how far away it is: "18:55 UTC (in 30 min)".</summary>
+    public static string At(DateTimeOffset at, DateTimeOffset now)
+    {
+        var utc = at.ToUniversalTime();
+        var left = at - now;
+        var minutes = (int)Math.Ceiling(Math.Max(0, left.TotalMinutes));
+        var away = left <= TimeSpan.Zero ? "now" : minutes >= 120 ? $"in {minutes / 60} h {minutes % 60} min" : $"in {minutes} min";
+        return string.Create(CultureInfo.InvariantCulture, $"{utc:HH:mm} UTC ({away})");
+    }
+
+    private static string WhatFor(Release release)
+    {
+        if (release.Kind == ReleaseKind.Rollback)
+            return release.Outputs.Backup is { } backup ? $"to restore the database from {Path.GetFileName(backup.Location)}" : "to restore the database";
+        if (release.Outputs.Migrations is not { } m)
+            return "to run the migrations";
+        return $"to run {m.Pending.Count} migration{(m.Pending.Count == 1 ? "" : "s")} ({m.Current ?? "empty"} → {m.Head ?? "?"})";
+    }
+
+    private static string CancelReason(Release release) =>
+        release.Outputs.RejectedBy is { } rejected ? $"Rejected by {rejected}."
+        : release.CancelRequestedBy is { } by ? $"Cancelled by {by}."
+        : release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval)) is { Status: StepStatus.Failed } gate ? $"The approval expired: {gate.Detail}."
+        : "";
+}

@@ -19,6 +19,10 @@ public sealed class RollbackConfirmations(ReleaseRules rules, ReleaseButtons but
             return Decision.No(refusal);
         if (await releases.GetAsync(rollback.ReleaseId, cancellationToken) is not { } release)
             return Decision.No($"There is no release #{rollback.ReleaseId}.");
+        // A stale button is refused at once, not after the person has confirmed it.
+        if (!release.IsActive
+            && ReleaseRules.IsStaleToRollBack(release, await releases.ListAsync(release.Environment, activeOnly: false, limit: 100, cancellationToken)) is { } stale)
+            return Decision.No(stale);
         var confirm = await buttons.OfferConfirmAsync(release.Id, cancellationToken);
         var what = release.IsActive
             ? $"Release #{release.Id} stops at its next safe point and what it moved goes back"

@@ -39,10 +39,13 @@ public sealed class NoCredentialsInLogsTests
         var second = await bot.Slack.CommandAsync(SlackBotHost.Releaser, SlackBotHost.Channel, "/release", "v0.3.0");
         // Nothing left to migrate after #1, so #2 passes its gate without asking and fails at Verify.
         var failed = await bot.CardShowingAsync("Release #2", "Failed at Verify");
-        var rollBack = await bot.Slack.ClickAsync(SlackBotHost.Releaser, failed, "Roll back");
+        var asked = await bot.Slack.ClickAsync(SlackBotHost.Releaser, failed, "Roll back");
+        var confirm = await bot.WaitForAsync("the confirmation", () =>
+            bot.Slack.Messages(SlackBotHost.Channel).FirstOrDefault(m => m.Buttons.Any(b => b.Text == "Yes, roll back production")));
+        var rollBack = await bot.Slack.ClickAsync(SlackBotHost.Releaser, confirm, "Yes, roll back production");
         await bot.CardShowingAsync("Rollback #3", "Rolled back production to v0.2.0");
         await bot.WhenIdleAsync();
-        foreach (var delivery in new[] { first, approve, second, rollBack }.Where(d => d.HookId is { Length: > 0 }))
+        foreach (var delivery in new[] { first, approve, second, asked, rollBack }.Where(d => d.HookId is { Length: > 0 }))
             urls.Add($"/hooks/{delivery.HookId}");
         Assert.NotEmpty(urls);
 
@@ -66,6 +69,9 @@ public sealed class NoCredentialsInLogsTests
         bot.Telegram.Type(group, TelegramBotHost.Releaser, "/release v0.3.0");
         var failed = await bot.CardShowingAsync("Release #2", "Failed at Verify");
         await bot.AnswerToAsync(bot.Telegram.Press(group, TelegramBotHost.Releaser, failed.Id, "Roll back"));
+        var confirm = await bot.WaitForAsync("the confirmation", () =>
+            bot.Telegram.BotMessages(group).FirstOrDefault(m => m.Buttons.Any(b => b.Text == "Yes, roll back production")));
+        await bot.AnswerToAsync(bot.Telegram.Press(group, TelegramBotHost.Releaser, confirm.Id, "Yes, roll back production"));
         await bot.CardShowingAsync("Rollback #3", "Rolled back production to v0.2.0");
         await bot.WhenIdleAsync();
 

@@ -27,7 +27,7 @@ public sealed class StrangerTests
         var stranger = await bot.WaitForAsync("the refusal in the stranger's chat", () => bot.RepliesTo(strangerHistory, Stranger).FirstOrDefault());
         Assert.Contains("only for people with a role", stranger.Text);
         var served = await bot.WaitForAsync("the releaser's /whoami", () => bot.RepliesTo(releaserInPrivate, Releaser).FirstOrDefault());
-        Assert.Contains($"You are telegram:{Releaser}", served.Text);
+        Assert.Contains($"id telegram:{Releaser}", served.Text);
         Assert.Single(bot.Telegram.BotMessages(otherGroup));
         Assert.Empty(await bot.ReleasesAsync());
     }

@@ -83,6 +83,8 @@ public sealed class ReleaseScenarioTests
         Assert.Contains("[1] Roll back", failed);
 
         await bot.SayAsync("/as alice");
+        var asked = await bot.SayAsync("1");
+        Assert.Contains("Roll back production?", asked);
         var rolledBack = await bot.SayAsync("1");
 
         Assert.Contains("Rollback #2 of production to v0.1.0 started", rolledBack);

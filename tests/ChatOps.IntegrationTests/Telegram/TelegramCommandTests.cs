@@ -19,7 +19,7 @@ public sealed class TelegramCommandTests
         var forUs = bot.Telegram.Type(Group, Releaser, $"/whoami@{bot.Telegram.Bot.Username!.ToUpperInvariant()}");
 
         var reply = await bot.WaitForAsync("the /whoami reply", () => bot.RepliesTo(forUs).FirstOrDefault());
-        Assert.Contains($"You are telegram:{Releaser}", reply.Text);
+        Assert.Contains($"id telegram:{Releaser}", reply.Text);
         Assert.Empty(bot.RepliesTo(forOther));
     }
 

@@ -21,6 +21,7 @@ public sealed class CoreRig : IAsyncDisposable
         Store = stores ?? StorePorts.Of(new InMemoryStore(Clock));
         Fleet = new FakeFleet();
         SourceControl = new FakeSourceControl(ShapedSettings.RequiredChecks);
+        Database = new FakeDatabase(Clock);
         Surface = new SignalSurface { RecordCards = recordCards };
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
@@ -30,7 +31,7 @@ public sealed class CoreRig : IAsyncDisposable
             .AddSingleton<ISourceControl>(SourceControl)
             .AddSingleton<IDeployTarget>(Fleet)
             .AddSingleton<IServiceProbes>(Fleet)
-            .AddSingleton<IDatabaseOperations>(new FakeDatabase(Clock))
+            .AddSingleton<IDatabaseOperations>(Database)
             .AddSingleton(sp => new ReleasePorts(sp.GetRequiredService<ISourceControl>(), Fleet, sp.GetRequiredService<IDatabaseOperations>(), Fleet))
             .AddSingleton(Store.Releases)
             .AddSingleton(Store.Approvals)
@@ -51,6 +52,8 @@ public sealed class CoreRig : IAsyncDisposable
     public FakeFleet Fleet { get; }
 
     public FakeSourceControl SourceControl { get; }
+
+    public FakeDatabase Database { get; }
 
     public SignalSurface Surface { get; }
 

@@ -14,6 +14,14 @@ public sealed class FakeDatabase(TimeProvider clock) : IDatabaseOperations
     public Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken) =>
         Task.FromResult(new SchemaReport([], expectedHead, expectedHead, $"3 tables present, alembic at {expectedHead}"));
 
-    public Task<string> RestoreAsync(EnvironmentSettings settings, BackupRecord backup, CancellationToken cancellationToken) =>
-        Task.FromResult("restored");
+    private int _restores;
+
+    /// <summary>How many restores ran.</summary>
+    public int Restores => Volatile.Read(ref _restores);
+
+    public Task<string> RestoreAsync(EnvironmentSettings settings, BackupRecord backup, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _restores);
+        return Task.FromResult("restored");
+    }
 }

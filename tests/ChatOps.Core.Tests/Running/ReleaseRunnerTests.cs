@@ -198,6 +198,7 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
         var stopped = await ReleaseAsync(started.Id);
         Assert.Equal(ReleaseState.NeedsAttention, stopped.State);
         Assert.Contains("Restore database", stopped.Error);
+        Assert.Equal(0, _core.Database.Restores);
         Assert.Empty(_core.Fleet.Updates);
     }
 

@@ -34,6 +34,31 @@ public sealed class LeaseLossTests
         Assert.Equal(4, pair.Sandbox.Mutations.Count("fly.update:"));
     }
 
+    [Fact]
+    public async Task A_rollback_asked_on_one_instance_stops_a_deploy_running_on_the_other_and_rolls_back_what_moved()
+    {
+        // Slow machines, so the deploy is still running when the rollback is asked for elsewhere.
+        await using var pair = await HostPair.CreateAsync(machineDelay: TimeSpan.FromMilliseconds(700));
+        var running = await pair.StartHostAsync();
+        await HostPair.SayAsync(running, HostPair.Alice, "/release v0.2.0");
+        await running.WaitForStepAsync(1, "AwaitApproval", StepStatus.Waiting);
+        var approved = await HostPair.SayAsync(running, HostPair.Bob, "/approve 1");
+        Assert.False(approved.IsRefusal, approved.Text);
+        await running.WaitForReleaseAsync(1, "the first machine on v0.2.0", r => r.Outputs.Machines.Any(m => m.After is not null), Limit);
+        var other = await pair.StartHostAsync();
+
+        var asked = await HostPair.SayAsync(other, HostPair.Alice, "/rollback");
+
+        Assert.False(asked.IsRefusal, asked.Text);
+        var rollback = await other.WaitForStateAsync(2, ReleaseState.RolledBack, Limit);
+        var stopped = await other.ReleaseAsync(1);
+        Assert.Equal(ReleaseState.Failed, stopped.State);
+        Assert.Contains("to roll back", stopped.Error);
+        Assert.Equal(1, rollback.RollbackOf);
+        foreach (var app in new[] { "myloware-api", "myloware-orchestrator" })
+            Assert.All(pair.Sandbox.Fly.Machines(app), m => Assert.EndsWith(":v0.1.0", m.Image));
+    }
+
     private static bool IsIdle(Core.Runner.ReleaseQueue queue) => queue.WhenIdleAsync(CancellationToken.None).IsCompleted;
 
     /// <summary>The store's leases, until the store starts refusing this instance's renewals (it is unreachable from here).</summary>

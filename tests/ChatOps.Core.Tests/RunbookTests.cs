@@ -77,6 +77,17 @@ public sealed class RunbookTests
     }
 
     [Fact]
+    public void The_plan_in_words_lists_the_steps_and_marks_the_point_of_no_return_before_migrate()
+    {
+        var plan = Runbook.Describe();
+
+        Assert.True(plan.IndexOf("point of no return", StringComparison.Ordinal) < plan.IndexOf("5. Migrate", StringComparison.Ordinal));
+        Assert.Contains("4. AwaitApproval — waits for an approver", plan);
+        Assert.Contains("5. Migrate — cut off by a crash, it stops for a human", plan);
+        Assert.Contains("Restore database (with --with-db)", plan);
+    }
+
+    [Fact]
     public void The_readme_diagram_is_the_one_the_runbook_draws()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));

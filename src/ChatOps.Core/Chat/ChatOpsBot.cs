@@ -184,6 +184,7 @@ public sealed class ChatOpsBot(
     };
 
     private static string PlanText() =>
-        "Release workflow (Mermaid):\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Release)
-        + "\n\nRollback workflow (Mermaid):\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Rollback);
+        Runbook.Describe()
+        + "\n\nRelease workflow (Mermaid):\n```mermaid\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Release).Trim() + "\n```"
+        + "\n\nRollback workflow (Mermaid):\n```mermaid\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Rollback).Trim() + "\n```";
 }

@@ -70,6 +70,38 @@ public static class Runbook
 
     public static bool IsFinished(ReleaseState state) => Ends.Contains(state);
 
+    /// <summary>The runbook in words, for /plan: each step in order with what a person needs to know about it.</summary>
+    public static string Describe()
+    {
+        var text = new System.Text.StringBuilder("A release, step by step:\n");
+        var n = 0;
+        foreach (var row in Release)
+        {
+            if (!row.Cancellable && Release.TakeWhile(r => r != row).All(r => r.Cancellable))
+                text.Append("  — point of no return: from here /cancel is refused and /rollback stops the release at a safe point —\n");
+            text.Append($"  {++n}. {row.Name}{Notes(row)}\n");
+        }
+        text.Append("A rollback: approval (only with --with-db), then ");
+        text.Append(string.Join(", ", Rollback.Where(r => r.Kind == StepKind.Part).Select(r => r.Name + (r.OnlyWithDatabase ? " (with --with-db)" : ""))));
+        return text.Append(". The environment stays locked afterwards until /unlock.").ToString();
+    }
+
+    private static string Notes(RunbookStep row)
+    {
+        var notes = new List<string>();
+        if (row.Kind == StepKind.Gate)
+            notes.Add("waits for an approver (/approve, /reject; expires)");
+        if (row.AfterCrash == AfterCrash.AskHuman)
+            notes.Add("cut off by a crash, it stops for a human (/resume or /cancel)");
+        if (row.FrozenByLock)
+            notes.Add("does not start while the environment is locked");
+        if (row.StopsBetweenMachines)
+            notes.Add("/rollback stops it between two machines");
+        if (row.Paperwork)
+            notes.Add("a failure here is noted, the release stands");
+        return notes.Count == 0 ? "" : " — " + string.Join("; ", notes);
+    }
+
     /// <summary>The row whose failure is paperwork, if this release has one.</summary>
     public static RunbookStep? PaperworkOf(Release release) => RowsOf(release).FirstOrDefault(row => row.Paperwork);
 

@@ -108,6 +108,15 @@ settings=(
   "ChatOps__Environments__production__Migrations__App=smoke-api"
   "ChatOps__Environments__production__DatabaseUrl=$target_url"
   "ChatOps__Environments__production__Backup__Mode=pg_dump"
+  # The example promotes production from staging; this smoke releases straight to production, and names staging's
+  # apps too, since live mode refuses every example value it finds.
+  "ChatOps__Environments__production__PromoteFrom="
+  "ChatOps__Environments__staging__Services__0__FlyApp=smoke-api-staging"
+  "ChatOps__Environments__staging__Services__0__Image=registry.fly.io/smoke-api-staging:{tag}"
+  "ChatOps__Environments__staging__Services__1__FlyApp=smoke-orchestrator-staging"
+  "ChatOps__Environments__staging__Services__1__Image=registry.fly.io/smoke-orchestrator-staging:{tag}"
+  "ChatOps__Environments__staging__Migrations__App=smoke-api-staging"
+  "ChatOps__Environments__staging__Backup__Mode=fly-snapshot"
 )
 
 # The outside world: GitHub, Fly (whose exec runs the real alembic against the target) and the target services.
@@ -168,6 +177,11 @@ for _ in $(seq 1 300); do
   if live_probe 2>/dev/null; then live_ok=1; break; fi
   sleep 0.2
 done
+# Live mode must not load the simulators: the assembly would show among the process's mapped files.
+sandbox_loaded=unknown
+if bot_dotnet=$(pgrep -u app -f 'dotnet ChatOps.Host.dll' | head -n 1) && [[ -n "$bot_dotnet" ]]; then
+  if grep -qs 'ChatOps.Sandbox.dll' "/proc/$bot_dotnet/maps"; then sandbox_loaded=yes; else sandbox_loaded=no; fi
+fi
 bot_status=0
 wait "$bot_pid" || bot_status=$?
 bot_pid=""
@@ -175,6 +189,7 @@ bot_pid=""
 ((bot_status == 0)) || fail "the bot exited with $bot_status"
 [[ -n "$live_ok" ]] || fail "http://127.0.0.1:$bot_port/health/live never answered 200 while the bot ran"
 say "http://127.0.0.1:$bot_port/health/live answered 200 (ASPNETCORE_URLS/ASPNETCORE_HTTP_PORTS honoured)"
+say "simulators loaded in the live bot: $sandbox_loaded"
 
 # The outcome.
 grep -q "✅ Released v0.2.0 to production" "$root/bot.out" || fail "no 'Released v0.2.0' in the chat"

@@ -66,6 +66,8 @@ public static class ReleaseTimeRun
             ["Urls"] = "http://127.0.0.1:0",
             ["Console:Enabled"] = "false",
             ["ChatOps:Environments:production:Deploy:Order"] = order,
+            // Straight to production: the promotion rule of the example is not what is measured here.
+            ["ChatOps:Environments:production:PromoteFrom"] = "",
             ["Logging:Level"] = "Warning",
         };
         var app = await ChatOpsApp.CreateAsync([], overrides, services =>

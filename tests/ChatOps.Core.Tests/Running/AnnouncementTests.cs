@@ -9,35 +9,18 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChatOps.Core.Tests.Running;
 
 /// <summary>The new messages beside the card: the call to the approvers, the reminder, the closing message.</summary>
-public sealed class AnnouncementTests : IAsyncLifetime
+public sealed class AnnouncementTests : CoreScenario
 {
-    private static readonly ChatUser Alice = ShapedSettings.Releaser;
-    private static readonly ChatUser Bob = ShapedSettings.Approver;
     private static readonly ChatUser Carol = new("test:carol");
 
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
-    private CoreRig _core = null!;
-
-    public Task InitializeAsync()
+    protected override void Configure(Settings.ChatOpsSettings settings)
     {
-        var settings = ShapedSettings.Create(1);
         // The requester is an approver too: she must not be called to approve her own release.
         settings.Access.Approvers.Add(Alice.Id);
         settings.Access.Approvers.Add(Carol.Id);
-        _core = new CoreRig(settings, _clock);
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _core.DisposeAsync();
-
-    private async Task<BotReply> SayAsync(ChatUser user, string text)
-    {
-        var reply = await _core.Bot.HandleAsync(new IncomingMessage(user, SignalSurface.Channel, text), CancellationToken.None);
-        await _core.WhenIdleAsync();
-        return reply;
-    }
-
-    private List<Notice> Notices => [.. _core.Surface.Notices];
+    private List<Notice> Notices => [.. Core.Surface.Notices];
 
     [Fact]
     public async Task An_opened_gate_calls_every_approver_but_the_requester_with_what_and_until_when()
@@ -54,13 +37,13 @@ public sealed class AnnouncementTests : IAsyncLifetime
     public async Task The_approvers_are_reminded_once_at_three_quarters_of_the_timeout()
     {
         await SayAsync(Alice, "/release v1.1.0");
-        var expiry = _core.Get<ApprovalDecisions>();
+        var expiry = Core.Get<ApprovalDecisions>();
 
-        _clock.Advance(TimeSpan.FromMinutes(20));
+        Clock.Advance(TimeSpan.FromMinutes(20));
         await expiry.ExpireAsync(CancellationToken.None);
         Assert.Single(Notices);
 
-        _clock.Advance(TimeSpan.FromMinutes(3));
+        Clock.Advance(TimeSpan.FromMinutes(3));
         await expiry.ExpireAsync(CancellationToken.None);
         await expiry.ExpireAsync(CancellationToken.None);
 
@@ -75,9 +58,9 @@ public sealed class AnnouncementTests : IAsyncLifetime
     {
         await SayAsync(Alice, "/release v1.1.0");
 
-        _clock.Advance(TimeSpan.FromMinutes(31));
-        await _core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
-        await _core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(31));
+        await Core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
+        await Core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
 
         var closing = Notices.Where(n => n.Text.StartsWith("⏹", StringComparison.Ordinal)).ToList();
         var notice = Assert.Single(closing);
@@ -99,7 +82,7 @@ public sealed class AnnouncementTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_verify_tells_the_requester_the_step_the_error_and_offers_roll_back()
     {
-        _core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
+        Core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
         await SayAsync(Alice, "/release v1.1.0");
         await SayAsync(Bob, "/approve 1");
 

@@ -9,32 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChatOps.Core.Tests.Running;
 
 /// <summary>What the on-call engineer relies on in an incident: stopping a deploy, the freeze, and releases that are not rolled back for paperwork.</summary>
-public sealed class IncidentTests : IAsyncLifetime
+public sealed class IncidentTests : CoreScenario
 {
-    private static readonly ChatUser Alice = ShapedSettings.Releaser;
-    private static readonly ChatUser Bob = ShapedSettings.Approver;
-    private const string Env = "env0";
-
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
-    private CoreRig _core = null!;
-
-    public Task InitializeAsync()
-    {
-        _core = new CoreRig(ShapedSettings.Create(1), _clock);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
-
-    private async Task<BotReply> SayAsync(ChatUser user, string text)
-    {
-        var reply = await _core.Bot.HandleAsync(new IncomingMessage(user, SignalSurface.Channel, text), CancellationToken.None);
-        await _core.WhenIdleAsync();
-        return reply;
-    }
-
-    private async Task<Release> ReleaseAsync(long id) => (await _core.Store.Releases.GetAsync(id, CancellationToken.None))!;
-
     private async Task ReleasedAsync(string tag, long id)
     {
         await SayAsync(Alice, $"/release {tag}");
@@ -49,14 +25,14 @@ public sealed class IncidentTests : IAsyncLifetime
         await SayAsync(Alice, "/release v1.1.0");
         var updates = 0;
         Decision? asked = null;
-        _core.Fleet.BeforeUpdate = async (_, image) =>
+        Core.Fleet.BeforeUpdate = async (_, image) =>
         {
             if (image.EndsWith(":v1.1.0", StringComparison.Ordinal) && Interlocked.Increment(ref updates) == 2)
-                asked = await _core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+                asked = await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
         };
 
         await SayAsync(Bob, "/approve 2");
-        await _core.WhenIdleAsync();
+        await Core.WhenIdleAsync();
 
         Assert.Contains("stops after the machine it is replacing now", asked!.Message);
         var stopped = await ReleaseAsync(2);
@@ -66,7 +42,7 @@ public sealed class IncidentTests : IAsyncLifetime
         Assert.InRange(stopped.Outputs.Machines.Count(m => m.After is not null), 1, 3);
         Assert.Equal(ReleaseState.RolledBack, rollback.State);
         Assert.Equal("v1.0.1", rollback.Tag);
-        Assert.All(_core.Fleet.Updates.GroupBy(u => u.Machine), machine => Assert.EndsWith(":v1.0.1", machine.Last().Image));
+        Assert.All(Core.Fleet.Updates.GroupBy(u => u.Machine), machine => Assert.EndsWith(":v1.0.1", machine.Last().Image));
     }
 
     [Fact]
@@ -78,8 +54,8 @@ public sealed class IncidentTests : IAsyncLifetime
 
         Assert.Contains("had changed nothing yet", asked.Text);
         Assert.Equal(ReleaseState.Cancelled, (await ReleaseAsync(1)).State);
-        Assert.Single(await _core.Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None));
-        Assert.Empty(_core.Fleet.Updates);
+        Assert.Single(await Core.Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None));
+        Assert.Empty(Core.Fleet.Updates);
     }
 
     [Fact]
@@ -87,7 +63,7 @@ public sealed class IncidentTests : IAsyncLifetime
     {
         await ReleasedAsync("v1.0.1", 1);
 
-        var cards = _core.Surface.Cards.Where(c => c.ReleaseId == 1).ToList();
+        var cards = Core.Surface.Cards.Where(c => c.ReleaseId == 1).ToList();
 
         Assert.DoesNotContain(cards.Where(c => c.State is ReleaseState.Preflight or ReleaseState.Tag), c => c.Buttons.Any(b => b.Action == CardAction.Rollback));
         Assert.Contains(cards.Where(c => c.State == ReleaseState.Deploy), c => c.Buttons.Any(b => b.Action == CardAction.Rollback));
@@ -115,8 +91,8 @@ public sealed class IncidentTests : IAsyncLifetime
     {
         await SayAsync(Alice, "/release v1.1.0");
         // An incident starts while the release migrates: someone locks the environment.
-        _core.Fleet.BeforeExec = command => command.StartsWith("alembic upgrade", StringComparison.Ordinal)
-            ? _core.Store.Environments.LockAsync(new EnvironmentLock(Env, "test:carol", "incident 10", _clock.GetUtcNow(), null), _clock.GetUtcNow(), CancellationToken.None)
+        Core.Fleet.BeforeExec = command => command.StartsWith("alembic upgrade", StringComparison.Ordinal)
+            ? Core.Store.Environments.LockAsync(new EnvironmentLock(Env, "test:carol", "incident 10", Clock.GetUtcNow(), null), Clock.GetUtcNow(), CancellationToken.None)
             : Task.CompletedTask;
 
         await SayAsync(Bob, "/approve 1");
@@ -125,7 +101,7 @@ public sealed class IncidentTests : IAsyncLifetime
         Assert.Equal(ReleaseState.NeedsAttention, held.State);
         Assert.Equal(ReleaseState.Deploy, held.StoppedAt);
         Assert.Contains("locked by test:carol", held.Error);
-        Assert.Empty(_core.Fleet.Updates);
+        Assert.Empty(Core.Fleet.Updates);
         Assert.True((await SayAsync(Alice, "/resume 1")).IsRefusal);
 
         await SayAsync(Bob, $"/unlock {Env} --force");
@@ -138,7 +114,7 @@ public sealed class IncidentTests : IAsyncLifetime
     [Fact]
     public async Task Paperwork_that_fails_after_verify_leaves_the_release_released_and_resume_redoes_it()
     {
-        _core.SourceControl.PreviousTagMissing = true;
+        Core.SourceControl.PreviousTagMissing = true;
         await SayAsync(Alice, "/release v1.1.0");
         await SayAsync(Bob, "/approve 1");
 
@@ -146,11 +122,11 @@ public sealed class IncidentTests : IAsyncLifetime
         Assert.Equal(ReleaseState.Released, release.State);
         Assert.Equal(StepStatus.Failed, release.Step("Document").Status);
         Assert.Contains("404", release.Outputs.PaperworkError);
-        var last = _core.Surface.Cards.Last(c => c.ReleaseId == 1);
+        var last = Core.Surface.Cards.Last(c => c.ReleaseId == 1);
         Assert.Contains("the release stands", last.Summary);
         Assert.DoesNotContain(last.Buttons, b => b.Action == CardAction.Rollback);
 
-        _core.SourceControl.PreviousTagMissing = false;
+        Core.SourceControl.PreviousTagMissing = false;
         var redone = await SayAsync(Alice, "/resume 1");
 
         Assert.False(redone.IsRefusal, redone.Text);
@@ -162,39 +138,36 @@ public sealed class IncidentTests : IAsyncLifetime
     [Fact]
     public async Task A_rollback_that_fails_is_never_itself_rolled_back()
     {
-        await _core.DisposeAsync();
-        var settings = ShapedSettings.Create(1);
-        settings.Environments[Env].AutoRollback = true;
-        _core = new CoreRig(settings, _clock);
+        await RestartWithAsync(s => s.Environments[Env].AutoRollback = true);
         await ReleasedAsync("v1.0.1", 1);
         // Both the new release and the one to go back to are broken: the auto-rollback fails its own checks.
-        _core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
-        _core.Fleet.BrokenTags.TryAdd("v1.0.1", 0);
+        Core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
+        Core.Fleet.BrokenTags.TryAdd("v1.0.1", 0);
 
         await SayAsync(Alice, "/release v1.1.0");
         await SayAsync(Bob, "/approve 2");
-        await _core.WhenIdleAsync();
+        await Core.WhenIdleAsync();
 
         Assert.Equal(ReleaseState.Failed, (await ReleaseAsync(2)).State);
         Assert.Equal(ReleaseState.RollbackFailed, (await ReleaseAsync(3)).State);
-        Assert.Equal(3, (await _core.Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None)).Count);
+        Assert.Equal(3, (await Core.Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None)).Count);
     }
 
     [Fact]
     public async Task A_rollback_asked_during_the_step_that_then_fails_still_rolls_back()
     {
         await ReleasedAsync("v1.0.1", 1);
-        _core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
+        Core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
         await SayAsync(Alice, "/release v1.1.0");
         var asked = 0;
-        _core.Fleet.BeforeHealth = async () =>
+        Core.Fleet.BeforeHealth = async () =>
         {
             if (Interlocked.Increment(ref asked) == 1)
-                await _core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+                await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
         };
 
         await SayAsync(Bob, "/approve 2");
-        await _core.WhenIdleAsync();
+        await Core.WhenIdleAsync();
 
         Assert.Equal(ReleaseState.Failed, (await ReleaseAsync(2)).State);
         var rollback = await ReleaseAsync(3);

@@ -9,50 +9,18 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChatOps.Core.Tests.Running;
 
 /// <summary>The runner and the decisions on in-memory ports: the whole core, no processes, no network.</summary>
-public sealed class ReleaseRunnerTests : IAsyncLifetime
+public sealed class ReleaseRunnerTests : CoreScenario
 {
-    private static readonly ChatUser Alice = ShapedSettings.Releaser;
-    private static readonly ChatUser Bob = ShapedSettings.Approver;
     private static readonly ChatUser Mallory = new("test:mallory");
-    private const string Env = "env0";
 
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
-    private CoreRig _core = null!;
-
-    public Task InitializeAsync()
-    {
-        _core = new CoreRig(ShapedSettings.Create(1), _clock);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Settings are read once at start-up, as in the host: a test that needs others starts a new core.</summary>
-    private async Task RestartWithAsync(Action<Settings.ChatOpsSettings> configure)
-    {
-        await _core.DisposeAsync();
-        var settings = ShapedSettings.Create(1);
-        configure(settings);
-        _core = new CoreRig(settings, _clock);
-    }
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
-
-    private IReleaseStore Releases => _core.Store.Releases;
-
-    private async Task<BotReply> SayAsync(ChatUser user, string text, string? updateId = null)
-    {
-        var reply = await _core.Bot.HandleAsync(new IncomingMessage(user, SignalSurface.Channel, text, updateId), CancellationToken.None);
-        await _core.WhenIdleAsync();
-        return reply;
-    }
-
-    private async Task<Release> ReleaseAsync(long id) => (await Releases.GetAsync(id, CancellationToken.None))!;
+    private IReleaseStore Releases => Core.Store.Releases;
 
     [Fact]
     public async Task A_release_waits_at_the_gate_then_runs_every_step_to_released_after_one_approval()
     {
         await SayAsync(Alice, "/release v1.1.0");
         Assert.Equal(ReleaseState.AwaitApproval, (await ReleaseAsync(1)).State);
-        Assert.Empty(_core.Fleet.Updates);
+        Assert.Empty(Core.Fleet.Updates);
 
         var approved = await SayAsync(Bob, "/approve 1");
 
@@ -60,7 +28,7 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
         Assert.False(approved.IsRefusal, approved.Text);
         Assert.Equal(ReleaseState.Released, release.State);
         Assert.All(Runbook.CardLines(release), step => Assert.Equal(StepStatus.Done, release.Step(step).Status));
-        Assert.Equal(4, _core.Fleet.Updates.Count);
+        Assert.Equal(4, Core.Fleet.Updates.Count);
     }
 
     [Fact]
@@ -95,8 +63,8 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
         await SayAsync(Bob, "/reject 1");
 
         Assert.Equal(ReleaseState.Cancelled, (await ReleaseAsync(1)).State);
-        Assert.Empty(_core.Fleet.Updates);
-        Assert.Empty(await _core.Store.Approvals.OpenAsync(1, _clock.GetUtcNow(), CancellationToken.None));
+        Assert.Empty(Core.Fleet.Updates);
+        Assert.Empty(await Core.Store.Approvals.OpenAsync(1, Clock.GetUtcNow(), CancellationToken.None));
     }
 
     [Fact]
@@ -104,8 +72,8 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
     {
         await SayAsync(Alice, "/release v1.1.0");
 
-        _clock.Advance(TimeSpan.FromMinutes(31));
-        await _core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(31));
+        await Core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
 
         var release = await ReleaseAsync(1);
         Assert.Equal(ReleaseState.Cancelled, release.State);
@@ -128,9 +96,9 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
     public async Task A_cancel_queued_while_a_step_ran_is_carried_out_at_the_next_step_boundary()
     {
         var started = await StartAtAsync(ReleaseState.Tag);
-        await Releases.RequestCancelAsync(new AuditEvent(started.Id, Env, Bob.Id, "cancel-requested", "Tag", null, "while Tag runs", _clock.GetUtcNow()), CancellationToken.None);
+        await Releases.RequestCancelAsync(new AuditEvent(started.Id, Env, Bob.Id, "cancel-requested", "Tag", null, "while Tag runs", Clock.GetUtcNow()), CancellationToken.None);
 
-        await _core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
+        await Core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
 
         var release = await ReleaseAsync(started.Id);
         Assert.Equal(ReleaseState.Cancelled, release.State);
@@ -142,12 +110,12 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
     public async Task A_cancel_queued_too_late_is_said_and_the_release_goes_on()
     {
         var started = await StartAtAsync(ReleaseState.Deploy);
-        await Releases.RequestCancelAsync(new AuditEvent(started.Id, Env, Bob.Id, "cancel-requested", "Deploy", null, "while Deploy ran", _clock.GetUtcNow()), CancellationToken.None);
+        await Releases.RequestCancelAsync(new AuditEvent(started.Id, Env, Bob.Id, "cancel-requested", "Deploy", null, "while Deploy ran", Clock.GetUtcNow()), CancellationToken.None);
 
-        await _core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
+        await Core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
 
         Assert.Equal(ReleaseState.Released, (await ReleaseAsync(started.Id)).State);
-        Assert.Contains(_core.Surface.Said, s => s.Contains("came too late", StringComparison.Ordinal));
+        Assert.Contains(Core.Surface.Said, s => s.Contains("came too late", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -162,11 +130,11 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
             release.Step("Migrate").Status = StepStatus.Running;
         });
 
-        await _core.Runner.AdvanceAsync(1, CancellationToken.None);
+        await Core.Runner.AdvanceAsync(1, CancellationToken.None);
         var stopped = await ReleaseAsync(1);
         Assert.Equal(ReleaseState.NeedsAttention, stopped.State);
         Assert.Equal(ReleaseState.Migrate, stopped.StoppedAt);
-        Assert.Empty(_core.Fleet.Updates);
+        Assert.Empty(Core.Fleet.Updates);
 
         var resumed = await SayAsync(Bob, "/resume 1");
 
@@ -185,21 +153,21 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
             Requester = Alice.Id,
             State = ReleaseState.RollingBack,
             WithDatabase = true,
-            CreatedAt = _clock.GetUtcNow(),
-            UpdatedAt = _clock.GetUtcNow(),
+            CreatedAt = Clock.GetUtcNow(),
+            UpdatedAt = Clock.GetUtcNow(),
         };
-        rollback.Outputs.Backup = new BackupRecord("pg_dump", "/data/backups/v1.dump", 1, null, _clock.GetUtcNow());
+        rollback.Outputs.Backup = new BackupRecord("pg_dump", "/data/backups/v1.dump", 1, null, Clock.GetUtcNow());
         rollback.Step("RollingBack").Status = StepStatus.Running;
         rollback.Step("Restore database").Status = StepStatus.Running;
         var started = await StartAsync(rollback);
 
-        await _core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
+        await Core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
 
         var stopped = await ReleaseAsync(started.Id);
         Assert.Equal(ReleaseState.NeedsAttention, stopped.State);
         Assert.Contains("Restore database", stopped.Error);
-        Assert.Equal(0, _core.Database.Restores);
-        Assert.Empty(_core.Fleet.Updates);
+        Assert.Equal(0, Core.Database.Restores);
+        Assert.Empty(Core.Fleet.Updates);
     }
 
     [Fact]
@@ -207,7 +175,7 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
     {
         var started = await StartAtAsync(ReleaseState.Deploy, running: "Deploy");
 
-        await _core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
+        await Core.Runner.AdvanceAsync(started.Id, CancellationToken.None);
 
         Assert.Equal(ReleaseState.Released, (await ReleaseAsync(started.Id)).State);
     }
@@ -236,7 +204,7 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
         Assert.True(refused.IsRefusal);
         Assert.False(forced.IsRefusal, forced.Text);
         Assert.Contains("forced", forced.Text);
-        Assert.Null((await _core.Store.Environments.GetAsync(Env, CancellationToken.None)).Lock);
+        Assert.Null((await Core.Store.Environments.GetAsync(Env, CancellationToken.None)).Lock);
     }
 
     [Fact]
@@ -245,11 +213,11 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
         await RestartWithAsync(s => s.Environments[Env].AutoRollback = true);
         await SayAsync(Alice, "/release v1.1.0");
         await SayAsync(Bob, "/approve 1");
-        _core.Fleet.BrokenTags.TryAdd("v1.2.0", 0);
+        Core.Fleet.BrokenTags.TryAdd("v1.2.0", 0);
         await SayAsync(Alice, "/release v1.2.0");
 
         await SayAsync(Bob, "/approve 2");
-        await _core.WhenIdleAsync();
+        await Core.WhenIdleAsync();
 
         var failed = await ReleaseAsync(2);
         var rollback = await ReleaseAsync(3);
@@ -258,8 +226,8 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
         Assert.Equal(ReleaseKind.Rollback, rollback.Kind);
         Assert.Equal(ReleaseState.RolledBack, rollback.State);
         Assert.Equal("v1.1.0", rollback.Tag);
-        Assert.EndsWith(":v1.1.0", _core.Fleet.Updates.Last().Image);
-        Assert.NotNull((await _core.Store.Environments.GetAsync(Env, CancellationToken.None)).Lock);
+        Assert.EndsWith(":v1.1.0", Core.Fleet.Updates.Last().Image);
+        Assert.NotNull((await Core.Store.Environments.GetAsync(Env, CancellationToken.None)).Lock);
     }
 
     [Fact]
@@ -278,7 +246,7 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
     {
         var release = await ReleaseAsync(id);
         leftBehind(release);
-        var leases = _core.Store.Leases;
+        var leases = Core.Store.Leases;
         Assert.True(await leases.TryClaimAsync(id, "dead", TimeSpan.FromSeconds(30), CancellationToken.None));
         await Releases.SaveAsync(release, null, "dead", CancellationToken.None);
         await leases.ReleaseAsync(id, "dead", CancellationToken.None);
@@ -296,8 +264,8 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
             Requester = Alice.Id,
             State = state,
             Channel = SignalSurface.Channel,
-            CreatedAt = _clock.GetUtcNow(),
-            UpdatedAt = _clock.GetUtcNow(),
+            CreatedAt = Clock.GetUtcNow(),
+            UpdatedAt = Clock.GetUtcNow(),
         };
         foreach (var row in Runbook.Release.TakeWhile(r => r.State != state))
             release.Step(row.Name).Status = StepStatus.Done;
@@ -309,7 +277,7 @@ public sealed class ReleaseRunnerTests : IAsyncLifetime
 
     private async Task<Release> StartAsync(Release release)
     {
-        var outcome = await Releases.TryStartAsync(release, new AuditEvent(null, release.Environment, Alice.Id, "request", null, release.State.ToString(), "seeded", _clock.GetUtcNow()), CancellationToken.None);
+        var outcome = await Releases.TryStartAsync(release, new AuditEvent(null, release.Environment, Alice.Id, "request", null, release.State.ToString(), "seeded", Clock.GetUtcNow()), CancellationToken.None);
         return outcome.Started!;
     }
 }

@@ -63,28 +63,11 @@ public sealed class StartUpSettingsTests
 
     private static async Task<(int ExitCode, string Stderr)> RunHostAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var host = Path.Combine(AppContext.BaseDirectory, "ChatOps.Host.dll");
-        var info = new ProcessStartInfo("dotnet", [host, "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var key in new[] { "TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "FLY_API_TOKEN", "GITHUB_TOKEN", "DATABASE_URL" })
-            info.Environment.Remove(key);
-        info.Environment["Urls"] = "http://127.0.0.1:0";
+        // As a newcomer starts it: the sandbox's console on (it reads a closed stdin and leaves), every port free.
+        var settings = new Dictionary<string, string> { ["Urls"] = "http://127.0.0.1:0", ["Console__Enabled"] = "true" };
         foreach (var (key, value) in environment)
-            info.Environment[key] = value;
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        await stdout;
-        return (process.ExitCode, await stderr);
+            settings[key] = value;
+        var (exitCode, _, stderr) = await HostProcess.RunAsync(settings, "--urls", "http://127.0.0.1:0");
+        return (exitCode, stderr);
     }
 }

@@ -15,7 +15,9 @@ public sealed class CoreRig : IAsyncDisposable
     private readonly ServiceProvider _services;
 
     /// <param name="stores">The store's ports; an <see cref="InMemoryStore"/> by default.</param>
-    public CoreRig(ChatOpsSettings settings, TimeProvider? clock = null, StorePorts? stores = null, RunnerSettings? runnerSettings = null, bool recordCards = true)
+    /// <param name="deploymentRecords">Where deployments are recorded; none (GitHub:Deployments=false) by default.</param>
+    public CoreRig(ChatOpsSettings settings, TimeProvider? clock = null, StorePorts? stores = null, RunnerSettings? runnerSettings = null, bool recordCards = true,
+        IDeploymentRecords? deploymentRecords = null)
     {
         Clock = clock ?? TimeProvider.System;
         Store = stores ?? StorePorts.Of(new InMemoryStore(Clock));
@@ -40,6 +42,8 @@ public sealed class CoreRig : IAsyncDisposable
             .AddSingleton(Store.Updates)
             .AddSingleton<IChatSurface>(Surface)
             .AddReleaseCore();
+        if (deploymentRecords is not null)
+            services.AddSingleton(deploymentRecords);
         _services = services.BuildServiceProvider();
         // The runner attaches itself to the queue that decisions enqueue on.
         _services.GetRequiredService<ReleaseRunner>();

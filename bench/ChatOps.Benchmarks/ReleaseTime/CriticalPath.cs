@@ -39,48 +39,64 @@ public static class CriticalPath
         return "";
     }
 
-    // A machine's calls: read, lease, update, /wait, reads until healthy, lease release. The reads after a /wait
-    // but the last are the polling this model does not count; the wait for the checks is counted instead.
+    // A machine's calls: read, lease, update, /wait for started, reads until its checks pass, lease release. The reads
+    // after a /wait are polling, which this model does not count: the checks pass the profile's time after the machine
+    // started and one read then confirms it. Calls the bot makes at the same time in one lane (a lease renewal during
+    // the polling) are not added up: the lane takes the time covered by at least one of its calls.
     private static TimeSpan LaneTime(List<SimulatedCall> calls, SandboxLatency latency)
     {
-        var time = TimeSpan.Zero;
-        var afterWait = new List<SimulatedCall>();
+        var spans = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        SimulatedCall? wait = null;
+        SimulatedCall? lastPoll = null;
         foreach (var call in calls.OrderBy(c => c.Start))
         {
-            var isRead = call.Method == "GET" && call.System == "fly" && call.Path.Split('/').Length == 7;
-            if (isRead && afterWait.Count > 0 || isRead && call.Path.EndsWith("/wait", StringComparison.Ordinal))
+            if (IsWait(call))
             {
-                afterWait.Add(call);
+                wait = call;
+                lastPoll = null;
+                spans.Add((call.Start, call.End));
                 continue;
             }
-            time += Flush(afterWait, latency) + call.Duration;
+            if (wait is not null && IsMachineRead(call))
+            {
+                lastPoll = call;
+                continue;
+            }
+            EndPolling();
+            spans.Add((call.Start, call.End));
         }
-        return time + Flush(afterWait, latency);
+        EndPolling();
+        return Covered(spans);
+
+        void EndPolling()
+        {
+            if (wait is null)
+                return;
+            spans.Add((wait.End, wait.End + latency.ChecksAfterStart + (lastPoll?.Duration ?? TimeSpan.Zero)));
+            wait = null;
+        }
     }
 
-    private static TimeSpan Flush(List<SimulatedCall> afterWait, SandboxLatency latency)
-    {
-        if (afterWait.Count == 0)
-            return TimeSpan.Zero;
-        var waits = afterWait.Where(c => c.Path.EndsWith("/wait", StringComparison.Ordinal)).Aggregate(TimeSpan.Zero, (t, c) => t + c.Duration);
-        var reads = afterWait.Where(c => !c.Path.EndsWith("/wait", StringComparison.Ordinal)).ToList();
-        var checks = waits > TimeSpan.Zero ? latency.ChecksAfterStart : TimeSpan.Zero;
-        var time = waits + checks + (reads.Count > 0 ? reads[^1].Duration : TimeSpan.Zero);
-        afterWait.Clear();
-        return time;
-    }
+    private static bool IsWait(SimulatedCall call) =>
+        call is { System: "fly", Method: "GET" } && call.Path.EndsWith("/wait", StringComparison.Ordinal);
 
-    private static TimeSpan Covered(List<SimulatedCall> calls)
+    // GET /fly/v1/apps/{app}/machines/{id}: one machine's state.
+    private static bool IsMachineRead(SimulatedCall call) =>
+        call is { System: "fly", Method: "GET" } && call.Path.Split('/', StringSplitOptions.RemoveEmptyEntries) is [_, _, "apps", _, "machines", _];
+
+    private static TimeSpan Covered(IEnumerable<SimulatedCall> calls) => Covered(calls.Select(c => (c.Start, c.End)));
+
+    private static TimeSpan Covered(IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> spans)
     {
         var covered = TimeSpan.Zero;
         DateTimeOffset? end = null;
-        foreach (var call in calls.OrderBy(c => c.Start))
+        foreach (var (spanStart, spanEnd) in spans.OrderBy(s => s.Start))
         {
-            var start = end is { } e && e > call.Start ? e : call.Start;
-            if (call.End > start)
+            var start = end is { } e && e > spanStart ? e : spanStart;
+            if (spanEnd > start)
             {
-                covered += call.End - start;
-                end = call.End;
+                covered += spanEnd - start;
+                end = spanEnd;
             }
         }
         return covered;

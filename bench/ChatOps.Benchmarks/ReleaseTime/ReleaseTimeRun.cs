@@ -54,8 +54,21 @@ public static class ReleaseTimeRun
         var last = release.Steps.Where(s => s.FinishedAt is not null).Max(s => s.FinishedAt!.Value);
         var wall = last - startedAt - approval;
         var path = CriticalPath.Of(release, sandbox.Calls.Calls, sandbox.Options, latency, nameof(ReleaseState.AwaitApproval));
+        if (Environment.GetEnvironmentVariable("CHATOPS_BENCH_TIMELINE") == "1")
+            PrintTimeline(release, sandbox.Calls.Calls, startedAt);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {profile} | {order} | {what} #{id} ({release.Steps.Count(s => s.Status == StepStatus.Done)} steps, {sandbox.Calls.Calls.Count} calls) | {wall.TotalSeconds:0.00} s | {path.TotalSeconds:0.00} s | {wall / path:0.00}× |"));
+    }
+
+    // Every step and call on one time line, in ms from the command, to find where the bot's time goes.
+    private static void PrintTimeline(Release release, IReadOnlyList<SimulatedCall> calls, DateTimeOffset origin)
+    {
+        var rows = release.Steps.Where(s => s.StartedAt is not null)
+            .Select(s => (At: s.StartedAt!.Value, Text: $"STEP {s.Name} {s.Status} until {((s.FinishedAt ?? s.StartedAt.Value) - origin).TotalMilliseconds:0}"))
+            .Concat(calls.Select(c => (At: c.Start, Text: $"  {c.System} {c.Method} {c.Path} {c.Status} {c.Duration.TotalMilliseconds:0} ms -> {(c.End - origin).TotalMilliseconds:0}")))
+            .OrderBy(r => r.At);
+        foreach (var (at, text) in rows)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(at - origin).TotalMilliseconds,8:0} {text}"));
     }
 
     private static async Task<ChatOpsApp> StartHostAsync(SandboxServer sandbox, string order)

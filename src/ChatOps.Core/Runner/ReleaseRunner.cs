@@ -102,8 +102,7 @@ public sealed class ReleaseRunner
             await _recorder.SaveAsync(release, ReleaseRecorder.System, "frozen", state, frozen, cancellationToken);
             return false;
         }
-        if (Runbook.IsPastPointOfNoReturn(release))
-            await PassPointOfNoReturnAsync(release, record, cancellationToken);
+        var deployment = Runbook.IsPastPointOfNoReturn(release) ? await PassPointOfNoReturnAsync(release, record, cancellationToken) : null;
         record.Status = StepStatus.Running;
         // The first start is kept across attempts: a retried backup looks for what the first attempt made since then.
         record.StartedAt ??= _clock.GetUtcNow();
@@ -113,6 +112,8 @@ public sealed class ReleaseRunner
         await _recorder.SaveAsync(release, ReleaseRecorder.System, "step-started", null, state.ToString(), cancellationToken);
 
         var outcome = await _steps.RunAsync(step, release, cancellationToken);
+        if (deployment is not null)
+            (await deployment).ApplyTo(release);
         record.FinishedAt = _clock.GetUtcNow();
         if (outcome.Stop is { } stop)
         {
@@ -154,17 +155,18 @@ public sealed class ReleaseRunner
 
     /// <summary>
     /// From here production changes: the Cancel button goes, and the first time, a Roll back button comes, which
-    /// stops the release at its next safe point and rolls back what it moved.
+    /// stops the release at its next safe point and rolls back what it moved. The GitHub deployment begins here too,
+    /// alongside the step: the caller applies it when the step ends.
     /// </summary>
-    private async Task PassPointOfNoReturnAsync(Release release, StepRecord record, CancellationToken cancellationToken)
+    private async Task<Task<DeploymentStart>> PassPointOfNoReturnAsync(Release release, StepRecord record, CancellationToken cancellationToken)
     {
         await _buttons.VoidAsync(release.Id, ReleaseButtons.CancelGate, cancellationToken);
-        // The GitHub deployment begins where the environment starts to change; saved with the step's start.
-        await _deployments.BeginAsync(release, cancellationToken);
+        var deployment = _deployments.BeginAsync(release, cancellationToken);
         var first = record.Attempts == 0 && !Runbook.RowsOf(release)
             .Any(r => !r.Cancellable && r.Name != record.Name && release.Steps.Any(s => s.Name == r.Name && s.Attempts > 0));
         if (first && release.Kind == ReleaseKind.Release)
             await _buttons.OfferRollbackAsync(release, cancellationToken);
+        return deployment;
     }
 
     /// <summary>

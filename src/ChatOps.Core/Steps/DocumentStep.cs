@@ -11,8 +11,11 @@ public sealed class DocumentStep : IReleaseStep
     {
         var release = context.Release;
         var source = context.Ports.SourceControl;
+        // Both ask GitHub to compare the same two tags: at once, not one after the other.
+        var oldest = release.Outputs.OldestCommitAt is null ? OldestCommitAtAsync(context, cancellationToken) : null;
         var changes = await source.GetChangesAsync(release.PreviousTag, release.Tag, cancellationToken);
-        release.Outputs.OldestCommitAt ??= await OldestCommitAtAsync(context, cancellationToken);
+        if (oldest is not null)
+            release.Outputs.OldestCommitAt = await oldest;
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
         var update = await source.UpdateFileAsync(
             Changelog.Path,

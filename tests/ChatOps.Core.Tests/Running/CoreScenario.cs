@@ -1,5 +1,6 @@
 using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 using ChatOps.Testing;
@@ -18,11 +19,14 @@ public abstract class CoreScenario : IAsyncLifetime
 
     protected CoreRig Core { get; private set; } = null!;
 
+    /// <summary>Where the core records deployments; none unless a test class sets it in its constructor.</summary>
+    protected IDeploymentRecords? DeploymentRecords { get; init; }
+
     public Task InitializeAsync()
     {
         var settings = ShapedSettings.Create(1);
         Configure(settings);
-        Core = new CoreRig(settings, Clock);
+        Core = new CoreRig(settings, Clock, deploymentRecords: DeploymentRecords);
         return Task.CompletedTask;
     }
 
@@ -40,7 +44,7 @@ public abstract class CoreScenario : IAsyncLifetime
         var settings = ShapedSettings.Create(1);
         Configure(settings);
         configure(settings);
-        Core = new CoreRig(settings, Clock);
+        Core = new CoreRig(settings, Clock, deploymentRecords: DeploymentRecords);
     }
 
     /// <summary>Types a line as <paramref name="user"/> and waits for the work it started to settle.</summary>

@@ -47,6 +47,8 @@ public static class ResponsivenessRun
             ["ChatOps:Mode"] = "sandbox",
             ["Urls"] = "http://127.0.0.1:0",
             ["Console:Enabled"] = "false",
+            // Straight to production: the promotion rule of the example is not what is measured here.
+            ["ChatOps:Environments:production:PromoteFrom"] = "",
             ["Logging:Level"] = "Warning",
         };
         var host = await ChatOpsApp.CreateAsync([], overrides, services =>
@@ -59,7 +61,9 @@ public static class ResponsivenessRun
             var reply = await TakeoverHosts.SayAsync(host, TakeoverHosts.Alice, "/release v0.2.0");
             var id = (await store.ListAsync(null, activeOnly: true, 1, CancellationToken.None)).SingleOrDefault()?.Id
                 ?? throw new InvalidOperationException($"/release did not start: {reply.Text}");
-            await WaitAsync(async () => (await store.GetAsync(id, CancellationToken.None))?.State == ReleaseState.AwaitApproval, TimeSpan.FromSeconds(60));
+            // The gate is open once its plan is built and its buttons are out: only then can anyone press Approve.
+            await WaitAsync(async () => (await store.GetAsync(id, CancellationToken.None))?.Steps
+                .FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status == StepStatus.Waiting, TimeSpan.FromSeconds(60));
 
             // Another chat asks for /status while Fly takes slowFly to answer every call.
             sandbox.Options.Latency = SandboxLatency.Zero with { FlyApi = slowFly };

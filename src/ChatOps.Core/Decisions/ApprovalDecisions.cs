@@ -22,27 +22,41 @@ public sealed class ApprovalDecisions(
     /// <param name="token">The pressed button's token; null for a typed /approve or /reject, which takes the open button.</param>
     public async Task<Decision> DecideAsync(long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
     {
+        // A press the stored release already refuses is answered at once: it never waits for the lease behind a
+        // step that is still building the plan (migration previews on a slow Fly take minutes).
+        if ((await JudgeAsync(await releases.GetAsync(releaseId, cancellationToken), releaseId, token, user, approve, cancellationToken)).Refusal is { } early)
+            return early;
         var decision = await held.DecideAsync(releaseId, async (release, leased) =>
         {
-            var now = clock.GetUtcNow();
-            var action = approve ? CardAction.Approve : CardAction.Reject;
-            var found = release is null ? null : token is null
-                ? (await buttons.OpenAsync(releaseId, cancellationToken)).FirstOrDefault(t => t.Action == action)
-                : await buttons.FindAsync(token, cancellationToken);
-            var verdict = rules.AtGate(release, releaseId, found, user, approve, now);
-            if (verdict.Refusal is null && approve && ReleaseRules.IsFrozen(release!, await environments.GetAsync(release!.Environment, leased), now) is { } frozen)
-                verdict = GateVerdict.Audited(frozen);
-            if (verdict.Refusal is { } refusal)
-            {
-                if (verdict.Audit)
-                    await releases.AppendAsync(new AuditEvent(release!.Id, release.Environment, user.Id, "refused", release.State.ToString(), null, refusal, now), cancellationToken);
-                return Decision.No(refusal);
-            }
-            return approve ? await ApproveAsync(release!, found!, user, leased) : await RejectAsync(release!, user, leased);
+            var (refusal, button) = await JudgeAsync(release, releaseId, token, user, approve, leased);
+            return refusal ?? (approve ? await ApproveAsync(release!, button!, user, leased) : await RejectAsync(release!, user, leased));
         }, cancellationToken);
         if (decision.Accepted && approve)
             queue.Enqueue(releaseId);
         return decision;
+    }
+
+    /// <summary>The rules' refusal, audited where they say so, or none and the button the decision spends.</summary>
+    private async Task<(Decision? Refusal, ActionToken? Button)> JudgeAsync(Release? release, long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var found = release is null ? null : await OpenButtonAsync(releaseId, token, approve, cancellationToken);
+        var verdict = rules.AtGate(release, releaseId, found, user, approve, now);
+        if (verdict.Refusal is null && approve && ReleaseRules.IsFrozen(release!, await environments.GetAsync(release!.Environment, cancellationToken), now) is { } frozen)
+            verdict = GateVerdict.Audited(frozen);
+        if (verdict.Refusal is not { } refusal)
+            return (null, found);
+        if (verdict.Audit)
+            await releases.AppendAsync(new AuditEvent(release!.Id, release.Environment, user.Id, "refused", release.State.ToString(), null, refusal, now), cancellationToken);
+        return (Decision.No(refusal), null);
+    }
+
+    private async Task<ActionToken?> OpenButtonAsync(long releaseId, string? token, bool approve, CancellationToken cancellationToken)
+    {
+        var action = approve ? CardAction.Approve : CardAction.Reject;
+        return token is null
+            ? (await buttons.OpenAsync(releaseId, cancellationToken)).FirstOrDefault(t => t.Action == action)
+            : await buttons.FindAsync(token, cancellationToken);
     }
 
     private async Task<Decision> ApproveAsync(Release release, ActionToken button, ChatUser user, CancellationToken cancellationToken)

@@ -66,6 +66,8 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
             return GateVerdict.Quiet($"There is no release #{releaseId}.");
         if (release.State != ReleaseState.AwaitApproval)
             return GateVerdict.Quiet($"Release #{releaseId} is not waiting for approval; it is {release.State}.");
+        if (release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status is not StepStatus.Waiting)
+            return GateVerdict.Quiet($"Release #{releaseId} is still preparing what is to be approved (the migration plan); the approvers are called when it is ready.");
         var action = approve ? CardAction.Approve : CardAction.Reject;
         if (token is null || token.ReleaseId != releaseId || token.Action != action || !token.IsOpen(now))
             return GateVerdict.Audited("This button is no longer valid: it was used, it expired, or the plan changed. Use the latest card.");

@@ -32,6 +32,32 @@ public sealed class ReleaseRunnerTests : CoreScenario
     }
 
     [Fact]
+    public async Task An_approval_typed_while_the_plan_is_still_being_built_is_refused_at_once_and_the_gate_opens_later()
+    {
+        var previewing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var planHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Core.Fleet.BeforeExec = async command =>
+        {
+            previewing.TrySetResult();
+            await planHeld.Task;
+        };
+        await Core.Bot.HandleAsync(new IncomingMessage(Alice, SignalSurface.Channel, "/release v1.1.0"), CancellationToken.None);
+        await previewing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Bounded only so a regression fails instead of hanging: the answer must not wait for the plan.
+        var early = await Core.Bot.HandleAsync(new IncomingMessage(Bob, SignalSurface.Channel, "/approve 1"), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(early.IsRefusal);
+        Assert.Contains("still preparing", early.Text);
+        planHeld.SetResult();
+        await Core.WhenIdleAsync();
+        Assert.Equal(ReleaseState.AwaitApproval, (await ReleaseAsync(1)).State);
+        Assert.False((await SayAsync(Bob, "/approve 1")).IsRefusal);
+        Assert.Equal(ReleaseState.Released, (await ReleaseAsync(1)).State);
+    }
+
+    [Fact]
     public async Task The_requester_cannot_approve_their_own_release_and_the_refusal_is_audited()
     {
         await RestartWithAsync(s => s.Access.Approvers.Add(Alice.Id));

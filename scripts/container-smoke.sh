@@ -144,6 +144,7 @@ image_env=(
   "ChatOps__Mode=live"
   "ChatOps__StorePath=$data/chatops.db"
   "ChatOps__Environments__production__Backup__Directory=$data/backups"
+  "ChatOps__Environments__staging__Backup__Directory=$data/backups"
   "Logging__Format=json"
   "DOTNET_NOLOGO=1"
 )

@@ -37,6 +37,7 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     ChatOps__Mode=live \
     ChatOps__StorePath=/data/chatops.db \
     ChatOps__Environments__production__Backup__Directory=/data/backups \
+    ChatOps__Environments__staging__Backup__Directory=/data/backups \
     Console__Enabled=false \
     Logging__Format=json \
     DOTNET_NOLOGO=1

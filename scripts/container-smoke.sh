@@ -144,6 +144,7 @@ image_env=(
   "ChatOps__Mode=live"
   "ChatOps__StorePath=$data/chatops.db"
   "ChatOps__Environments__production__Backup__Directory=$data/backups"
+  "ChatOps__Environments__staging__Backup__Directory=$data/backups"
   "Logging__Format=json"
   "DOTNET_NOLOGO=1"
 )
@@ -177,11 +178,32 @@ for _ in $(seq 1 300); do
   if live_probe 2>/dev/null; then live_ok=1; break; fi
   sleep 0.2
 done
-# Live mode must not load the simulators: the assembly would show among the process's mapped files.
-sandbox_loaded=unknown
-if bot_dotnet=$(pgrep -u app -f 'dotnet ChatOps.Host.dll' | head -n 1) && [[ -n "$bot_dotnet" ]]; then
-  if grep -qs 'ChatOps.Sandbox.dll' "/proc/$bot_dotnet/maps"; then sandbox_loaded=yes; else sandbox_loaded=no; fi
-fi
+# Live mode must not load the simulators: the assembly would show among the bot process's mapped files. Looked at
+# until the bot exits, so a load during the release, the rollback or the shutdown counts too.
+bot_dotnet() { # the dotnet process below this run's timeout and runuser, not another run's bot
+  local level=("$bot_pid") below p
+  for _ in 1 2 3 4; do
+    below=()
+    for p in "${level[@]}"; do mapfile -t -O "${#below[@]}" below < <(pgrep -P "$p"); done
+    for p in "${below[@]}"; do
+      if [[ $(cat "/proc/$p/comm" 2>/dev/null) == dotnet ]]; then
+        echo "$p"
+        return 0
+      fi
+    done
+    level=("${below[@]}")
+  done
+  return 1
+}
+bot_dotnet=$(bot_dotnet) || bot_dotnet=""
+sandbox_loaded=no maps_read=""
+while [[ -n "$bot_dotnet" ]] && kill -0 "$bot_dotnet" 2>/dev/null; do
+  if maps=$(cat "/proc/$bot_dotnet/maps" 2>/dev/null) && [[ -n "$maps" ]]; then
+    maps_read=1
+    if grep -q 'ChatOps\.Sandbox\.dll' <<<"$maps"; then sandbox_loaded=yes; break; fi
+  fi
+  sleep 0.2
+done
 bot_status=0
 wait "$bot_pid" || bot_status=$?
 bot_pid=""
@@ -189,7 +211,9 @@ bot_pid=""
 ((bot_status == 0)) || fail "the bot exited with $bot_status"
 [[ -n "$live_ok" ]] || fail "http://127.0.0.1:$bot_port/health/live never answered 200 while the bot ran"
 say "http://127.0.0.1:$bot_port/health/live answered 200 (ASPNETCORE_URLS/ASPNETCORE_HTTP_PORTS honoured)"
-say "simulators loaded in the live bot: $sandbox_loaded"
+[[ -n "$maps_read" ]] || fail "could not read the live bot's /proc/PID/maps (dotnet pid '${bot_dotnet}') to see which assemblies it loaded"
+[[ "$sandbox_loaded" == no ]] || fail "the live bot loaded ChatOps.Sandbox.dll (the simulators); live mode must not touch them"
+say "the live bot did not load the simulators (no ChatOps.Sandbox.dll among its mapped files while it ran)"
 
 # The outcome.
 grep -q "✅ Released v0.2.0 to production" "$root/bot.out" || fail "no 'Released v0.2.0' in the chat"

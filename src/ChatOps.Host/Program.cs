@@ -15,7 +15,7 @@ try
 {
     // `ChatOps.Host simulators`: only the loopback simulators, for scripts/container-smoke.sh (never in live mode).
     if (args.FirstOrDefault() == ChatOps.Host.Sandbox.SimulatorsCommand.Verb)
-        return await ChatOps.Host.Sandbox.SimulatorsCommand.RunAsync(ChatOpsApp.ReadConfiguration(args[1..]), Console.Out);
+        return await RunSimulatorsAsync(args[1..]);
     await using var app = await ChatOpsApp.CreateAsync(args);
     if (args.FirstOrDefault() == "doctor")
         return await RunDoctorAsync(app);
@@ -47,6 +47,9 @@ finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+// Its own method: compiling a call to SimulatorsCommand loads ChatOps.Sandbox, and live mode must never compile one.
+static Task<int> RunSimulatorsAsync(string[] args) => ChatOps.Host.Sandbox.SimulatorsCommand.RunAsync(ChatOpsApp.ReadConfiguration(args), Console.Out);
 
 // `ChatOps.Host doctor`: the read-only checks, one row each on stdout; exit 1 when any found a problem.
 static async Task<int> RunDoctorAsync(ChatOpsApp app)

@@ -5,6 +5,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
+using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -84,7 +85,7 @@ public static class ReleaseTimeRun
             ["Logging:Level"] = "Warning",
         };
         var app = await ChatOpsApp.CreateAsync([], overrides, services =>
-            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), sandbox);
+            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));
         await app.Web.StartAsync();
         return app;
     }

@@ -6,6 +6,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
+using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,7 +53,7 @@ public static class ResponsivenessRun
             ["Logging:Level"] = "Warning",
         };
         var host = await ChatOpsApp.CreateAsync([], overrides, services =>
-            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), sandbox);
+            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));
         await host.Web.StartAsync();
         try
         {

@@ -6,6 +6,7 @@ using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
 using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
+using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +43,7 @@ public static class TakeoverHosts
             // The console chat's cards would mix with the figures on stdout.
             services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false));
             configure?.Invoke(services);
-        }, sandbox);
+        }, SandboxSimulators.Shared(sandbox));
         await app.Web.StartAsync();
         return app;
     }

@@ -41,6 +41,9 @@ public sealed class ConsoleChat(
             }
             if (!io.Interactive)
                 await work.WhenIdleAsync(stoppingToken);
+            // A script's stdin can end before the host has finished starting; stopping then would cancel Kestrel's bind
+            // half-way, and the host would end on a cancelled task's stack trace instead of leaving cleanly.
+            await StartedAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -48,6 +51,13 @@ public sealed class ConsoleChat(
         }
         log.LogInformation("Console chat closed");
         lifetime.StopApplication();
+    }
+
+    private async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Handles one typed line; false when the person asked to quit.</summary>

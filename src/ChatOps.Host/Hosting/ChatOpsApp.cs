@@ -1,7 +1,6 @@
 using ChatOps.Host.Sandbox;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Telegram;
-using ChatOps.Sandbox;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -11,40 +10,38 @@ namespace ChatOps.Host.Hosting;
 /// <summary>Everything a test or Program.cs needs to start the bot: configuration, mode, services, endpoints.</summary>
 public sealed class ChatOpsApp : IAsyncDisposable
 {
-    private readonly bool _ownsSandbox;
-
-    private ChatOpsApp(WebApplication web, SandboxServer? sandbox, bool ownsSandbox)
+    private ChatOpsApp(WebApplication web, ISimulators? simulators)
     {
         Web = web;
-        Sandbox = sandbox;
-        _ownsSandbox = ownsSandbox;
+        Simulators = simulators;
     }
 
     public WebApplication Web { get; }
 
-    public SandboxServer? Sandbox { get; }
+    /// <summary>The simulators of sandbox mode; null in live mode.</summary>
+    public ISimulators? Simulators { get; }
 
     public IServiceProvider Services => Web.Services;
 
     /// <param name="args">Command line: <c>--config FILE</c> adds a JSON file on top of appsettings.json.</param>
     /// <param name="overrides">Highest-precedence settings (tests).</param>
     /// <param name="configureServices">Last word on the services (tests swap the console's input and output).</param>
-    /// <param name="sharedSandbox">A sandbox already running, shared by several hosts (tests of two instances).</param>
+    /// <param name="sharedSimulators">Simulators already running, shared by several hosts (tests of two instances).</param>
     public static async Task<ChatOpsApp> CreateAsync(
         string[] args,
         IDictionary<string, string?>? overrides = null,
         Action<IServiceCollection>? configureServices = null,
-        SandboxServer? sharedSandbox = null,
+        ISimulators? sharedSimulators = null,
         CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         ConfigureSources(builder.Configuration, args, overrides, builder.Environment.EnvironmentName);
 
-        SandboxServer? sandbox = null;
+        ISimulators? simulators = null;
         if (ChatOpsMode.IsSandbox(builder.Configuration))
         {
-            sandbox = sharedSandbox ?? await SandboxBootstrap.StartAsync(builder.Configuration, cancellationToken);
-            builder.Configuration.AddInMemoryCollection(SandboxBootstrap.Overlay(builder.Configuration, sandbox));
+            simulators = sharedSimulators ?? await SandboxSimulators.StartAsync(builder.Configuration, cancellationToken);
+            builder.Configuration.AddInMemoryCollection(simulators.Aim(builder.Configuration));
             if (overrides is not null)
                 builder.Configuration.AddInMemoryCollection(overrides);
             builder.Configuration["ChatOps:ResolvedMode"] = "sandbox";
@@ -53,10 +50,10 @@ public sealed class ChatOpsApp : IAsyncDisposable
             builder.Configuration["ChatOps:ResolvedMode"] = "live";
 
         builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger.ReadFrom.Services(services), builder.Configuration));
-        builder.Services.AddChatOps(builder.Configuration, sandbox);
+        builder.Services.AddChatOps(builder.Configuration, sandbox: simulators is not null);
         configureServices?.Invoke(builder.Services);
 
-        var app = new ChatOpsApp(builder.Build(), sandbox, ownsSandbox: sharedSandbox is null);
+        var app = new ChatOpsApp(builder.Build(), simulators);
         try
         {
             // Every section's mistakes at once, each a line naming its key, before anything resolves a setting: left to
@@ -130,7 +127,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Web.DisposeAsync();
-        if (Sandbox is not null && _ownsSandbox)
-            await Sandbox.DisposeAsync();
+        if (Simulators is not null)
+            await Simulators.DisposeAsync();
     }
 }

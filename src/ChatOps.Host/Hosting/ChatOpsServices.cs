@@ -15,7 +15,6 @@ using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.TargetDatabase;
 using ChatOps.Host.Telegram;
-using ChatOps.Sandbox;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Hosting;
@@ -25,16 +24,14 @@ public static class ChatOpsServices
     public static string BotVersion { get; } =
         typeof(ChatOpsServices).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
 
-    public static IServiceCollection AddChatOps(this IServiceCollection services, IConfiguration configuration, SandboxServer? sandbox)
+    public static IServiceCollection AddChatOps(this IServiceCollection services, IConfiguration configuration, bool sandbox)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IValidateOptions<ChatOpsSettings>, ChatOpsSettingsValidator>();
         services.AddOptions<ChatOpsSettings>().BindConfiguration("ChatOps").ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChatOpsSettings>>().Value);
-        if (sandbox is not null)
-            services.AddSingleton(sandbox);
 
-        services.AddStore(configuration, sandbox is not null);
+        services.AddStore(configuration, sandbox);
         services.AddGitHub(configuration);
         services.AddFly(configuration);
         services.AddTelegram(configuration);
@@ -61,7 +58,7 @@ public static class ChatOpsServices
 
         services.AddReleaseCore();
         services.AddHostedService<ReleaseRunnerService>();
-        services.AddConsoleChat(configuration, sandbox is not null);
+        services.AddConsoleChat(configuration, sandbox);
         return services;
     }
 }

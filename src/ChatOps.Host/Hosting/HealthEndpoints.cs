@@ -41,10 +41,18 @@ public static class HealthEndpoints
         // Liveness: the process answers; no outside dependency, so a store outage does not restart the bot.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         // Readiness: what the bot needs to do its work.
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteReportAsync });
         app.Services.GetRequiredService<ChatOps.Host.Metrics.DeliveryMetrics>().Attach(Prometheus.Metrics.DefaultRegistry);
         app.MapMetrics("/metrics");
     }
+
+    // The platform only reads the status code; whoever runs `curl /health/ready` on the machine wants to see which check failed.
+    private static Task WriteReportAsync(HttpContext context, HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        }, context.RequestAborted);
 
     private sealed class StoreHealthCheck(IStoreProbe store) : IHealthCheck
     {

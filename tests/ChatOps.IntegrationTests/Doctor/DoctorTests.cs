@@ -62,6 +62,19 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_github_that_keeps_failing_is_a_problem_for_the_repository()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+        // More failures than the client's retries, so every attempt of the doctor's first call fails.
+        bot.Sandbox.Faults.FailNextGitHubCalls(50, 503);
+
+        var row = Row(await CheckAsync(bot), "GitHub repository");
+
+        Assert.False(row.Ok);
+        Assert.StartsWith("not reachable", row.Detail);
+    }
+
+    [Fact]
     public async Task A_refused_fly_token_is_a_problem_for_every_app()
     {
         await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Fly:ApiToken"] = "not-the-token" }));
@@ -131,6 +144,17 @@ public sealed class DoctorTests : IAsyncLifetime
         var updates = Row(rows, "Telegram updates");
         Assert.False(updates.Ok);
         Assert.Contains("https://example.com/telegram/webhook", updates.Detail);
+    }
+
+    [Fact]
+    public async Task A_telegram_token_that_getMe_refuses_is_a_problem()
+    {
+        await using var bot = await TelegramBotHost.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Telegram:BotToken"] = "654321:NOT-THE-TOKEN" }));
+
+        var row = Row(await CheckAsync(bot), "Telegram bot");
+
+        Assert.False(row.Ok);
+        Assert.StartsWith("getMe was refused: 401", row.Detail);
     }
 
     [Fact]

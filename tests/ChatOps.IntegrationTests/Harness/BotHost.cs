@@ -2,6 +2,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
 using ChatOps.Host.Hosting;
+using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +22,7 @@ public abstract class BotHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public SandboxServer Sandbox => App.Sandbox!;
+    public SandboxServer Sandbox => ((SandboxSimulators)App.Simulators!).Server;
 
     public IReleaseStore Store => Services.GetRequiredService<IReleaseStore>();
 
@@ -44,7 +45,8 @@ public abstract class BotHost : IAsyncDisposable
         Action<IServiceCollection>? configure = null,
         SandboxServer? sharedSandbox = null)
     {
-        var app = await ChatOpsApp.CreateAsync([], TestSettings.Sandbox(hostSettings, testSettings), configure, sharedSandbox);
+        var app = await ChatOpsApp.CreateAsync([], TestSettings.Sandbox(hostSettings, testSettings), configure,
+            sharedSandbox is null ? null : SandboxSimulators.Shared(sharedSandbox));
         try
         {
             await app.Web.StartAsync();

@@ -7,21 +7,7 @@ public static class HostProcess
 {
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var host = Path.Combine(AppContext.BaseDirectory, "ChatOps.Host.dll");
-        var info = new ProcessStartInfo("dotnet", [host, .. args])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var key in new[] { "TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "FLY_API_TOKEN", "GITHUB_TOKEN", "DATABASE_URL", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
-            info.Environment.Remove(key);
-        info.Environment["Console__Enabled"] = "false";
-        foreach (var (key, value) in environment)
-            info.Environment[key] = value;
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(environment, args))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -36,5 +22,39 @@ public static class HostProcess
             throw new TimeoutException($"The host did not exit within 2 minutes.\n{await stderr}");
         }
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The host left running (to be asked over HTTP) until the returned handle is disposed.</summary>
+    public static RunningHost Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var process = Process.Start(StartInfo(environment, args))!;
+        process.StandardInput.Close();
+        return new RunningHost(process);
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, string[] args)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, "ChatOps.Host.dll");
+        var info = new ProcessStartInfo("dotnet", [host, .. args])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        // What the test runner's own environment might say about tokens, addresses and the environment's name.
+        foreach (var key in new[]
+        {
+            "TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "FLY_API_TOKEN", "GITHUB_TOKEN", "DATABASE_URL",
+            "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
+        })
+        {
+            info.Environment.Remove(key);
+        }
+        info.Environment["Console__Enabled"] = "false";
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+        return info;
     }
 }

@@ -77,7 +77,7 @@ public sealed class StoreSelectionTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddChatOps(configuration, sandbox: null);
+        services.AddChatOps(configuration, sandbox: false);
         return (services, services.BuildServiceProvider());
     }
 }

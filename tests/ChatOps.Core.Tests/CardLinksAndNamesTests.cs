@@ -87,6 +87,8 @@ public sealed class CardLinksAndNamesTests
 
         Assert.Contains("requested by Rita Releaser", card.Details);
         Assert.Contains("approved by slack:U1002", card.Details);
+        // The commit is a link then, not a detail line as well.
+        Assert.DoesNotContain(card.Details, d => d.StartsWith("commit", StringComparison.Ordinal));
     }
 
     [Fact]

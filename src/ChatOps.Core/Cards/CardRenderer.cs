@@ -50,7 +50,8 @@ public static class CardRenderer
     {
         var o = release.Outputs;
         var details = new List<string> { $"requested by {nameOf(release.Requester)}" };
-        if (o.HeadSha is not null)
+        // With its page known, the commit is among the card's links instead.
+        if (o.HeadSha is not null && o.Links.Commit is null)
             details.Add($"commit {PreflightStep.Short(o.HeadSha)}");
         if (release.PreviousTag is not null)
             details.Add(release.Kind == ReleaseKind.Release ? $"replacing {release.PreviousTag}" : $"rolling back {release.PreviousTag}");

@@ -11,6 +11,9 @@ public sealed class FakeSourceControl(IReadOnlyList<string> requiredChecks) : IS
 
     public Task<string> GetHeadShaAsync(CancellationToken cancellationToken) => Task.FromResult(HeadSha);
 
+    public Task<string?> GetCommitUrlAsync(string sha, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>($"https://github.example/acme/app/commit/{sha}");
+
     public Task<IReadOnlyList<CheckResult>> GetChecksAsync(string sha, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<CheckResult>>(requiredChecks.Select(c => new CheckResult(c, "completed", "success")).ToList());
 
@@ -39,4 +42,7 @@ public sealed class FakeSourceControl(IReadOnlyList<string> requiredChecks) : IS
         var changed = edit(Changelog) is not null;
         return Task.FromResult(new FileUpdate(changed, changed ? "0718293a4b5c3f9c2d4e5b6a7980a1b2c3d4e5f6" : null));
     }
+
+    public Task<string?> EnsureReleaseAsync(string tag, string notes, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>($"https://github.example/acme/app/releases/tag/{tag}");
 }

@@ -1,3 +1,4 @@
+using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace ChatOps.Core.Cards;
 
 /// <summary>Shows a release's card on the platform it was started from, editing the message it is already in.</summary>
-public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalStore approvals, TimeProvider clock, ILogger<CardPublisher> log)
+public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalStore approvals, People people, TimeProvider clock, ILogger<CardPublisher> log)
 {
     private readonly Dictionary<string, IChatSurface> _surfaces = surfaces.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
 
@@ -14,7 +15,7 @@ public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalS
     {
         var now = clock.GetUtcNow();
         var tokens = await approvals.OpenAsync(release.Id, now, cancellationToken);
-        return CardRenderer.Render(release, tokens, now);
+        return CardRenderer.Render(release, tokens, now, people.NameOf);
     }
 
     /// <summary>

@@ -11,10 +11,12 @@ public static class CardRenderer
     /// <summary>A running step quiet for longer than this says so: no outside call of a step should take that long silently.</summary>
     public static readonly TimeSpan QuietLimit = TimeSpan.FromMinutes(3);
 
-    public static ReleaseCard Render(Release release, IReadOnlyList<ActionToken> openTokens, DateTimeOffset now)
+    /// <param name="nameOf">A person's display name from their id (the id itself when unknown); ids are shown when absent.</param>
+    public static ReleaseCard Render(Release release, IReadOnlyList<ActionToken> openTokens, DateTimeOffset now, Func<string, string>? nameOf = null)
     {
+        nameOf ??= id => id;
         var lines = Runbook.CardLines(release).Select(name => Line(release.Steps.FirstOrDefault(s => s.Name == name) ?? new StepRecord { Name = name }, now)).ToList();
-        return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release, now), Summary(release), Buttons(release, openTokens));
+        return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release, now, nameOf), Summary(release, nameOf), Buttons(release, openTokens), CardLinks.Of(release));
     }
 
     private static CardLine Line(StepRecord step, DateTimeOffset now)
@@ -44,11 +46,12 @@ public static class CardRenderer
             ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s"
             : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, span.TotalSeconds):0.0}s");
 
-    private static List<string> Details(Release release, DateTimeOffset now)
+    private static List<string> Details(Release release, DateTimeOffset now, Func<string, string> nameOf)
     {
         var o = release.Outputs;
-        var details = new List<string> { $"requested by {release.Requester}" };
-        if (o.HeadSha is not null)
+        var details = new List<string> { $"requested by {nameOf(release.Requester)}" };
+        // With its page known, the commit is among the card's links instead.
+        if (o.HeadSha is not null && o.Links.Commit is null)
             details.Add($"commit {PreflightStep.Short(o.HeadSha)}");
         if (release.PreviousTag is not null)
             details.Add(release.Kind == ReleaseKind.Release ? $"replacing {release.PreviousTag}" : $"rolling back {release.PreviousTag}");
@@ -62,15 +65,15 @@ public static class CardRenderer
         if (release.Kind == ReleaseKind.Rollback && release.State == ReleaseState.AwaitApproval && o.Backup is { } restore)
             details.Add($"restoring {Path.GetFileName(restore.Location)} taken {Seconds(now - restore.CreatedAt)} ago: every write since then will be lost");
         if (o.ApprovedBy is not null)
-            details.Add($"approved by {o.ApprovedBy}");
+            details.Add($"approved by {nameOf(o.ApprovedBy)}");
         if (o.Promotion is { SkippedBy: { } skipper } skipped)
-            details.Add($"⚠ promotion from {skipped.From} skipped by {skipper}: {skipped.SkipReason}");
+            details.Add($"⚠ promotion from {skipped.From} skipped by {nameOf(skipper)}: {skipped.SkipReason}");
         else if (o.Promotion is { SourceReleaseId: { } source } promoted)
             details.Add($"promoted from {promoted.From} #{source}: same images as {promoted.From}");
         foreach (var note in o.Notes)
             details.Add($"note: {note}");
         if (o.RejectedBy is not null)
-            details.Add($"rejected by {o.RejectedBy}");
+            details.Add($"rejected by {nameOf(o.RejectedBy)}");
         if (o.MigrationExitCode is { } exit and not 0 && o.MigrationOutputTail is { } tail)
             details.Add($"migration exit {exit}: {tail}");
         if (o.RestoreReport is not null)
@@ -87,7 +90,7 @@ public static class CardRenderer
         return details;
     }
 
-    private static string Summary(Release release)
+    private static string Summary(Release release, Func<string, string> nameOf)
     {
         var total = release.UpdatedAt - release.CreatedAt;
         var changed = string.Join(", ", release.Outputs.Machines.Where(m => m.After is not null)
@@ -97,7 +100,7 @@ public static class CardRenderer
             ReleaseState.Released => $"✅ Released {release.Tag} to {release.Environment} in {Seconds(total)}."
                 + (release.Outputs.PaperworkError is { } paperwork ? $" The paperwork failed ({paperwork}); the release stands. /resume {release.Id} redoes it." : ""),
             ReleaseState.RolledBack => $"↩️ Rolled back {release.Environment} to {release.Tag} in {Seconds(total)}. {release.Environment} stays locked until /unlock.",
-            ReleaseState.Cancelled => $"⏹ Cancelled{(release.CancelRequestedBy is { } by ? $" by {by}" : "")}. Nothing was deployed; the tag and backup stay.",
+            ReleaseState.Cancelled => $"⏹ Cancelled{(release.CancelRequestedBy is { } by ? $" by {nameOf(by)}" : "")}. Nothing was deployed; the tag and backup stay.",
             ReleaseState.Failed => $"❌ Failed at {CardRenderer.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error}"
                 + (release.ChangedProduction ? $" Production changed ({(changed.Length > 0 ? changed : "migrations ran")}): roll back with the button or /rollback {release.Environment}." : " Production was not changed."),
             ReleaseState.RollbackFailed => $"🔥 Rollback failed: {release.Error} Needs a human now.",

@@ -11,10 +11,14 @@ public sealed record ReleaseCard(
     IReadOnlyList<CardLine> Lines,
     IReadOnlyList<string> Details,
     string Summary,
-    IReadOnlyList<CardButton> Buttons)
+    IReadOnlyList<CardButton> Buttons,
+    IReadOnlyList<CardLink>? Links = null)
 {
     public bool IsFinal => Runbook.IsFinished(State);
 }
+
+/// <summary>A page to open from the card: a few words, and where they lead. Each chat writes the link its own way.</summary>
+public sealed record CardLink(string Text, string Url);
 
 public sealed record CardLine(string Step, StepStatus Status, string Timing, string Detail);
 

@@ -8,14 +8,15 @@ using ChatOps.Core.Settings;
 namespace ChatOps.Core.Chat;
 
 /// <summary>Answers /status and /history in words an on-call engineer can read at 3 a.m.</summary>
-public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore releases, IEnvironmentStore environments, IDeployTarget deployTarget, TimeProvider clock)
+/// <remarks>People are shown by name where the bot knows it; the audit trail it reads keeps their ids.</remarks>
+public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore releases, IEnvironmentStore environments, IDeployTarget deployTarget, People people, TimeProvider clock)
 {
     public async Task<string> EnvironmentAsync(string environment, CancellationToken cancellationToken)
     {
         var text = new StringBuilder($"{environment}:\n");
         var active = await releases.ListAsync(environment, activeOnly: true, limit: 5, cancellationToken);
         foreach (var release in active)
-            text.Append($"  running: {release.Title} at {CardRenderer.Label(release.State.ToString())} (by {release.Requester})\n");
+            text.Append($"  running: {release.Title} at {CardRenderer.Label(release.State.ToString())} (by {people.NameOf(release.Requester)})\n");
         if (active.Count == 0)
             text.Append("  nothing running\n");
 
@@ -24,7 +25,7 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
             text.Append("  ").Append(await DescribeServiceAsync(service, state, cancellationToken)).Append('\n');
         text.Append($"  last migration: {state.LastMigration ?? "none recorded"}\n");
         if (state.Lock is { } held && held.IsLive(clock.GetUtcNow()))
-            text.Append($"  🔒 locked by {held.LockedBy} since {held.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {held.Reason}"
+            text.Append($"  🔒 locked by {people.NameOf(held.LockedBy)} since {held.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {held.Reason}"
                 + (held.Until is { } until ? $" (until {until.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)" : " (until /unlock)") + "\n");
         return text.ToString().TrimEnd();
     }
@@ -72,12 +73,12 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
             : $"Recent history of {environment} (newest first):\n{string.Join('\n', lines)}";
     }
 
-    private static string Describe(AuditEvent e) => e.Action switch
+    private string Describe(AuditEvent e) => e.Action switch
     {
-        "request" => $"{e.Detail} by {e.Actor}",
-        "lock" => $"locked by {e.Actor}: {e.Detail}",
-        "unlock" => $"unlocked by {e.Actor}",
-        "unlock-forced" => $"unlocked by {e.Actor} with --force ({e.Detail})",
+        "request" => $"{e.Detail} by {people.NameOf(e.Actor)}",
+        "lock" => $"locked by {people.NameOf(e.Actor)}: {e.Detail}",
+        "unlock" => $"unlocked by {people.NameOf(e.Actor)}",
+        "unlock-forced" => $"unlocked by {people.NameOf(e.Actor)} with --force ({e.Detail})",
         _ => $"{e.ToState}{(e.Detail.Length > 0 ? $": {Shorten(e.Detail)}" : "")}",
     };
 
@@ -105,7 +106,7 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
         var events = await releases.EventsAsync(releaseId, null, 500, cancellationToken);
         var text = new StringBuilder($"{release.Title} — {release.State}{(release.Error is null ? "" : $": {release.Error}")}\n");
         foreach (var e in events)
-            text.Append($"  {e.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC {e.Actor} {e.Action}{(e.ToState is null ? "" : $" → {e.ToState}")}{(e.Detail.Length == 0 ? "" : $": {e.Detail}")}\n");
+            text.Append($"  {e.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC {people.NameOf(e.Actor)} {e.Action}{(e.ToState is null ? "" : $" → {e.ToState}")}{(e.Detail.Length == 0 ? "" : $": {e.Detail}")}\n");
         return text.ToString().TrimEnd();
     }
 }

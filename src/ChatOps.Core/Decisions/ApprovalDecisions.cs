@@ -17,6 +17,7 @@ public sealed class ApprovalDecisions(
     ReleaseQueue queue,
     ReleaseAnnouncer announcer,
     ChatOpsSettings settings,
+    Chat.People people,
     TimeProvider clock)
 {
     /// <param name="token">The pressed button's token; null for a typed /approve or /reject, which takes the open button.</param>
@@ -61,7 +62,7 @@ public sealed class ApprovalDecisions(
 
     private async Task<Decision> ApproveAsync(Release release, ActionToken button, ChatUser user, CancellationToken cancellationToken)
     {
-        var gate = CloseGate(release, StepStatus.Done, $"approved by {user}");
+        var gate = CloseGate(release, StepStatus.Done, $"approved by {people.NameOf(user.Id)}");
         release.Outputs.ApprovedBy = user.Id;
         new ReleaseWorkflow(release).Approve();
         // The approval is written down before its button is spent: a bot that stops in between leaves an approved
@@ -76,7 +77,7 @@ public sealed class ApprovalDecisions(
     private async Task<Decision> RejectAsync(Release release, ChatUser user, CancellationToken cancellationToken)
     {
         // Written down first too; ending the release voids every button of it, this one included.
-        var gate = CloseGate(release, StepStatus.Failed, $"rejected by {user}");
+        var gate = CloseGate(release, StepStatus.Failed, $"rejected by {people.NameOf(user.Id)}");
         release.Outputs.RejectedBy = user.Id;
         new ReleaseWorkflow(release).Reject();
         await recorder.FinishAsync(release, user.Id, "reject", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);

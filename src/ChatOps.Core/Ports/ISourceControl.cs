@@ -5,6 +5,9 @@ public interface ISourceControl
 {
     Task<string> GetHeadShaAsync(CancellationToken cancellationToken);
 
+    /// <summary>The commit's page (GitHub's <c>html_url</c>), or null when the answer carries none.</summary>
+    Task<string?> GetCommitUrlAsync(string sha, CancellationToken cancellationToken);
+
     /// <summary>Check runs and commit statuses of a commit, latest per name.</summary>
     Task<IReadOnlyList<CheckResult>> GetChecksAsync(string sha, CancellationToken cancellationToken);
 
@@ -23,16 +26,22 @@ public interface ISourceControl
 
     /// <summary>Reads a file, lets <paramref name="edit"/> change it (null: leave it), writes it back as one commit.</summary>
     Task<FileUpdate> UpdateFileAsync(string path, Func<string?, string?> edit, string message, CancellationToken cancellationToken);
+
+    /// <summary>Publishes the release of an existing tag with its notes, or finds the one already there; returns its page.</summary>
+    Task<string?> EnsureReleaseAsync(string tag, string notes, CancellationToken cancellationToken);
 }
 
-public sealed record CheckResult(string Name, string Status, string? Conclusion)
+/// <param name="Url">The check run's page (<c>html_url</c>) or the status's <c>target_url</c>, when there is one.</param>
+public sealed record CheckResult(string Name, string Status, string? Conclusion, string? Url = null)
 {
     public bool Passed => Status == "completed" && Conclusion is "success" or "neutral" or "skipped";
 }
 
-public sealed record TagResult(string TagObjectSha, bool Created);
+/// <param name="HtmlUrl">The tag's page on the repository's site, when known.</param>
+public sealed record TagResult(string TagObjectSha, bool Created, string? HtmlUrl = null);
 
-public sealed record FileUpdate(bool Changed, string? CommitSha);
+/// <param name="HtmlUrl">The file's page (<c>content.html_url</c>), when the answer carried it.</param>
+public sealed record FileUpdate(bool Changed, string? CommitSha, string? HtmlUrl = null);
 
 public sealed class TagConflictException(string tag, string existingSha, string wantedSha)
     : Exception($"Tag {tag} already exists on {Short(existingSha)}, not on {Short(wantedSha)}; pick a new tag or delete the old one.")

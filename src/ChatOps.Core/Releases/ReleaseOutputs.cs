@@ -40,6 +40,7 @@ public sealed class ReleaseOutputs
     public List<string> Notes { get; set; } = [];
     /// <summary>The approval gate whose approvers were reminded, so a reminder goes out once per gate.</summary>
     public string? RemindedGate { get; set; }
+    public ReleaseLinks Links { get; set; } = new();
 }
 
 /// <summary>

@@ -30,4 +30,23 @@ public static class Changelog
         lines.Insert(insertAt, section.ToString().TrimEnd('\n') + "\n");
         return string.Join('\n', lines);
     }
+
+    /// <summary>The tag's section in the file: its heading line (without "## ") and the lines under it, or null.</summary>
+    public static (string Heading, string Body)? SectionOf(string? text, string tag)
+    {
+        var lines = (text ?? "").Split('\n');
+        var start = Array.FindIndex(lines, l => l.StartsWith($"## {tag} ", StringComparison.Ordinal) || l.TrimEnd() == $"## {tag}");
+        if (start < 0)
+            return null;
+        var end = Array.FindIndex(lines, start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
+        var body = string.Join('\n', lines[(start + 1)..(end < 0 ? lines.Length : end)]).Trim('\n', ' ');
+        return (lines[start][3..].TrimEnd(), body);
+    }
+
+    /// <summary>
+    /// The fragment GitHub gives a Markdown heading: lower case, punctuation other than '-' and '_' dropped, spaces
+    /// turned into '-'. GitHub's API names the file's page but not its headings' anchors, so this one is made here.
+    /// </summary>
+    public static string Anchor(string heading) =>
+        string.Concat(heading.Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or ' ').Select(c => c == ' ' ? '-' : c));
 }

@@ -17,16 +17,27 @@ public sealed class DocumentStep : IReleaseStep
         if (oldest is not null)
             release.Outputs.OldestCommitAt = await oldest;
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
+        string? written = null;
         var update = await source.UpdateFileAsync(
             Changelog.Path,
-            existing => Changelog.Prepend(existing, release.Tag, today, changes),
+            existing =>
+            {
+                var edited = Changelog.Prepend(existing, release.Tag, today, changes);
+                written = edited ?? existing;
+                return edited;
+            },
             $"docs: changelog for {release.Tag} (ChatOps release #{release.Id})",
             cancellationToken);
         if (update.CommitSha is not null)
             release.Outputs.ChangelogCommit = update.CommitSha;
-        return StepOutcome.Done(update.Changed
+        var section = Changelog.SectionOf(written, release.Tag);
+        if (update.HtmlUrl is { } page)
+            release.Outputs.Links.Changelog = section is { } s ? $"{page}#{Changelog.Anchor(s.Heading)}" : page;
+        // The GitHub release carries the same words as the changelog section, so the two never disagree.
+        release.Outputs.Links.Release = await source.EnsureReleaseAsync(release.Tag, section?.Body ?? "", cancellationToken) ?? release.Outputs.Links.Release;
+        return StepOutcome.Done((update.Changed
             ? $"CHANGELOG.md: {release.Tag} section with {changes.Count} change{(changes.Count == 1 ? "" : "s")}"
-            : $"CHANGELOG.md already has {release.Tag}");
+            : $"CHANGELOG.md already has {release.Tag}") + $"; GitHub release {release.Tag}");
     }
 
     // Only the lead-time figure needs it: an answer GitHub cannot give leaves the figure without this release, never fails it.

@@ -11,8 +11,11 @@ public sealed class PreflightStep : IReleaseStep
     {
         var outputs = context.Release.Outputs;
         var check = await CheckAsync(context, cancellationToken);
+        if (outputs.HeadSha != check.Sha || outputs.Links.Commit is null)
+            outputs.Links.Commit = await CommitUrlAsync(context, check.Sha, cancellationToken);
         outputs.HeadSha = check.Sha;
         outputs.PassedChecks = check.Passed.ToList();
+        outputs.Links.FailedChecks = check.FailedLinks.ToList();
         if (!check.Ok)
             return StepOutcome.Fail(check.Problem);
 
@@ -44,7 +47,22 @@ public sealed class PreflightStep : IReleaseStep
         if (missing.Count > 0)
             problems.Add($"missing: {string.Join(", ", missing)}");
         var problem = problems.Count == 0 ? "" : $"Required checks on {Short(sha)} are not green — {string.Join("; ", problems)}.";
-        return new PreflightCheck(sha, passed, problem);
+        var failedLinks = required.Where(r => byName.TryGetValue(r, out var c) && !c.Passed && c.Url is not null)
+            .Select(r => new NamedLink(r, byName[r].Url!)).ToList();
+        return new PreflightCheck(sha, passed, problem) { FailedLinks = failedLinks };
+    }
+
+    // A link is a courtesy on the card: a GitHub that cannot name the commit's page must not hold the release back.
+    private static async Task<string?> CommitUrlAsync(StepContext context, string sha, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await context.Ports.SourceControl.GetCommitUrlAsync(sha, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     internal static string Short(string? sha) => sha is { Length: > 7 } ? sha[..7] : sha ?? "?";
@@ -52,5 +70,8 @@ public sealed class PreflightStep : IReleaseStep
 
 public sealed record PreflightCheck(string Sha, IReadOnlyList<string> Passed, string Problem)
 {
+    /// <summary>The required checks that are not green and have a page to look at.</summary>
+    public IReadOnlyList<NamedLink> FailedLinks { get; init; } = [];
+
     public bool Ok => Problem.Length == 0;
 }

@@ -17,6 +17,7 @@ public sealed class TagStep : IReleaseStep
             var result = await context.Ports.SourceControl.EnsureTagAsync(
                 release.Tag, sha, $"Release {release.Tag} by {release.Requester} via ChatOps", cancellationToken);
             release.Outputs.TagObjectSha = result.TagObjectSha;
+            release.Outputs.Links.Tag = result.HtmlUrl ?? release.Outputs.Links.Tag;
             return StepOutcome.Done(result.Created
                 ? $"{release.Tag} → {PreflightStep.Short(sha)}"
                 : $"{release.Tag} already on {PreflightStep.Short(sha)}");

@@ -40,6 +40,8 @@ public static class ConsoleCardView
             text.Append("│ ").Append(Line(line)).Append('\n');
         foreach (var detail in card.Details)
             text.Append("│ ").Append(detail).Append('\n');
+        foreach (var link in card.Links ?? [])
+            text.Append("│ ↗ ").Append(link.Text).Append(" (").Append(link.Url).Append(")\n");
         text.Append("└ ").Append(card.Summary).Append('\n');
         if (card.Buttons.Count > 0)
             text.Append("  ").Append(string.Join("  ", card.Buttons.Select((b, i) => $"[{i + 1}] {b.Label}"))).Append('\n');

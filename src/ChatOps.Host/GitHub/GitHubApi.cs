@@ -8,7 +8,28 @@ internal sealed class GitHubApi(IHttpClientFactory httpClients, GitHubOptions op
 {
     public const string SystemName = "GitHub";
 
+    private string? _repositoryPage;
+
     public GitHubOptions Options { get; } = options;
+
+    /// <summary>
+    /// The page of a tag. GitHub's API names no page for a tag (only for a release made from it, which is the same
+    /// address), so it is made here, and only here, from the repository's <c>html_url</c>, asked once. A link is a
+    /// courtesy: when GitHub does not answer, there is none.
+    /// </summary>
+    public async Task<string?> TagPageAsync(IFlurlClient client, string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _repositoryPage ??= (await Repo(client).CallJsonAsync<Repository>(SystemName, HttpMethod.Get, null, cancellationToken)).HtmlUrl;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+
+        return _repositoryPage is { } page ? $"{page.TrimEnd('/')}/releases/tag/{Uri.EscapeDataString(tag)}" : null;
+    }
 
     public IFlurlClient Open()
     {

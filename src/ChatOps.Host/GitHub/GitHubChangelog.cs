@@ -38,11 +38,11 @@ internal sealed class GitHubChangelog(GitHubApi api)
         using var client = api.Open();
         for (var attempt = 0; ; attempt++)
         {
-            var (text, blobSha) = await ReadFileAsync(client, path, cancellationToken);
+            var (text, blobSha, page) = await ReadFileAsync(client, path, cancellationToken);
             var edited = edit(text);
             if (edited is null || edited == text)
             {
-                return new FileUpdate(false, null);
+                return new FileUpdate(false, null, page);
             }
 
             var body = new FileWrite(message, Convert.ToBase64String(Encoding.UTF8.GetBytes(edited)), blobSha, api.Options.Branch);
@@ -50,7 +50,7 @@ internal sealed class GitHubChangelog(GitHubApi api)
             if (response.StatusCode != 409)
             {
                 var written = await response.ReadJsonAsync<ContentWrite>(GitHubApi.SystemName);
-                return new FileUpdate(true, written.Commit.Sha);
+                return new FileUpdate(true, written.Commit.Sha, written.Content?.HtmlUrl);
             }
 
             if (attempt == MaxStaleWrites)
@@ -60,13 +60,13 @@ internal sealed class GitHubChangelog(GitHubApi api)
         }
     }
 
-    private async Task<(string? Text, string? BlobSha)> ReadFileAsync(IFlurlClient client, string path, CancellationToken cancellationToken)
+    private async Task<(string? Text, string? BlobSha, string? HtmlUrl)> ReadFileAsync(IFlurlClient client, string path, CancellationToken cancellationToken)
     {
         using var response = await api.Repo(client, "contents", path).SetQueryParam("ref", api.Options.Branch)
             .SendAsync(GitHubApi.SystemName, HttpMethod.Get, null, cancellationToken, 404);
         if (response.StatusCode == 404)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         var file = await response.ReadJsonAsync<ContentFile>(GitHubApi.SystemName);
@@ -78,7 +78,7 @@ internal sealed class GitHubChangelog(GitHubApi api)
 
         // GitHub wraps the base64 every 60 characters; .NET's decoder rejects the line breaks.
         var base64 = string.Concat(file.Content.Where(c => !char.IsWhiteSpace(c)));
-        return (Encoding.UTF8.GetString(Convert.FromBase64String(base64)), file.Sha);
+        return (Encoding.UTF8.GetString(Convert.FromBase64String(base64)), file.Sha, file.HtmlUrl);
     }
 
     private static string Subject(CommitInfo commit) =>

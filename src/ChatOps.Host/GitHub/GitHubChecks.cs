@@ -16,6 +16,13 @@ internal sealed class GitHubChecks(GitHubApi api)
         return branch.Commit.Sha;
     }
 
+    public async Task<string?> GetCommitUrlAsync(string sha, CancellationToken cancellationToken)
+    {
+        using var client = api.Open();
+        var commit = await api.Repo(client, "commits", sha).CallJsonAsync<CommitInfo>(GitHubApi.SystemName, HttpMethod.Get, null, cancellationToken);
+        return commit.HtmlUrl;
+    }
+
     public async Task<IReadOnlyList<CheckResult>> GetChecksAsync(string sha, CancellationToken cancellationToken)
     {
         using var client = api.Open();
@@ -37,11 +44,11 @@ internal sealed class GitHubChecks(GitHubApi api)
 
         // Several suites can report a check of the same name: the newest run (highest id) is the one that counts.
         var fromRuns = runs.GroupBy(r => r.Name).Select(g => g.MaxBy(r => r.Id)!)
-            .Select(r => new CheckResult(r.Name, r.Status, r.Conclusion));
+            .Select(r => new CheckResult(r.Name, r.Status, r.Conclusion, r.HtmlUrl));
         // A combined `pending` with no statuses only means this repository does not use commit statuses.
         var fromStatuses = combined.TotalCount == 0 ? [] : combined.Statuses.Select(s => s.State == "pending"
-            ? new CheckResult(s.Context, "pending", null)
-            : new CheckResult(s.Context, "completed", s.State));
+            ? new CheckResult(s.Context, "pending", null, s.TargetUrl)
+            : new CheckResult(s.Context, "completed", s.State, s.TargetUrl));
 
         // The same name from both systems: report the one that holds the release back.
         return [.. fromRuns.Concat(fromStatuses)

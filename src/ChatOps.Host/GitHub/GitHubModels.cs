@@ -11,25 +11,27 @@ internal sealed record CommitPerson(DateTimeOffset? Date);
 
 internal sealed record CommitMessage(string Message, CommitPerson? Committer = null);
 
-internal sealed record CommitInfo(string Sha, CommitMessage Commit);
+internal sealed record CommitInfo(string Sha, CommitMessage Commit, string? HtmlUrl = null);
 
 internal sealed record Branch(string Name, CommitInfo Commit);
 
-internal sealed record CheckRun(long Id, string Name, string Status, string? Conclusion);
+internal sealed record CheckRun(long Id, string Name, string Status, string? Conclusion, string? HtmlUrl = null);
 
 internal sealed record CheckRunPage(int TotalCount, List<CheckRun> CheckRuns);
 
-internal sealed record CommitStatus(string Context, string State);
+internal sealed record CommitStatus(string Context, string State, string? TargetUrl = null);
 
 internal sealed record CombinedStatus(string State, int TotalCount, List<CommitStatus> Statuses);
 
 internal sealed record Comparison(List<CommitInfo> Commits);
 
-internal sealed record ContentFile(string Type, string Sha, string? Content, string? Encoding);
+internal sealed record ContentFile(string Type, string Sha, string? Content, string? Encoding, string? HtmlUrl = null);
 
 internal sealed record WrittenCommit(string Sha);
 
-internal sealed record ContentWrite(WrittenCommit Commit);
+internal sealed record WrittenFile(string? HtmlUrl);
+
+internal sealed record ContentWrite(WrittenCommit Commit, WrittenFile? Content = null);
 
 internal sealed record Tagger(string Name, string Email, string Date);
 
@@ -38,3 +40,9 @@ internal sealed record NewTag(string Tag, string Message, string Object, string 
 internal sealed record NewRef(string Ref, string Sha);
 
 internal sealed record FileWrite(string Message, string Content, string? Sha, string Branch);
+
+internal sealed record Repository(string? HtmlUrl);
+
+internal sealed record NewRelease(string TagName, string Name, string Body);
+
+internal sealed record PublishedRelease(string? HtmlUrl);

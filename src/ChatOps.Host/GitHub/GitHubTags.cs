@@ -15,7 +15,7 @@ internal sealed class GitHubTags(GitHubApi api, TimeProvider time)
         using var client = api.Open();
         if (await FindTagAsync(client, tag, cancellationToken) is { } existing)
         {
-            return Accept(tag, sha, existing);
+            return Accept(tag, sha, existing) with { HtmlUrl = await api.TagPageAsync(client, tag, cancellationToken) };
         }
 
         // An annotated tag is two writes: the tag object, then the ref that makes it visible. A tag object left
@@ -29,7 +29,7 @@ internal sealed class GitHubTags(GitHubApi api, TimeProvider time)
             .SendAsync(GitHubApi.SystemName, HttpMethod.Post, new NewRef($"refs/tags/{tag}", tagObject.Sha), cancellationToken, 422);
         if (response.StatusCode != 422)
         {
-            return new TagResult(tagObject.Sha, Created: true);
+            return new TagResult(tagObject.Sha, Created: true, await api.TagPageAsync(client, tag, cancellationToken));
         }
 
         // Usually our own earlier attempt whose answer was lost; anything else is a real validation error.
@@ -40,7 +40,7 @@ internal sealed class GitHubTags(GitHubApi api, TimeProvider time)
             throw error;
         }
 
-        return Accept(tag, sha, raced);
+        return Accept(tag, sha, raced) with { HtmlUrl = await api.TagPageAsync(client, tag, cancellationToken) };
     }
 
     public async Task<string?> GetTagCommitAsync(string tag, CancellationToken cancellationToken)

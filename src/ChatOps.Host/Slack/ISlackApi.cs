@@ -18,7 +18,13 @@ public interface ISlackApi
 
     /// <summary>A reply through a slash command's or a click's <c>response_url</c>.</summary>
     Task RespondAsync(string responseUrl, SlackReply reply, CancellationToken cancellationToken);
+
+    /// <summary><c>users.info</c> (scope <c>users:read</c>): the person behind a user id, by the name people see.</summary>
+    Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken);
 }
+
+/// <summary>A workspace member as <c>users.info</c> describes them: the id and the name to show (empty when Slack has none).</summary>
+public sealed record SlackUser(string Id, string Name);
 
 /// <summary>A message to post (no <see cref="Ts"/>) or to update (its <see cref="Ts"/>). Text is the notification fallback.</summary>
 public sealed record SlackMessage(string Channel, string Text, JsonArray? Blocks = null, string? Ts = null, string? ThreadTs = null)

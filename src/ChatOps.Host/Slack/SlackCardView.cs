@@ -35,6 +35,12 @@ public static class SlackCardView
                 ["type"] = "context",
                 ["elements"] = new JsonArray { Mrkdwn(Trim(string.Join('\n', card.Details.Select(Escape)), MaxSectionText)) },
             });
+        if (card.Links is { Count: > 0 } links)
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "context",
+                ["elements"] = new JsonArray { Mrkdwn(Trim(string.Join(" · ", links.Select(Link)), MaxSectionText)) },
+            });
         blocks.Add(Section(Escape(card.Summary)));
         if (card.Buttons.Count > 0)
             blocks.Add(new JsonObject
@@ -59,6 +65,10 @@ public static class SlackCardView
         var escaped = Trim(Escape(text), MaxSectionText);
         return escaped.Contains('\n', StringComparison.Ordinal) ? $"```{escaped}```" : escaped;
     }
+
+    // Slack's link markup: the address escaped like any text, and a '|' in it would end it early.
+    private static string Link(CardLink link) =>
+        $"<{Escape(link.Url).Replace("|", "%7C", StringComparison.Ordinal)}|{Escape(link.Text)}>";
 
     private static JsonObject Section(string mrkdwn) => new()
     {

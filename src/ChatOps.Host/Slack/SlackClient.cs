@@ -34,6 +34,16 @@ public sealed class SlackClient(IHttpClientFactory http, IOptions<SlackOptions> 
             : throw new SlackApiException("apps.connections.open", "no_websocket_url_in_answer");
     }
 
+    public async Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken)
+    {
+        // A read method: Slack takes its arguments as a form or a query, not as JSON.
+        var body = await CallAsync("users.info", options.Value.BotToken, null, onlyRateLimits: false, cancellationToken, query: ("user", userId));
+        var user = body["user"];
+        // The full name first, as on a Telegram card; then the display name, then the legacy handle.
+        var name = user.Text("profile", "real_name") ?? user.Text("real_name") ?? user.Text("profile", "display_name") ?? user.Text("name") ?? "";
+        return new SlackUser(user.Text("id") ?? userId, name);
+    }
+
     public async Task RespondAsync(string responseUrl, SlackReply reply, CancellationToken cancellationToken)
     {
         // A response_url takes five posts at most: a lost answer is not worth spending another one on.
@@ -41,15 +51,18 @@ public sealed class SlackClient(IHttpClientFactory http, IOptions<SlackOptions> 
         using var response = await client.Request().OnlyRetryRateLimits().SendAsync(SystemName, HttpMethod.Post, reply.ToJson(), cancellationToken);
     }
 
-    private async Task<JsonObject> CallAsync(string method, string token, JsonObject? json, bool onlyRateLimits, CancellationToken cancellationToken)
+    private async Task<JsonObject> CallAsync(
+        string method, string token, JsonObject? json, bool onlyRateLimits, CancellationToken cancellationToken, (string Name, string Value)? query = null)
     {
         for (var wait = 1; ; wait++)
         {
             using var client = http.CreateFlurlClient(HttpClientName, options.Value.ApiBaseUrl.TrimEnd('/'), OutsideCalls.WebJson);
             var request = client.Request(method).WithOAuthBearerToken(token);
+            if (query is { } q)
+                request = request.SetQueryParam(q.Name, q.Value);
             if (onlyRateLimits)
                 request = request.OnlyRetryRateLimits();
-            var response = await request.SendAsync(SystemName, HttpMethod.Post, json, cancellationToken);
+            var response = await request.SendAsync(SystemName, query is null ? HttpMethod.Post : HttpMethod.Get, json, cancellationToken);
             var retryAfter = response.ResponseMessage.Headers.RetryAfter?.Delta;
             var body = await response.ReadJsonAsync<JsonObject>(SystemName);
             if (body["ok"] is JsonValue ok && ok.TryGetValue<bool>(out var isOk) && isOk)

@@ -37,6 +37,9 @@ public sealed partial class SlackInbox
     {
         try
         {
+            // Slack sends only the id: the name is asked for first, so that the card and the answer can show it.
+            if ((request switch { IncomingMessage m => m.User, ButtonPress p => p.User, _ => null }) is { } user)
+                await people.LearnAsync(user.Id[(user.Platform.Length + 1)..], cancellationToken);
             return await handle();
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

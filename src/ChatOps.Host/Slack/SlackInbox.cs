@@ -11,7 +11,7 @@ namespace ChatOps.Host.Slack;
 /// keys: the command's trigger_id (hashed), the click's action_ts and user, the event's event_id.
 /// </summary>
 public sealed partial class SlackInbox(
-    ChatOpsBot bot, ISlackApi api, SlackSurface surface, SlackWork work, IOptions<SlackOptions> options, ILogger<SlackInbox> log)
+    ChatOpsBot bot, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options, ILogger<SlackInbox> log)
 {
     private const int MaxAckLength = 120;
 

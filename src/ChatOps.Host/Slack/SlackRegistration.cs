@@ -26,6 +26,7 @@ public static class SlackRegistration
         services.AddResilientHttpClient(SlackClient.HttpClientName).Configure(call => call.AttemptTimeout = timeout ?? new SlackOptions().Timeout);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ISlackApi, SlackClient>();
+        services.AddSingleton<SlackPeople>();
 
         services.AddSingleton<SlackSurface>();
         services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<SlackSurface>());

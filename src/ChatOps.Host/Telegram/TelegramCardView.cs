@@ -65,9 +65,14 @@ public static class TelegramCardView
             foreach (var detail in detailLines)
                 html.Append("<i>").Append(Escape(detail)).Append("</i>\n");
         }
+        if (card.Links is { Count: > 0 } links)
+            html.Append('\n').Append(string.Join(" · ", links.Select(Link))).Append('\n');
         html.Append('\n').Append(Escape(card.Summary));
         return html.ToString();
     }
+
+    private static string Link(CardLink link) =>
+        $"<a href=\"{Escape(link.Url).Replace("\"", "&quot;", StringComparison.Ordinal)}\">{Escape(link.Text)}</a>";
 
     private static string Line(CardLine line)
     {

@@ -57,4 +57,6 @@ public sealed record SlackDelivery(int Status, JsonNode? Ack, string? HookId, Ti
 // Ways to get a signature wrong, for the tests of the bot's verifier.
 public sealed record SigningTweak(string? Secret = null, TimeSpan? Age = null, bool Unsigned = false, Func<string, string>? ChangeBody = null);
 
+internal sealed record SlackSimUser(string Id, string RealName, string DisplayName);
+
 internal sealed record SlackFault(string Error, int Status, int? RetryAfter);

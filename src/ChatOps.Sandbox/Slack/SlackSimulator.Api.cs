@@ -8,7 +8,9 @@ public sealed partial class SlackSimulator
 {
     private async Task<IResult> InvokeAsync(string method, HttpRequest request)
     {
-        var body = request.HasFormContentType
+        var body = HttpMethods.IsGet(request.Method)
+            ? new JsonObject(request.Query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)JsonValue.Create(q.Value.ToString()))))
+            : request.HasFormContentType
             ? new JsonObject((await request.ReadFormAsync()).Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value.ToString()))))
             : await SandboxJson.ReadObjectAsync(request) ?? [];
         var appMethod = method == "apps.connections.open";
@@ -31,10 +33,11 @@ public sealed partial class SlackSimulator
             "chat.update" => Update(body),
             "apps.connections.open" => OpenConnection(),
             "auth.test" => new JsonObject { ["ok"] = true, ["user_id"] = BotUserId, ["team_id"] = "T0SANDBOX" },
+            "users.info" => UserInfo(body),
             _ => Error("unknown_method"),
         };
         if ((string?)result["error"] is { } error)
-            return Answer(method, body, error);
+            return Answer(method, body, error, needed: (string?)result["needed"]);
         // Slack warns about a JSON body without a charset, and so does this.
         if (request.ContentType is { } type && type.StartsWith("application/json", StringComparison.Ordinal) && !type.Contains("charset", StringComparison.OrdinalIgnoreCase))
             result["warning"] = "missing_charset";
@@ -91,12 +94,59 @@ public sealed partial class SlackSimulator
         return Results.Text("ok");
     }
 
-    private IResult Answer(string method, JsonObject body, string error, int status = 200, int? retryAfter = null)
+    private IResult Answer(string method, JsonObject body, string error, int status = 200, int? retryAfter = null, string? needed = null)
     {
         Record(method, body, status, error);
+        var answer = Error(error);
+        if (needed is not null)
+        {
+            answer["needed"] = needed;
+            answer["provided"] = string.Join(',', Scopes);
+        }
         if (retryAfter is { } seconds)
-            return new RetryAfterResult(SandboxJson.Json(Error(error), status), seconds);
-        return SandboxJson.Json(Error(error), status);
+            return new RetryAfterResult(SandboxJson.Json(answer, status), seconds);
+        return SandboxJson.Json(answer, status);
+    }
+
+    // After the users.info page: the user object with its profile; the names a client shows are real_name and display_name.
+    private JsonObject UserInfo(JsonObject body)
+    {
+        if (!Scopes.Contains("users:read"))
+            return new JsonObject { ["ok"] = false, ["error"] = "missing_scope", ["needed"] = "users:read" };
+        SlackSimUser? user;
+        lock (_gate)
+            user = _users.GetValueOrDefault((string?)body["user"] ?? "");
+        if (user is null)
+            return Error("user_not_found");
+        return new JsonObject
+        {
+            ["ok"] = true,
+            ["user"] = new JsonObject
+            {
+                ["id"] = user.Id,
+                ["team_id"] = "T0SANDBOX",
+                ["name"] = user.DisplayName.Length > 0 ? user.DisplayName.ToLowerInvariant() : user.Id.ToLowerInvariant(),
+                ["deleted"] = false,
+                ["real_name"] = user.RealName,
+                ["tz"] = "Europe/Amsterdam",
+                ["tz_label"] = "Central European Time",
+                ["tz_offset"] = 3600,
+                ["is_bot"] = false,
+                ["is_app_user"] = false,
+                ["updated"] = 1785585600,
+                ["profile"] = new JsonObject
+                {
+                    ["real_name"] = user.RealName,
+                    ["real_name_normalized"] = user.RealName,
+                    ["display_name"] = user.DisplayName,
+                    ["display_name_normalized"] = user.DisplayName,
+                    ["first_name"] = user.RealName.Split(' ')[0],
+                    ["last_name"] = user.RealName.Contains(' ', StringComparison.Ordinal) ? user.RealName[(user.RealName.IndexOf(' ', StringComparison.Ordinal) + 1)..] : "",
+                    ["image_48"] = $"https://avatars.slack-edge.com/{user.Id}_48.png",
+                    ["team"] = "T0SANDBOX",
+                },
+            },
+        };
     }
 
     private void Record(string method, JsonObject body, int status, string? error)

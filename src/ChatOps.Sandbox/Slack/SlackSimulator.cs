@@ -19,6 +19,7 @@ public sealed partial class SlackSimulator : IAsyncDisposable
     private readonly List<SlackApiCall> _calls = [];
     private readonly List<SlackHookPost> _hookPosts = [];
     private readonly Dictionary<string, Queue<SlackFault>> _faults = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SlackSimUser> _users = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private long _lastTs;
     private long _ids;
@@ -34,7 +35,7 @@ public sealed partial class SlackSimulator : IAsyncDisposable
     public string BotToken { get; }
 
     // The bot token's scopes, as x-oauth-scopes reports them.
-    public IReadOnlyList<string> Scopes { get; set; } = ["chat:write", "commands"];
+    public IReadOnlyList<string> Scopes { get; set; } = ["chat:write", "commands", "users:read"];
     public string AppToken { get; }
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
     public Uri ApiUrl => new(BaseUrl, "api");
@@ -54,6 +55,8 @@ public sealed partial class SlackSimulator : IAsyncDisposable
         {
             app.UseWebSockets();
             app.MapPost("/api/{method}", simulator.InvokeAsync);
+            // Read methods such as users.info are also called with GET and their arguments in the query.
+            app.MapGet("/api/{method}", simulator.InvokeAsync);
             app.MapPost("/hooks/{id}", simulator.HookAsync);
             app.Map("/link", (RequestDelegate)simulator.LinkAsync);
         }, cancellationToken);
@@ -94,6 +97,13 @@ public sealed partial class SlackSimulator : IAsyncDisposable
             for (var i = 0; i < times; i++)
                 queue.Enqueue(new SlackFault(error, status, retryAfter));
         }
+    }
+
+    // A member of the workspace, as users.info describes them; ids not added answer user_not_found.
+    public void AddUser(string id, string realName, string displayName = "")
+    {
+        lock (_gate)
+            _users[id] = new SlackSimUser(id, realName, displayName);
     }
 
     // As if someone deleted the message: updates of it now fail with message_not_found.

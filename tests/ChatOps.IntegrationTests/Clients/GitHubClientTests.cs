@@ -38,6 +38,31 @@ public sealed class GitHubClientTests : ClientFixture
     }
 
     [Fact]
+    public async Task The_commit_and_the_tag_come_with_their_pages_on_github()
+    {
+        var head = Sandbox.GitHub.HeadSha;
+
+        var commitPage = await GitHub.GetCommitUrlAsync(head, CancellationToken.None);
+        var tag = await GitHub.EnsureTagAsync("v0.2.0", head, "Release v0.2.0", CancellationToken.None);
+
+        Assert.Equal($"https://github.com/acme/myloware/commit/{head}", commitPage);
+        Assert.Equal("https://github.com/acme/myloware/releases/tag/v0.2.0", tag.HtmlUrl);
+    }
+
+    [Fact]
+    public async Task A_github_release_is_published_once_and_its_page_returned_both_times()
+    {
+        await GitHub.EnsureTagAsync("v0.2.0", Sandbox.GitHub.HeadSha, "Release v0.2.0", CancellationToken.None);
+
+        var first = await GitHub.EnsureReleaseAsync("v0.2.0", "- Bump httpx", CancellationToken.None);
+        var second = await GitHub.EnsureReleaseAsync("v0.2.0", "- Bump httpx", CancellationToken.None);
+
+        Assert.Equal("https://github.com/acme/myloware/releases/tag/v0.2.0", first);
+        Assert.Equal(first, second);
+        Assert.Equal(1, Sandbox.Mutations.Count("github.release:v0.2.0"));
+    }
+
+    [Fact]
     public async Task A_tag_that_exists_on_another_commit_is_a_conflict()
     {
         var error = await Assert.ThrowsAsync<TagConflictException>(() =>
@@ -48,7 +73,7 @@ public sealed class GitHubClientTests : ClientFixture
     }
 
     [Fact]
-    public async Task A_failing_required_check_is_reported_with_its_conclusion()
+    public async Task A_failing_required_check_is_reported_with_its_conclusion_and_the_page_of_its_run()
     {
         var head = Sandbox.GitHub.HeadSha;
         Sandbox.GitHub.SetCheckRun(head, "ruff", "completed", "failure");
@@ -57,8 +82,10 @@ public sealed class GitHubClientTests : ClientFixture
         var checks = await GitHub.GetChecksAsync(head, CancellationToken.None);
 
         Assert.Equal(new[] { "black", "coverage", "ruff", "test" }, checks.Select(c => c.Name));
-        Assert.Equal(new CheckResult("ruff", "completed", "failure"), checks.Single(c => c.Name == "ruff"));
-        Assert.Equal(new CheckResult("coverage", "in_progress", null), checks.Single(c => c.Name == "coverage"));
+        var ruff = checks.Single(c => c.Name == "ruff");
+        Assert.Equal(new CheckResult("ruff", "completed", "failure"), ruff with { Url = null });
+        Assert.Matches("^https://github.com/acme/myloware/runs/[0-9]+$", ruff.Url);
+        Assert.Equal(new CheckResult("coverage", "in_progress", null), checks.Single(c => c.Name == "coverage") with { Url = null });
         Assert.True(checks.Single(c => c.Name == "test").Passed);
     }
 
@@ -99,7 +126,8 @@ public sealed class GitHubClientTests : ClientFixture
         Assert.True(first.Changed);
         Assert.Equal(Sandbox.GitHub.HeadSha, first.CommitSha);
         Assert.StartsWith("# Changelog\n\n## v0.2.0\n\n- Bump httpx\n\n## v0.1.0", Sandbox.GitHub.ReadFile("CHANGELOG.md"));
-        Assert.Equal(new FileUpdate(false, null), second);
+        Assert.Equal(new FileUpdate(false, null, "https://github.com/acme/myloware/blob/main/CHANGELOG.md"), second);
+        Assert.Equal("https://github.com/acme/myloware/blob/main/CHANGELOG.md", first.HtmlUrl);
         Assert.Equal(1, Sandbox.Mutations.Count("github.contents:CHANGELOG.md"));
     }
 

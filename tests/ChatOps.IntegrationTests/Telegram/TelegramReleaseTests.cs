@@ -30,7 +30,7 @@ public sealed class TelegramReleaseTests
 
         var released = await bot.CardShowingAsync("Release #1", "Released v0.2.0 to production");
         Assert.Equal(card.Id, released.Id);
-        Assert.Contains($"approved by telegram:{Approver}", released.Text);
+        Assert.Contains($"approved by User {Approver}", released.Text);
         Assert.DoesNotContain("running", released.Text);
         Assert.Empty(released.Buttons);
         // Edited in place, not posted again; how many edits depends on how the lane coalesced them.

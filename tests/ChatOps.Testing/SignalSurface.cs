@@ -58,6 +58,15 @@ public sealed class SignalSurface : IChatSurface
         Said.Enqueue(text);
         return Task.CompletedTask;
     }
+
+    /// <summary>What steps said beside their cards, in order.</summary>
+    public ConcurrentQueue<StepDetail> Details { get; } = new();
+
+    public Task ShowDetailAsync(ChatChannel channel, string cardMessageId, StepDetail detail, CancellationToken cancellationToken)
+    {
+        Details.Enqueue(detail);
+        return Task.CompletedTask;
+    }
 }
 
 public sealed class CardSignals

@@ -85,4 +85,22 @@ public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalS
             log.LogWarning(e, "Could not notify {Platform} about release {ReleaseId}", channel.Platform, release.Id);
         }
     }
+
+    /// <summary>
+    /// A step's detail beside its release's card, which must have a message by then. Like a card, a chat that is
+    /// down does not stop the release.
+    /// </summary>
+    public async Task ShowDetailAsync(Release release, StepDetail detail, CancellationToken cancellationToken)
+    {
+        if (release.Channel is not { } channel || release.CardMessageId is not { } card || !_surfaces.TryGetValue(channel.Platform, out var surface))
+            return;
+        try
+        {
+            await surface.ShowDetailAsync(channel, card, detail, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not show detail of release {ReleaseId} on {Platform}", release.Id, channel.Platform);
+        }
+    }
 }

@@ -3,7 +3,7 @@ using ChatOps.Core.Domain;
 
 namespace ChatOps.Core.Ports;
 
-/// <summary>One chat platform as the release runner sees it: post or edit a card, say a line, call people.</summary>
+/// <summary>One chat platform as the release runner sees it: post or edit a card, say a line, call people, a step's detail.</summary>
 public interface IChatSurface
 {
     string Platform { get; }
@@ -18,6 +18,12 @@ public interface IChatSurface
     /// an edited card notifies nobody.
     /// </summary>
     Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Detail of a step, for a surface with a place for it beside the card in <paramref name="cardMessageId"/> (Slack:
+    /// the card's thread). The card shows the gist, so a surface without such a place shows nothing more.
+    /// </summary>
+    Task ShowDetailAsync(ChatChannel channel, string cardMessageId, StepDetail detail, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -60,6 +60,9 @@ public sealed class ReleaseRecorder(
 
     public Task SayAsync(Release release, string text, CancellationToken cancellationToken) => cards.SayAsync(release, text, cancellationToken);
 
+    /// <summary>A step's detail beside the card; never saved, since the card and the audit trail keep what counts.</summary>
+    public Task ShowDetailAsync(Release release, StepDetail detail, CancellationToken cancellationToken) => cards.ShowDetailAsync(release, detail, cancellationToken);
+
     /// <summary>What /rollback would do for this failed release, said on its card before anyone presses Roll back.</summary>
     private async Task<string> RollbackCheckAsync(Release failed, CancellationToken cancellationToken)
     {

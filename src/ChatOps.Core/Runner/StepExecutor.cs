@@ -1,3 +1,4 @@
+using ChatOps.Core.Cards;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
@@ -25,13 +26,27 @@ public sealed class StepExecutor(
         // The runner marked the step's record running; a rollback's rows are named apart from their states.
         var record = release.Steps.LastOrDefault(s => s.Status == StepStatus.Running) ?? new StepRecord { Name = step.State.ToString() };
         await using var progress = new ProgressCard(release, record, recorder, runnerSettings.ProgressInterval, clock, log, cancellationToken);
+        var label = CardRenderer.Label(record.Name);
         var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, async ct =>
         {
             await recorder.CheckpointAsync(release, ct);
             // Between two machines is a safe point: a /rollback asked for meanwhile, here or on another instance, stops the step here.
             if (stopsBetweenMachines && (await releases.GetAsync(release.Id, ct))?.StopRequest is { RollsBack: true } stop)
                 throw new StopRequestedException(stop);
-        }, progress.ReportAsync);
+        }, progress.ReportAsync, (text, output, ct) => recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, text) { Output = output }, ct));
+        var outcome = await RunAsync(step, context, release, cancellationToken);
+        // The card's summary says the error in one line; beside the card it is said whole, on every attempt.
+        if (outcome.Result == StepResult.Failed)
+            await recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, Failure(outcome, record)) { IsError = true }, cancellationToken);
+        return outcome;
+    }
+
+    private static string Failure(StepOutcome outcome, StepRecord record) =>
+        (record.Attempts > 1 ? $"attempt {record.Attempts} failed" : "failed")
+        + (outcome.OutcomeUnknown ? " (its outcome is unknown: someone must look)" : "") + $": {outcome.Detail}";
+
+    private async Task<StepOutcome> RunAsync(IReleaseStep step, StepContext context, Release release, CancellationToken cancellationToken)
+    {
         try
         {
             return await step.RunAsync(context, cancellationToken);

@@ -5,6 +5,8 @@ namespace ChatOps.Core.Steps;
 /// <summary>Runbook §4: the approved migrations, run inside a machine of the migrations app.</summary>
 public sealed class MigrateStep : IReleaseStep
 {
+    private const int MaxConsole = 2500;
+
     public ReleaseState State => ReleaseState.Migrate;
 
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
@@ -28,13 +30,19 @@ public sealed class MigrateStep : IReleaseStep
             return new StepOutcome(StepResult.PlanChanged, "the plan changed since it was approved: asking again");
 
         var command = settings.Command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        await context.ReportAsync(plan.Migrations.Count == 0
+        var applying = plan.Migrations.Count == 0
             ? $"running {settings.Command}"
-            : $"applying {plan.Migrations.Count} revision{(plan.Migrations.Count == 1 ? "" : "s")} up to {release.Outputs.Migrations?.Head ?? plan.Migrations[^1].Revision}: {string.Join(", ", plan.Migrations.Select(m => m.Revision))}", cancellationToken);
+            : $"applying {plan.Migrations.Count} revision{(plan.Migrations.Count == 1 ? "" : "s")} up to {release.Outputs.Migrations?.Head ?? plan.Migrations[^1].Revision}: {string.Join(", ", plan.Migrations.Select(m => m.Revision))}";
+        await context.ReportAsync(applying, cancellationToken);
+        await context.DetailAsync($"{applying} in {settings.App}", null, cancellationToken);
         var result = await context.Ports.DeployTarget.ExecAsync(settings.App, command, settings.Timeout, cancellationToken);
         release.Outputs.MigrationExitCode = result.ExitCode;
         var output = result.ExitCode == 0 ? result.Stderr + result.Stdout : result.Stderr.Length > 0 ? result.Stderr : result.Stdout;
         release.Outputs.MigrationOutputTail = MigrationPreviewer.Tail(output, 600);
+        // Beside the card there is room for the whole console, both streams, up to what one chat message holds.
+        var console = (result.Stderr + result.Stdout).Trim();
+        await context.DetailAsync($"`{settings.Command}` exited {result.ExitCode}{(console.Length == 0 ? " with no output" : "")}",
+            console.Length == 0 ? null : MigrationPreviewer.Tail(console, MaxConsole), cancellationToken);
         if (result.ExitCode != 0)
             return StepOutcome.Fail($"`{settings.Command}` exited {result.ExitCode}: {MigrationPreviewer.Tail(output, 300)}");
 

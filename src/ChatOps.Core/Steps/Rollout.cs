@@ -57,15 +57,15 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
             _progress[target.Service] = (0, machines.Count, null);
             if (shape.MachinesAtOnce)
             {
-                await AllAsync(machines.Select(m => MachineAsync(target, m, cancellationToken)));
+                await AllAsync(machines.Select((m, i) => MachineAsync(target, m, $"{i + 1}/{machines.Count}", cancellationToken)));
             }
             else
             {
-                foreach (var machine in machines)
+                foreach (var (machine, i) in machines.Select((m, i) => (m, i)))
                 {
                     if (Volatile.Read(ref _firstFailure) is not null)
                         return; // another service failed: stop between two machines and leave this service unrecorded
-                    await MachineAsync(target, machine, cancellationToken);
+                    await MachineAsync(target, machine, $"{i + 1}/{machines.Count}", cancellationToken);
                 }
             }
 
@@ -81,7 +81,7 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
         }
     }
 
-    private async Task MachineAsync(RolloutTarget target, MachineStatus machine, CancellationToken cancellationToken)
+    private async Task MachineAsync(RolloutTarget target, MachineStatus machine, string position, CancellationToken cancellationToken)
     {
         var record = await LockedAsync(async () =>
         {
@@ -98,7 +98,11 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
 
         // A resumed rollout finds the machines it already finished healthy on the image: nothing to ask Fly.
         var done = record.After == target.Image && machine is { State: "started", Healthy: true } && machine.Image == target.Image;
+        var name = $"{target.Service}: machine {machine.Id} ({position})";
+        if (!done)
+            await context.DetailAsync($"{name} {ImageName(machine.Image)} → {tag}…", null, cancellationToken);
         var landed = done ? machine : await context.Ports.DeployTarget.DeployAsync(target.App, machine.Id, target.Image, context.Environment.DeployTimeout, cancellationToken);
+        await context.DetailAsync(done ? $"{name} already on {tag}" : $"{name} on {tag}, {landed.State}{(landed.Healthy ? " and healthy" : "")}", null, cancellationToken);
 
         await LockedAsync(async () =>
         {
@@ -113,6 +117,9 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
             return 0;
         }, cancellationToken);
     }
+
+    // "registry.fly.io/myloware-api:v0.1.0" → "myloware-api:v0.1.0": the registry is the same for every machine.
+    private static string ImageName(string image) => image[(image.LastIndexOf('/') + 1)..];
 
     // Called under the gate: "api 2/3 on v0.2.0 (updating m-3) · worker 0/2".
     private Task ReportAsync(string service, int? done, int? total, string? now, CancellationToken cancellationToken)

@@ -33,7 +33,8 @@ public sealed class StepContext(
     IEnvironmentStore environments,
     TimeProvider clock,
     Func<CancellationToken, Task> checkpoint,
-    Func<string, CancellationToken, Task>? progress = null)
+    Func<string, CancellationToken, Task>? progress = null,
+    Func<string, string?, CancellationToken, Task>? details = null)
 {
     public Release Release { get; } = release;
     public EnvironmentSettings Environment { get; } = environment;
@@ -48,6 +49,13 @@ public sealed class StepContext(
     /// <summary>Says where a long step is ("api: machine 2/3"); the runner shows it on the card within the chat's budget.</summary>
     public Task ReportAsync(string detail, CancellationToken cancellationToken) =>
         progress is null ? Task.CompletedTask : progress(detail, cancellationToken);
+
+    /// <summary>
+    /// Says something worth reading beside the card (a machine updated, a command's console <paramref name="output"/>);
+    /// the chat decides where, or whether, it shows.
+    /// </summary>
+    public Task DetailAsync(string text, string? output, CancellationToken cancellationToken) =>
+        details is null ? Task.CompletedTask : details(text, output, cancellationToken);
 }
 
 public enum StepResult

@@ -19,7 +19,10 @@ internal sealed class SlackChannelCards(string channelId, ISlackApi api, ILogger
     // The client waits out HTTP 429 and ok:false ratelimited itself; what still arrives here counts as an attempt.
     public TimeSpan? RetryAfter(Exception error) => null;
 
-    public CardFailure Classify(Exception error) => error switch
+    public CardFailure Classify(Exception error) => Failure(error);
+
+    /// <summary>What a failed post means, for a card as for a reply in its thread.</summary>
+    public static CardFailure Failure(Exception error) => error switch
     {
         SlackApiException { Error: "message_not_found" } => CardFailure.Gone,
         SlackApiException { Error: "ratelimited" or "internal_error" or "fatal_error" or "service_unavailable" } => CardFailure.Transient,

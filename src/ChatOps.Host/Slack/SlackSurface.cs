@@ -15,6 +15,7 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
 
     // One lane per channel: Slack's limits are per channel, and a reply must not overtake the cards before it.
     private readonly ConcurrentDictionary<string, CardLane<string, SlackCard>> _lanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SlackThreadReplies> _threads = new(StringComparer.Ordinal);
     private int _disposed;
 
     public string Platform => PlatformName;
@@ -35,6 +36,16 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
         return Lane(channel.Id).SendAsync(c => api.PostMessageAsync(message, c), cancellationToken);
     }
 
+    /// <summary>
+    /// Into the card's thread (its ts is the card's message id), so that the channel itself shows only the cards and
+    /// the messages that call people. Queued: the lines of a busy moment go out together.
+    /// </summary>
+    public Task ShowDetailAsync(ChatChannel channel, string cardMessageId, StepDetail detail, CancellationToken cancellationToken)
+    {
+        Threads(channel.Id).Add(cardMessageId, SlackDetailView.Line(detail));
+        return Task.CompletedTask;
+    }
+
     /// <summary>A reply to a mention, in its thread and in the same channel's turn as the cards.</summary>
     public Task ReplyInThreadAsync(string channelId, string threadTs, string text, CancellationToken cancellationToken) =>
         SayAsync(channelId, text, threadTs, cancellationToken);
@@ -45,11 +56,16 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
     private CardLane<string, SlackCard> Lane(string channelId) =>
         _lanes.GetOrAdd(channelId, id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock));
 
+    private SlackThreadReplies Threads(string channelId) =>
+        _threads.GetOrAdd(channelId, id => new SlackThreadReplies(id, Lane(id), api, clock, log));
+
     // Registered as itself and as an IChatSurface, so the container disposes it twice.
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
+        // Thread replies first: they go out through the lanes.
+        await Task.WhenAll(_threads.Values.Select(threads => threads.DisposeAsync().AsTask()));
         await Task.WhenAll(_lanes.Values.Select(lane => lane.DisposeAsync().AsTask()));
     }
 }

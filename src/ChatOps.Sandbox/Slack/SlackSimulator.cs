@@ -81,6 +81,12 @@ public sealed partial class SlackSimulator : IAsyncDisposable
             return _messages.Values.Where(m => m.Channel == channel).OrderBy(m => m.Ts, StringComparer.Ordinal).ToList();
     }
 
+    // What the channel shows without opening a thread: the bot's messages that are no thread reply, oldest first.
+    public IReadOnlyList<SlackSimMessage> TopLevel(string channel) => [.. Messages(channel).Where(m => m.ThreadTs is null)];
+
+    // The bot's replies in the thread of the message posted at ts, oldest first.
+    public IReadOnlyList<SlackSimMessage> Thread(string channel, string ts) => [.. Messages(channel).Where(m => m.ThreadTs == ts)];
+
     public IReadOnlyList<SlackHookPost> HookPosts(string? hookId = null)
     {
         lock (_gate)

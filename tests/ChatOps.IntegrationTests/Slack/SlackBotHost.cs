@@ -15,8 +15,10 @@ public sealed class SlackBotHost : BotHost
     public const string Stranger = "U1003";
     public const string SigningSecret = "sandbox-signing-secret";
 
-    private SlackBotHost(SlackSimulator slack, ChatOpsApp app)
-        : base(app) => Slack = slack;
+    private readonly bool _ownsSlack;
+
+    private SlackBotHost(SlackSimulator slack, ChatOpsApp app, bool ownsSlack = true)
+        : base(app) => (Slack, _ownsSlack) = (slack, ownsSlack);
 
     public SlackSimulator Slack { get; }
 
@@ -39,6 +41,17 @@ public sealed class SlackBotHost : BotHost
         }
     }
 
+    /// <summary>
+    /// One life of a bot on a Slack, store and sandbox that outlive it, for restarts: the caller keeps the simulator
+    /// and the sandbox, and the settings name the shared store.
+    /// </summary>
+    public static async Task<SlackBotHost> StartOnAsync(SlackSimulator slack, SandboxServer sandbox, IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    {
+        var host = new SlackBotHost(slack, await StartAppAsync(HostSettings(slack, socketMode: false), settings, configure, sandbox), ownsSlack: false);
+        slack.BotUrl = host.BaseUrl;
+        return host;
+    }
+
     /// <summary>All the settings a Slack host starts with, for a test that starts the app itself.</summary>
     public static Dictionary<string, string?> Settings(SlackSimulator slack, bool socketMode, IDictionary<string, string?>? settings = null) =>
         TestSettings.Sandbox(HostSettings(slack, socketMode), settings);
@@ -55,7 +68,8 @@ public sealed class SlackBotHost : BotHost
 
     protected override string Scene()
     {
-        var channel = string.Join("\n---\n", Slack.Messages(Channel).Select(m => $"{m.Ts}: {m.AllText} [{string.Join(", ", m.Buttons.Select(b => b.Text))}]"));
+        var channel = string.Join("\n---\n", Slack.Messages(Channel).Select(m =>
+            $"{m.Ts}{(m.ThreadTs is { } parent ? $" (in the thread of {parent})" : "")}: {m.AllText} [{string.Join(", ", m.Buttons.Select(b => b.Text))}]"));
         var hooks = string.Join("\n", Slack.HookPosts().Select(p => $"{p.HookId}: {p.Text}"));
         return $"The channel shows:\n{channel}\nResponse URLs got:\n{hooks}";
     }
@@ -77,5 +91,5 @@ public sealed class SlackBotHost : BotHost
         return await WaitForAsync($"an answer on {delivery.HookId}", () => Slack.HookPosts(delivery.HookId).FirstOrDefault());
     }
 
-    protected override ValueTask OnStoppedAsync() => Slack.DisposeAsync();
+    protected override ValueTask OnStoppedAsync() => _ownsSlack ? Slack.DisposeAsync() : ValueTask.CompletedTask;
 }

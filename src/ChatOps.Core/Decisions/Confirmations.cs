@@ -1,5 +1,5 @@
-using System.Globalization;
 using ChatOps.Core.Cards;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
@@ -72,7 +72,7 @@ public sealed class Confirmations(
             return await locks.UnlockAsync(environment, command.Force, user, cancellationToken);
         var confirm = await buttons.OfferConfirmAsync(CardAction.ConfirmUnlock, Typed(command), LockKey(held!), cancellationToken);
         return await AskAsync(confirm, $"Yes, force unlock {environment}",
-            $"⚠️ Force unlock {environment}? {held!.LockedBy} locked it since {held.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {held.Reason}. "
+            $"⚠️ Force unlock {environment}? {held!.LockedBy} locked it since {ChatTime.Minute(held.At)}: {held.Reason}. "
             + "Releases can start there again at once.", user, channel, cancellationToken);
     }
 

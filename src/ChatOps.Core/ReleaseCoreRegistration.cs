@@ -30,7 +30,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<ApprovalDecisions>();
         services.AddSingleton<StopDecisions>();
         services.AddSingleton<LockDecisions>();
-        services.AddSingleton<RollbackConfirmations>();
+        services.AddSingleton<Confirmations>();
         services.AddSingleton<ReleaseRunner>();
         services.AddSingleton<StatusReporter>();
         services.AddSingleton<DryRunPlanner>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Steps;
@@ -16,7 +17,7 @@ public static class CardRenderer
     {
         nameOf ??= id => id;
         var lines = Runbook.CardLines(release).Select(name => Line(release.Steps.FirstOrDefault(s => s.Name == name) ?? new StepRecord { Name = name }, now)).ToList();
-        return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release, now, nameOf), Summary(release, nameOf), Buttons(release, openTokens), CardLinks.Of(release));
+        return new ReleaseCard(release.Id, release.Title, release.State, lines, Details(release, now, nameOf), Summary(release, openTokens, nameOf), Buttons(release, openTokens), CardLinks.Of(release));
     }
 
     private static CardLine Line(StepRecord step, DateTimeOffset now)
@@ -90,7 +91,7 @@ public static class CardRenderer
         return details;
     }
 
-    private static string Summary(Release release, Func<string, string> nameOf)
+    private static string Summary(Release release, IReadOnlyList<ActionToken> openTokens, Func<string, string> nameOf)
     {
         var total = release.UpdatedAt - release.CreatedAt;
         var changed = string.Join(", ", release.Outputs.Machines.Where(m => m.After is not null)
@@ -105,7 +106,8 @@ public static class CardRenderer
                 + (release.ChangedProduction ? $" Production changed ({(changed.Length > 0 ? changed : "migrations ran")}): roll back with the button or /rollback {release.Environment}." : " Production was not changed."),
             ReleaseState.RollbackFailed => $"🔥 Rollback failed: {release.Error} Needs a human now.",
             ReleaseState.NeedsAttention => $"⚠️ Needs attention at {CardRenderer.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error} Check, then /resume {release.Id} or /cancel {release.Id}.",
-            ReleaseState.AwaitApproval => $"⏸ Waiting for an approver{(release.Kind == ReleaseKind.Rollback ? " to restore the database" : "")}: /approve {release.Id} or /reject {release.Id}.",
+            ReleaseState.AwaitApproval => $"⏸ Waiting for an approver{(release.Kind == ReleaseKind.Rollback ? " to restore the database" : "")}: /approve {release.Id} or /reject {release.Id}."
+                + (openTokens.FirstOrDefault(t => t.Action == CardAction.Approve) is { } gate ? $" Expires {ChatTime.Minute(gate.ExpiresAt)}." : ""),
             _ => $"▶ {CardRenderer.Label(release.State.ToString())}…",
         };
     }

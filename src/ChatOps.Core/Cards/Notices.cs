@@ -1,4 +1,4 @@
-using System.Globalization;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
@@ -47,14 +47,13 @@ public static class Notices
         return new Notice(people, text, buttons);
     }
 
-    /// <summary>A clock time with its zone and how far away it is: "18:55 UTC (in 30 min)".</summary>
+    /// <summary>A moment with its zone and how far away it is: "2026-12-01 18:55 UTC (in 30 min)".</summary>
     public static string At(DateTimeOffset at, DateTimeOffset now)
     {
-        var utc = at.ToUniversalTime();
         var left = at - now;
         var minutes = (int)Math.Ceiling(Math.Max(0, left.TotalMinutes));
         var away = left <= TimeSpan.Zero ? "now" : minutes >= 120 ? $"in {minutes / 60} h {minutes % 60} min" : $"in {minutes} min";
-        return string.Create(CultureInfo.InvariantCulture, $"{utc:HH:mm} UTC ({away})");
+        return $"{ChatTime.Minute(at)} ({away})";
     }
 
     private static string WhatFor(Release release)

@@ -25,8 +25,8 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
             text.Append("  ").Append(await DescribeServiceAsync(service, state, cancellationToken)).Append('\n');
         text.Append($"  last migration: {state.LastMigration ?? "none recorded"}\n");
         if (state.Lock is { } held && held.IsLive(clock.GetUtcNow()))
-            text.Append($"  🔒 locked by {people.NameOf(held.LockedBy)} since {held.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {held.Reason}"
-                + (held.Until is { } until ? $" (until {until.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)" : " (until /unlock)") + "\n");
+            text.Append($"  🔒 locked by {people.NameOf(held.LockedBy)} since {ChatTime.Minute(held.At)}: {held.Reason}"
+                + (held.Until is { } until ? $" (until {ChatTime.Minute(until)})" : " (until /unlock)") + "\n");
         return text.ToString().TrimEnd();
     }
 
@@ -66,7 +66,7 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
                 || (e.ToState is { } to && Enum.TryParse<ReleaseState>(to, out var state) && Runbook.IsFinished(state) && e.FromState != e.ToState))
             .Reverse()
             .Take(15)
-            .Select(e => $"  {e.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC {(e.ReleaseId is { } id ? $"#{id} " : "")}{Describe(e)}")
+            .Select(e => $"  {ChatTime.Minute(e.At)} {(e.ReleaseId is { } id ? $"#{id} " : "")}{Describe(e)}")
             .ToList();
         return lines.Count == 0
             ? $"No releases in {environment} yet."
@@ -106,7 +106,7 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
         var events = await releases.EventsAsync(releaseId, null, 500, cancellationToken);
         var text = new StringBuilder($"{release.Title} — {release.State}{(release.Error is null ? "" : $": {release.Error}")}\n");
         foreach (var e in events)
-            text.Append($"  {e.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC {people.NameOf(e.Actor)} {e.Action}{(e.ToState is null ? "" : $" → {e.ToState}")}{(e.Detail.Length == 0 ? "" : $": {e.Detail}")}\n");
+            text.Append($"  {ChatTime.Second(e.At)} {people.NameOf(e.Actor)} {e.Action}{(e.ToState is null ? "" : $" → {e.ToState}")}{(e.Detail.Length == 0 ? "" : $": {e.Detail}")}\n");
         return text.ToString().TrimEnd();
     }
 }

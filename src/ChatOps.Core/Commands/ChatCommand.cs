@@ -46,7 +46,8 @@ public sealed record PlanCommand : ChatCommand;
 
 public sealed record WhoAmICommand : ChatCommand;
 
-public sealed record HelpCommand : ChatCommand;
+/// <summary>/help alone lists the commands; with a <see cref="Topic"/>, one command's usage and examples.</summary>
+public sealed record HelpCommand(string? Topic = null) : ChatCommand;
 
 public sealed record DoctorCommand : ChatCommand;
 

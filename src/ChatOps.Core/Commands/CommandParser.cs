@@ -71,7 +71,7 @@ public sealed class CommandParser
             "plan" => NoArguments(args, "plan", new PlanCommand()),
             "whoami" => NoArguments(args, "whoami", new WhoAmICommand()),
             "doctor" => NoArguments(args, "doctor", new DoctorCommand()),
-            "help" or "start" => ParseResult.Ok(new HelpCommand()),
+            "help" or "start" => ParseHelp(args),
             _ => ParseResult.Fail($"Unknown command /{Shorten(head)}. /help lists the commands."),
         };
         if (skip.Success && name is not ("release" or "promote"))
@@ -160,6 +160,18 @@ public sealed class CommandParser
             return ParseResult.Fail($"Too many words after /rollback. Usage: {usage}");
         var env = args.Positional.Count == 1 ? args.Positional[0] : _defaultEnvironment;
         return CheckEnvironment(env) ?? ParseResult.Ok(new RollbackCommand(Canonical(env), tag, withDb) { Check = check });
+    }
+
+    private static ParseResult ParseHelp(Arguments args)
+    {
+        if (args.Count == 0)
+            return ParseResult.Ok(new HelpCommand());
+        if (args.Count > 1)
+            return ParseResult.Fail($"/help takes one command at most. Usage: {CommandHelp.Usage["help"]}, e.g. /help rollback");
+        var topic = args.Positional.FirstOrDefault()?.TrimStart('/') ?? "";
+        return CommandHelp.IsCommand(topic)
+            ? ParseResult.Ok(new HelpCommand(topic.ToLowerInvariant()))
+            : ParseResult.Fail(CommandHelp.Unknown(Shorten(topic.Length > 0 ? topic : args.UnknownFlag() ?? "")));
     }
 
     private ParseResult ParseCancel(Arguments args)

@@ -18,7 +18,7 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
     public string? MayStartRelease(ChatUser user, string environment, EnvironmentState state, DateTimeOffset now) =>
         Access.CanRelease(user)
         ?? (state.Lock is { } held && held.IsLive(now)
-            ? $"{environment} is locked by {held.LockedBy} since {held.At:yyyy-MM-dd HH:mm} UTC{Until(held)}: {held.Reason}. /unlock {environment} when it is safe."
+            ? $"{environment} is locked by {held.LockedBy} since {Chat.ChatTime.Minute(held.At)}{Until(held)}: {held.Reason}. /unlock {environment} when it is safe."
             : null);
 
     /// <summary>
@@ -131,7 +131,7 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
     /// <summary>A lock is a freeze: while it holds, nothing migrates or deploys there (rollbacks excepted, as the incident tool).</summary>
     public static string? IsFrozen(Release release, EnvironmentState environment, DateTimeOffset now) =>
         release.Kind == ReleaseKind.Release && environment.Lock is { } held && held.IsLive(now)
-            ? $"{release.Environment} is locked by {held.LockedBy} since {held.At:yyyy-MM-dd HH:mm} UTC{Until(held)}: {held.Reason}. "
+            ? $"{release.Environment} is locked by {held.LockedBy} since {Chat.ChatTime.Minute(held.At)}{Until(held)}: {held.Reason}. "
               + $"Nothing migrates or deploys there while it is locked; /unlock {release.Environment}, then /resume {release.Id}."
             : null;
 
@@ -156,7 +156,7 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
     public static string PastPointOfNoReturn(Release release) =>
         $"Release #{release.Id} is at {release.State}: past the point of no return, it cannot be cancelled. Use /rollback {release.Environment} if it goes wrong.";
 
-    public static string Until(EnvironmentLock held) => held.Until is { } until ? $" until {until:yyyy-MM-dd HH:mm} UTC" : "";
+    public static string Until(EnvironmentLock held) => held.Until is { } until ? $" until {Chat.ChatTime.Minute(until)}" : "";
 
     /// <summary>/doctor shows what every outside system answers, so it is for approvers only.</summary>
     public string? MayRunDoctor(ChatUser user) =>

@@ -75,11 +75,40 @@ public sealed class StartDecisions(
         {
             return toTag is null
                 ? await AbortAsync(running, withDatabase, user, cancellationToken)
-                : Decision.No($"Release #{running.Id} ({running.Tag}) is running in {environment}. /rollback {environment} without --to stops it at the next safe point and rolls back what it moved.");
+                : Decision.No(RunningRefusal(running));
         }
         var request = new RollbackRequest(environment, toTag, withDatabase, user, channel, runnerSettings.BotVersion, clock.GetUtcNow());
         return Said(await RollBackAsync(null, request, recent, cancellationToken), await FreezeNoteAsync(environment, cancellationToken));
     }
+
+    /// <summary>
+    /// What a typed /rollback would do now, said before its second press is asked for: a rollback that would be refused
+    /// is refused at once, not after the person has confirmed it. Changes nothing.
+    /// </summary>
+    public async Task<Decision> PreviewRollbackAsync(string environment, string? toTag, bool withDatabase, ChatUser user, CancellationToken cancellationToken)
+    {
+        if (rules.MayRelease(user) is { } refusal)
+            return Decision.No(refusal);
+        var recent = await releases.ListAsync(environment, activeOnly: false, limit: 100, cancellationToken);
+        var restore = withDatabase ? ", the database restored from its backup after an approver's approval" : "";
+        switch (recent.FirstOrDefault(r => r.IsActive))
+        {
+            case { Kind: ReleaseKind.Release } running:
+                return toTag is null
+                    ? Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{restore}")
+                    : Decision.No(RunningRefusal(running));
+            case { } busy:
+                return Decision.No($"{environment} is busy: rollback #{busy.Id} to {busy.Tag} by {busy.Requester} is at {Cards.CardRenderer.Label(busy.State.ToString())}. Wait for it.");
+        }
+        var request = new RollbackRequest(environment, toTag, withDatabase, user, null, runnerSettings.BotVersion, clock.GetUtcNow());
+        var plan = RollbackPlanner.Plan(request, null, recent);
+        return plan.Rollback is { } rollback
+            ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}")
+            : Decision.No(plan.Refusal!);
+    }
+
+    private static string RunningRefusal(Release running) =>
+        $"Release #{running.Id} ({running.Tag}) is running in {running.Environment}. /rollback {running.Environment} without --to stops it at the next safe point and rolls back what it moved.";
 
     /// <summary>/rollback --check: what a rollback would do now and whether it is safe; changes nothing.</summary>
     public async Task<string> CheckRollbackAsync(string environment, string? toTag, bool withDatabase, ChatUser user, CancellationToken cancellationToken)

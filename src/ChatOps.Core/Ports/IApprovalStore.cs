@@ -24,6 +24,8 @@ public enum CardAction
     Rollback,
     /// <summary>The second press that a rollback asks for: it cannot be undone.</summary>
     ConfirmRollback,
+    /// <summary>The second press that /unlock --force asks for: it lifts a freeze someone else put there for a reason.</summary>
+    ConfirmUnlock,
 }
 
 public sealed record ActionToken(

@@ -35,11 +35,31 @@ public sealed class ReleaseButtons(IApprovalStore approvals, ChatOpsSettings set
     public Task OfferRollbackAsync(Release release, CancellationToken cancellationToken) =>
         approvals.IssueAsync(New(release.Id, CardAction.Rollback, RollbackGate, null, RollbackLifetime), cancellationToken);
 
-    /// <summary>A fresh "Yes, roll back" button; an earlier one not pressed in time is voided first.</summary>
-    public async Task<ActionToken> OfferConfirmAsync(long releaseId, CancellationToken cancellationToken)
+    /// <summary>The release of a typed command's confirmation, which belongs to none; release ids start at 1.</summary>
+    public const long NoRelease = 0;
+
+    /// <summary>A fresh "Yes, roll back" button for a release's Roll back button; an earlier one not pressed in time is voided first.</summary>
+    public Task<ActionToken> OfferConfirmAsync(long releaseId, CancellationToken cancellationToken) =>
+        OfferConfirmAsync(releaseId, CardAction.ConfirmRollback, ConfirmGate, null, cancellationToken);
+
+    /// <summary>
+    /// A fresh "Yes, …" button for a typed command. Its gate is the command itself, so asking the same thing again voids
+    /// the earlier question, and of two questions about one command only one press can win. <paramref name="binding"/>
+    /// is what the answer holds for (like an approval's plan): a press is refused once it no longer matches.
+    /// </summary>
+    public Task<ActionToken> OfferConfirmAsync(CardAction action, string command, string? binding, CancellationToken cancellationToken) =>
+        OfferConfirmAsync(NoRelease, action, TypedGatePrefix + command, binding, cancellationToken);
+
+    /// <summary>The typed command a confirmation was asked for, or null for a release's Roll back button.</summary>
+    public static string? TypedCommandOf(ActionToken confirm) =>
+        confirm.ReleaseId == NoRelease && confirm.Gate.StartsWith(TypedGatePrefix, StringComparison.Ordinal) ? confirm.Gate[TypedGatePrefix.Length..] : null;
+
+    private const string TypedGatePrefix = "typed:";
+
+    private async Task<ActionToken> OfferConfirmAsync(long releaseId, CardAction action, string gate, string? binding, CancellationToken cancellationToken)
     {
-        await approvals.VoidAsync(releaseId, ConfirmGate, clock.GetUtcNow(), cancellationToken);
-        var token = New(releaseId, CardAction.ConfirmRollback, ConfirmGate, null, ConfirmLifetime);
+        await approvals.VoidAsync(releaseId, gate, clock.GetUtcNow(), cancellationToken);
+        var token = New(releaseId, action, gate, binding, ConfirmLifetime);
         await approvals.IssueAsync(token, cancellationToken);
         return token;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Cards;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Host.Chat;
@@ -33,7 +34,7 @@ public static class SlackCardView
             blocks.Add(new JsonObject
             {
                 ["type"] = "context",
-                ["elements"] = new JsonArray { Mrkdwn(Trim(string.Join('\n', card.Details.Select(Escape)), MaxSectionText)) },
+                ["elements"] = new JsonArray { Mrkdwn(SlackTimes.Write(Trim(string.Join('\n', card.Details.Select(Escape)), MaxSectionText))) },
             });
         if (card.Links is { Count: > 0 } links)
             blocks.Add(new JsonObject
@@ -41,7 +42,7 @@ public static class SlackCardView
                 ["type"] = "context",
                 ["elements"] = new JsonArray { Mrkdwn(Trim(string.Join(" · ", links.Select(Link)), MaxSectionText)) },
             });
-        blocks.Add(Section(Escape(card.Summary)));
+        blocks.Add(Section(SlackTimes.Write(Escape(card.Summary))));
         if (card.Buttons.Count > 0)
             blocks.Add(new JsonObject
             {
@@ -49,7 +50,7 @@ public static class SlackCardView
                 ["block_id"] = $"release-{card.ReleaseId}",
                 ["elements"] = new JsonArray([.. card.Buttons.Select(Button)]),
             });
-        return new SlackCard(Trim(Escape($"{card.Title}: {card.Summary}"), MaxSectionText), blocks);
+        return new SlackCard(SlackTimes.Write(Trim(Escape($"{card.Title}: {card.Summary}"), MaxSectionText)), blocks);
     }
 
     // Whatever we insert (tags, commit messages, error output) must not be read as a mention or a link.
@@ -59,10 +60,15 @@ public static class SlackCardView
     public static string Trim(string text, int max) =>
         text.Length <= max ? text : string.Concat(text.AsSpan(0, max / 4), " … ", text.AsSpan(text.Length - (max - max / 4 - 3)));
 
-    /// <summary>A plain reply (command answers): escaped, and several lines kept aligned in a code block.</summary>
+    /// <summary>
+    /// A plain reply (command answers): escaped, and several lines kept aligned in a code block, unless they show
+    /// moments: Slack formats no markup inside a code block, so those are sent as lines that show each reader's zone.
+    /// </summary>
     public static string Plain(string text)
     {
         var escaped = Trim(Escape(text), MaxSectionText);
+        if (ChatTime.HasMoment(escaped))
+            return SlackTimes.Write(escaped);
         return escaped.Contains('\n', StringComparison.Ordinal) ? $"```{escaped}```" : escaped;
     }
 

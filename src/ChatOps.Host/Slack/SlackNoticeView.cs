@@ -10,7 +10,7 @@ public static class SlackNoticeView
     public static SlackMessage Message(string channel, Notice notice)
     {
         var mentions = string.Join(", ", notice.Mentions.Select(Mention));
-        var body = SlackCardView.Trim(SlackCardView.Escape(notice.Text), SlackCardView.MaxSectionText - 200);
+        var body = SlackTimes.Write(SlackCardView.Trim(SlackCardView.Escape(notice.Text), SlackCardView.MaxSectionText - 200), SlackCardView.MaxSectionText - 200);
         var text = mentions.Length == 0 ? body : $"{mentions}\n{body}";
         if (notice.Buttons.Count == 0)
             return new SlackMessage(channel, text);

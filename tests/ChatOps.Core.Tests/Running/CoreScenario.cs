@@ -55,5 +55,21 @@ public abstract class CoreScenario : IAsyncLifetime
         return reply;
     }
 
+    /// <summary>Presses the one button of the last question the bot asked (a "Yes, …"), as <paramref name="user"/>.</summary>
+    protected async Task<BotReply> PressYesAsync(ChatUser user)
+    {
+        var yes = Core.Surface.Notices.Last(n => n.Buttons.Count > 0).Buttons.Single();
+        var reply = await Core.Bot.PressAsync(new ButtonPress(user, SignalSurface.Channel, yes.Token), CancellationToken.None);
+        await Core.WhenIdleAsync();
+        return reply;
+    }
+
+    /// <summary>Types a command that asks for a second press, then presses "Yes, …" as the same person.</summary>
+    protected async Task<BotReply> SayConfirmedAsync(ChatUser user, string text)
+    {
+        var asked = await SayAsync(user, text);
+        return asked.IsRefusal ? asked : await PressYesAsync(user);
+    }
+
     protected async Task<Release> ReleaseAsync(long id) => (await Core.Store.Releases.GetAsync(id, CancellationToken.None))!;
 }

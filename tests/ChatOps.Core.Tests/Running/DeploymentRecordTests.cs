@@ -37,7 +37,7 @@ public sealed class DeploymentRecordTests : CoreScenario
         await SayAsync(Alice, "/release v1.1.0");
         await SayAsync(Bob, "/approve 1");
 
-        await SayAsync(Alice, "/rollback");
+        await SayConfirmedAsync(Alice, "/rollback");
 
         var rollback = await ReleaseAsync(2);
         Assert.Equal(ReleaseState.RolledBack, rollback.State);

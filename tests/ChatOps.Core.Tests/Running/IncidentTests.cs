@@ -50,7 +50,7 @@ public sealed class IncidentTests : CoreScenario
     {
         await SayAsync(Alice, "/release v1.1.0");
 
-        var asked = await SayAsync(Alice, "/rollback");
+        var asked = await SayConfirmedAsync(Alice, "/rollback");
 
         Assert.Contains("had changed nothing yet", asked.Text);
         Assert.Equal(ReleaseState.Cancelled, (await ReleaseAsync(1)).State);
@@ -104,7 +104,7 @@ public sealed class IncidentTests : CoreScenario
         Assert.Empty(Core.Fleet.Updates);
         Assert.True((await SayAsync(Alice, "/resume 1")).IsRefusal);
 
-        await SayAsync(Bob, $"/unlock {Env} --force");
+        await SayConfirmedAsync(Bob, $"/unlock {Env} --force");
         var resumed = await SayAsync(Alice, "/resume 1");
 
         Assert.False(resumed.IsRefusal, resumed.Text);

@@ -225,7 +225,7 @@ public sealed class ReleaseRunnerTests : CoreScenario
         await SayAsync(Alice, $"/lock {Env} db maintenance");
 
         var refused = await SayAsync(new ChatUser("test:carol"), $"/unlock {Env}");
-        var forced = await SayAsync(Bob, $"/unlock {Env} --force");
+        var forced = await SayConfirmedAsync(Bob, $"/unlock {Env} --force");
 
         Assert.True(refused.IsRefusal);
         Assert.False(forced.IsRefusal, forced.Text);

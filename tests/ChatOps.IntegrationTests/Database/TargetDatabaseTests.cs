@@ -107,7 +107,7 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
         await _database.ExecuteAsync("DROP TABLE artifacts");
         await _database.ExecuteAsync("INSERT INTO runs (run_id, status) VALUES ('run-after-1', 'running')");
 
-        var asked = await bot.SayAsync("/rollback --with-db");
+        var asked = await bot.SayConfirmedAsync("/rollback --with-db");
         Assert.Contains("every write since then will be lost", asked);
         Assert.Contains("[1] Approve restore", asked);
         await bot.SayAsync("/as bob");
@@ -138,7 +138,7 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
         await using (var hold = new NpgsqlCommand("LOCK TABLE runs IN ACCESS SHARE MODE", app, transaction))
             await hold.ExecuteNonQueryAsync();
 
-        await bot.SayAsync("/rollback --with-db");
+        await bot.SayConfirmedAsync("/rollback --with-db");
         await bot.SayAsync("/as bob");
         var output = await bot.SayAsync("1");
 

@@ -1,7 +1,9 @@
 using ChatOps.Core.Chat;
 using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.IntegrationTests.Store;
 using ChatOps.Sandbox;
@@ -46,6 +48,13 @@ public sealed class HostPair : IAsyncDisposable
 
     public static Task<BotReply> SayAsync(BotHost host, ChatUser user, string text, string? updateId = null) =>
         host.Services.GetRequiredService<ChatOpsBot>().HandleAsync(new IncomingMessage(user, Channel, text, updateId), CancellationToken.None);
+
+    /// <summary>Presses the "Yes, …" of the open question about a typed command (found in the shared store), as <paramref name="user"/>.</summary>
+    public static async Task<BotReply> PressYesAsync(BotHost host, ChatUser user)
+    {
+        var open = await host.Services.GetRequiredService<IApprovalStore>().OpenAsync(ReleaseButtons.NoRelease, DateTimeOffset.UtcNow, CancellationToken.None);
+        return await host.Services.GetRequiredService<ChatOpsBot>().PressAsync(new ButtonPress(user, Channel, Assert.Single(open).Token), CancellationToken.None);
+    }
 
     /// <summary>Plays the people on call until the release ends: approves its migrations, resumes it when it needs attention.</summary>
     public static async Task<Release> DriveToEndAsync(BotHost host, long releaseId, TimeSpan limit, Func<bool>? stopWhen = null)

@@ -48,8 +48,10 @@ public sealed class LeaseLossTests
         var other = await pair.StartHostAsync();
 
         var asked = await HostPair.SayAsync(other, HostPair.Alice, "/rollback");
-
         Assert.False(asked.IsRefusal, asked.Text);
+        var confirmed = await HostPair.PressYesAsync(other, HostPair.Alice);
+
+        Assert.False(confirmed.IsRefusal, confirmed.Text);
         var rollback = await other.WaitForStateAsync(2, ReleaseState.RolledBack, Limit);
         var stopped = await other.ReleaseAsync(1);
         Assert.Equal(ReleaseState.Failed, stopped.State);

@@ -58,6 +58,16 @@ public sealed class SandboxBot : BotHost
             return _output.ToString(start, _output.Length - start);
     }
 
+    /// <summary>
+    /// Types a command that asks for a second press and presses its "Yes, …" (button [1]) as the same person; returns
+    /// both outputs. A command refused at once is not followed by a press, so no other button is pressed by mistake.
+    /// </summary>
+    public async Task<string> SayConfirmedAsync(string line)
+    {
+        var asked = await SayAsync(line);
+        return asked.Contains("[1] Yes, ", StringComparison.Ordinal) ? asked + await SayAsync("1") : asked;
+    }
+
     protected override string Scene() => $"The console shows:\n{Output}";
 
     protected override async ValueTask OnStoppedAsync()

@@ -98,7 +98,7 @@ public sealed class PromotionTests
         });
         await bot.SayAsync("/release v0.3.0 staging");
         await bot.WaitForStateAsync(2, ReleaseState.Released);
-        await bot.SayAsync("/rollback staging");
+        await bot.SayConfirmedAsync("/rollback staging");
         await bot.WaitForStateAsync(3, ReleaseState.RolledBack);
 
         var deployments = bot.Sandbox.GitHub.DeploymentViews();

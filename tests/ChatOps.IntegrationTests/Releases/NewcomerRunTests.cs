@@ -28,7 +28,7 @@ public sealed class NewcomerRunTests
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        foreach (var line in new[] { "/release v0.2.0", "/as bob", "/approve 1", "/status", "/as alice", "/rollback", "/quit" })
+        foreach (var line in new[] { "/release v0.2.0", "/as bob", "/approve 1", "/status", "/as alice", "/rollback", "1", "/quit" })
             await process.StandardInput.WriteLineAsync(line);
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -191,7 +191,7 @@ public sealed class ReleaseScenarioTests
         Assert.Contains("payments incident", await bot.SayAsync("/release v0.2.0"));
         await bot.SayAsync("/as bob");
         Assert.Contains("Only they can unlock it", await bot.SayAsync("/unlock"));
-        Assert.Contains("unlocked by console:bob (forced", await bot.SayAsync("/unlock --force"));
+        Assert.Contains("unlocked by console:bob (forced", await bot.SayConfirmedAsync("/unlock --force"));
         await bot.SayAsync("/as alice");
         Assert.Contains("started", await bot.SayAsync("/release v0.2.0"));
 

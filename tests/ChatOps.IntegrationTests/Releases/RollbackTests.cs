@@ -38,7 +38,7 @@ public sealed class RollbackTests
     {
         await using var bot = await AfterAFailedReleaseAsync();
 
-        var output = await bot.SayAsync("/rollback");
+        var output = await bot.SayConfirmedAsync("/rollback");
 
         Assert.Contains("Rollback #4 of production to v0.2.0 started: release #1 (v0.2.0) is the last good release before #3", output);
         Assert.Contains("Rolled back production to v0.2.0", output);
@@ -69,7 +69,7 @@ public sealed class RollbackTests
 
         var never = await bot.SayAsync("/rollback --to v9.9.9");
         var failed = await bot.SayAsync("/rollback --to v0.3.0");
-        var released = await bot.SayAsync("/rollback --to v0.2.0");
+        var released = await bot.SayConfirmedAsync("/rollback --to v0.2.0");
 
         Assert.Contains("v9.9.9 was never released to production", never);
         Assert.Contains("/release v9.9.9 production", never);
@@ -124,7 +124,7 @@ public sealed class RollbackTests
         Assert.Equal(1, bot.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
         await bot.SayAsync("/reject 2");
         await bot.SayAsync("/as alice");
-        var rollback = await bot.SayAsync("/rollback");
+        var rollback = await bot.SayConfirmedAsync("/rollback");
         Assert.Contains("It overrides the freeze on production (locked by console:alice: incident 7)", rollback);
         AssertEverythingOn(bot, "v0.1.0");
     }

@@ -25,6 +25,7 @@ public static class Modes
               chat-sims [--chats 64] [--seconds 120]                     Telegram and Slack API simulators for a scripted host
               insert-loop [--concurrency 32] [--seconds 10]              plain Npgsql INSERT … ON CONFLICT DO NOTHING, needs CHATOPS_BENCH_POSTGRES
               responsiveness [--runs 5] [--slow-fly-seconds 20]           approve → answer and → next step, during a slow /status
+              memory [--chats 10000] [--concurrency 16]                  heap after a full GC around two rounds of one /whoami per chat
             Postgres: scripts/postgres.sh start /tmp/pg-bench 55450, then export its connection string as CHATOPS_BENCH_POSTGRES.
             """);
         return 2;
@@ -100,6 +101,9 @@ public static class Modes
 
     public static Task<int> InsertLoopAsync(string[] args) =>
         Ingress.InsertLoop.RunAsync((int)Number(args, "--concurrency", 32), TimeSpan.FromSeconds(Number(args, "--seconds", 10)));
+
+    public static Task<int> MemoryAsync(string[] args) =>
+        Memory.MemoryRun.RunAsync((int)Number(args, "--chats", 10000), (int)Number(args, "--concurrency", 16));
 
     public static Task<int> ResponsivenessAsync(string[] args) =>
         Responsiveness.ResponsivenessRun.RunAsync((int)Number(args, "--runs", 5), TimeSpan.FromSeconds(Number(args, "--slow-fly-seconds", 20)));

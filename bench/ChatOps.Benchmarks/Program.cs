@@ -11,5 +11,6 @@ return args.FirstOrDefault() switch
     "chat-sims" => await Modes.ChatSimsAsync(args[1..]),
     "insert-loop" => await Modes.InsertLoopAsync(args[1..]),
     "responsiveness" => await Modes.ResponsivenessAsync(args[1..]),
+    "memory" => await Modes.MemoryAsync(args[1..]),
     _ => Modes.Usage(),
 };

@@ -7,6 +7,9 @@ public sealed class SandboxFaults
     private PendingFaults? _fly;
     private PendingFaults? _gitHub;
 
+    // Every Fly Machines API call waits here while it is closed.
+    public SandboxHold FlyHold { get; } = new();
+
     // A service running one of these image tags answers 503 on /health.
     public ConcurrentStringSet UnhealthyTags { get; } = new();
 

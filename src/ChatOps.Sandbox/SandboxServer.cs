@@ -23,6 +23,7 @@ public sealed class SandboxServer : IAsyncDisposable
     public Uri BaseUrl { get; }
     public Uri GitHubApiUrl => new(BaseUrl, "github");
     public Uri FlyApiUrl => new(BaseUrl, "fly");
+    public Uri FlyRegistryUrl => new(BaseUrl, RegistryEndpoints.Prefix.TrimStart('/'));
     public GitHubRepo GitHub { get; }
     public FlyCloud Fly { get; }
     public SandboxFaults Faults { get; }
@@ -54,6 +55,7 @@ public sealed class SandboxServer : IAsyncDisposable
             app.Use(latency.InvokeAsync);
             app.MapGitHub(gitHub, options, faults);
             app.MapFly(fly, options, faults, mutations);
+            app.MapRegistry(fly, options);
             app.MapTargetServices(options, fly, faults);
         }, cancellationToken);
         gitHub.ApiUrl = new Uri(baseUrl, "github").ToString();

@@ -60,13 +60,27 @@ public sealed class StepLogicTests
     }
 
     [Fact]
-    public void The_plan_hash_changes_with_the_sha_an_image_or_a_migration()
+    public void The_plan_hash_changes_with_the_sha_an_image_its_digest_or_a_migration()
     {
-        var plan = new ReleasePlan("v1.0.0", "abc", [("api", "img:v1.0.0")], [new MigrationRevision("r1", "m")]);
+        var plan = new ReleasePlan("v1.0.0", "abc", [new PlannedImage("api", "img:v1.0.0", "sha256:aaa")], [new MigrationRevision("r1", "m")]);
 
-        Assert.Equal(plan.Hash(), plan with { Images = [("api", "img:v1.0.0")] } is var same ? same.Hash() : "");
+        Assert.Equal(plan.Hash(), (plan with { Images = [new PlannedImage("api", "img:v1.0.0", "sha256:aaa")] }).Hash());
         Assert.NotEqual(plan.Hash(), (plan with { Sha = "abd" }).Hash());
-        Assert.NotEqual(plan.Hash(), (plan with { Images = [("api", "img:v1.0.1")] }).Hash());
+        Assert.NotEqual(plan.Hash(), (plan with { Images = [new PlannedImage("api", "img:v1.0.1", "sha256:aaa")] }).Hash());
+        Assert.NotEqual(plan.Hash(), (plan with { Images = [new PlannedImage("api", "img:v1.0.0", "sha256:bbb")] }).Hash());
+        Assert.NotEqual(plan.Hash(), (plan with { Images = [new PlannedImage("api", "img:v1.0.0")] }).Hash());
         Assert.NotEqual(plan.Hash(), (plan with { Migrations = [new MigrationRevision("r1", "m"), new MigrationRevision("r2", "n")] }).Hash());
+    }
+
+    [Fact]
+    public void A_plan_names_the_image_whose_digest_moved_since_it_was_shown_and_only_that_one()
+    {
+        var shown = new ReleasePlan("v1.0.0", "abc", [new PlannedImage("api", "reg/api:v1", "sha256:0123456789abcdef0000"), new PlannedImage("worker", "reg/worker:v1", "sha256:1111")], []);
+        var now = shown with { Images = [new PlannedImage("api", "reg/api:v1", "sha256:fedcba98765432100000"), new PlannedImage("worker", "reg/worker:v1", "sha256:1111")] };
+
+        var changed = now.ImagesChangedSince(shown.Digests());
+
+        Assert.Equal(["reg/api:v1 (sha256:0123456789ab → sha256:fedcba987654)"], changed);
+        Assert.Empty(shown.ImagesChangedSince(shown.Digests()));
     }
 }

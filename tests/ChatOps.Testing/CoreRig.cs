@@ -34,7 +34,7 @@ public sealed class CoreRig : IAsyncDisposable
             .AddSingleton<IDeployTarget>(Fleet)
             .AddSingleton<IServiceProbes>(Fleet)
             .AddSingleton<IDatabaseOperations>(Database)
-            .AddSingleton(sp => new ReleasePorts(sp.GetRequiredService<ISourceControl>(), Fleet, sp.GetRequiredService<IDatabaseOperations>(), Fleet))
+            .AddSingleton(sp => new ReleasePorts(sp.GetRequiredService<ISourceControl>(), Fleet, sp.GetRequiredService<IDatabaseOperations>(), Fleet, Fleet))
             .AddSingleton(Store.Releases)
             .AddSingleton(Store.Approvals)
             .AddSingleton(Store.Environments)

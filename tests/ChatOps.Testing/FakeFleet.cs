@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
 
@@ -7,9 +9,10 @@ namespace ChatOps.Testing;
 /// <summary>
 /// Fly Machines and the services' own endpoints with no latency: two machines per app, updated at once and
 /// always healthy; <c>/version</c> answers the tag of the image the app's machines run; Alembic has three
-/// migrations pending on every release, so the approval gate is always exercised.
+/// migrations pending on every release, so the approval gate is always exercised. Its registry gives every
+/// image a digest, changed by <see cref="Repush"/>.
 /// </summary>
-public sealed class FakeFleet : IDeployTarget, IServiceProbes
+public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
 {
     private const string History = """
         c3d4e5 -> f6e5d4 (head), webhook_events retention
@@ -20,6 +23,13 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes
 
     private static readonly IReadOnlyDictionary<string, string> NoCapture = new Dictionary<string, string>();
     private readonly ConcurrentDictionary<string, string> _images = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _pushes = new(StringComparer.Ordinal);
+
+    public Task<string?> DigestAsync(string image, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{image}#{_pushes.GetValueOrDefault(image)}"))));
+
+    /// <summary>Pushes <paramref name="image"/> again under the same tag: the registry holds a new digest for it.</summary>
+    public void Repush(string image) => _pushes.AddOrUpdate(image, 1, (_, n) => n + 1);
 
     public Task<IReadOnlyList<MachineStatus>> ListMachinesAsync(string app, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<MachineStatus>>([Machine(app, $"{app}-m1"), Machine(app, $"{app}-m2")]);

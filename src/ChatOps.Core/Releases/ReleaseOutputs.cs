@@ -10,6 +10,8 @@ public sealed class ReleaseOutputs
     public BackupRecord? Backup { get; set; }
     public MigrationPreview? Migrations { get; set; }
     public string? PlanHash { get; set; }
+    /// <summary>Per service, the digest its image had when the plan was shown for approval (where the registry reported one).</summary>
+    public Dictionary<string, string> PlannedDigests { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     public string? ApprovedBy { get; set; }
     public string? RejectedBy { get; set; }
     public int? MigrationExitCode { get; set; }

@@ -17,6 +17,9 @@ public sealed class LeaseKeeper(IReleaseLeases leases, RunnerSettings settings, 
 
     public string Owner => settings.Owner;
 
+    /// <summary>How many releases this process holds or waits for now; their locks are dropped when the work ends.</summary>
+    internal int Locks => _gates.Count;
+
     /// <summary>Runs <paramref name="work"/> holding the release; its token is cancelled if the lease is lost.</summary>
     /// <param name="busyAfter">How long to wait for this process's lock before treating the release as busy
     /// (<see cref="LeaseHeldException"/>); null waits as long as it takes.</param>

@@ -1,3 +1,4 @@
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Steps;
@@ -18,6 +19,7 @@ public sealed class ApprovalGateStep : IReleaseStep
         var outputs = context.Release.Outputs;
         outputs.Migrations = new MigrationPreview(outputs.Migrations?.Current, outputs.Migrations?.Head, plan.Migrations);
         outputs.PlanHash = plan.Hash();
+        outputs.PlannedDigests = plan.Digests();
         if (plan.Migrations.Count == 0 && context.Environment.Migrations.SkipApprovalWhenNothingPending)
             return new StepOutcome(StepResult.NothingToApprove, "no pending migrations: nothing to approve");
         var count = plan.Migrations.Count;
@@ -32,7 +34,21 @@ public sealed class ApprovalGateStep : IReleaseStep
         var preview = await MigrationPreviewer.PreviewAsync(context.Ports.DeployTarget, context.Environment.Migrations, cancellationToken);
         if (preview is not null)
             release.Outputs.Migrations = preview;
-        var images = context.Environment.Services.Select(s => (s.Name, s.ImageFor(release.Tag))).ToList();
+        var images = new List<PlannedImage>();
+        foreach (var service in context.Environment.Services)
+        {
+            var image = DeployStep.ImageOf(release, service);
+            images.Add(new PlannedImage(service.Name, image, await DigestAsync(context.Ports.Registry, image, cancellationToken)));
+        }
         return new ReleasePlan(release.Tag, sha, images, preview?.Pending ?? []);
+    }
+
+    // An image pinned by digest (a promotion's) names its digest; a tag is looked up, as the registry holds it now.
+    private static async Task<string?> DigestAsync(IImageRegistry? registry, string image, CancellationToken cancellationToken)
+    {
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+            return image[(at + 1)..];
+        return registry is null ? null : await registry.DigestAsync(image, cancellationToken);
     }
 }

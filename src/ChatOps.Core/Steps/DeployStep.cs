@@ -1,4 +1,5 @@
 using ChatOps.Core.Releases;
+using ChatOps.Core.Settings;
 
 namespace ChatOps.Core.Steps;
 
@@ -14,13 +15,14 @@ public sealed class DeployStep : IReleaseStep
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var release = context.Release;
-        // A promotion deploys exactly what its source environment ran, never a fresh lookup of the tag.
-        var promoted = release.Outputs.Promotion?.Images;
-        var targets = context.Environment.Services
-            .Select(s => new RolloutTarget(s.Name, s.FlyApp, promoted?.GetValueOrDefault(s.Name) ?? s.ImageFor(release.Tag))).ToList();
+        var targets = context.Environment.Services.Select(s => new RolloutTarget(s.Name, s.FlyApp, ImageOf(release, s))).ToList();
         var count = await new Rollout(context, release.Tag, RolloutShape.ForDeploy(context.Environment)).RunAsync(targets, cancellationToken);
         return StepOutcome.Done($"{count} machine{(count == 1 ? "" : "s")} on {release.Tag}");
     }
+
+    /// <summary>The image a service is deployed on: a promotion's is exactly what its source environment ran, never a fresh lookup of the tag.</summary>
+    public static string ImageOf(Release release, ServiceSettings service) =>
+        release.Outputs.Promotion?.Images.GetValueOrDefault(service.Name) ?? service.ImageFor(release.Tag);
 
     /// <summary>
     /// Rolls each service's machines to its image in the shape Deploy uses, recording the image each machine ran

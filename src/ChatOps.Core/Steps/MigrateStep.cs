@@ -14,7 +14,13 @@ public sealed class MigrateStep : IReleaseStep
         var release = context.Release;
         var settings = context.Environment.Migrations;
         if (settings.App.Length == 0)
-            return StepOutcome.Skip("no migrations configured");
+        {
+            // Nothing to migrate, but this is still the first step past the approval: what deploys must be what was approved.
+            var deployed = await ApprovalGateStep.BuildPlanAsync(context, cancellationToken);
+            return release.Outputs.PlanHash is not null && deployed.Hash() != release.Outputs.PlanHash
+                ? PlanChanged(deployed, release)
+                : StepOutcome.Skip("no migrations configured");
+        }
 
         var approvedHead = release.Outputs.Migrations?.Head;
         var approvedCount = release.Outputs.Migrations?.Pending.Count ?? 0;
@@ -27,7 +33,7 @@ public sealed class MigrateStep : IReleaseStep
             return StepOutcome.Done($"already at {approvedHead}: the migrations finished before the interruption");
         }
         if (plan.Hash() != release.Outputs.PlanHash)
-            return new StepOutcome(StepResult.PlanChanged, "the plan changed since it was approved: asking again");
+            return PlanChanged(plan, release);
 
         var command = settings.Command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var applying = plan.Migrations.Count == 0
@@ -51,4 +57,9 @@ public sealed class MigrateStep : IReleaseStep
         var count = plan.Migrations.Count;
         return StepOutcome.Done(count == 0 ? "nothing to apply" : $"applied {count} migration{(count == 1 ? "" : "s")}");
     }
+
+    private static StepOutcome PlanChanged(ReleasePlan now, Release release) =>
+        now.ImagesChangedSince(release.Outputs.PlannedDigests) is { Count: > 0 } images
+            ? new StepOutcome(StepResult.PlanChanged, $"the image changed since the plan was shown, pushed again under the same tag: {string.Join(", ", images)}. Nothing was migrated or deployed; the approval is void: asking again")
+            : new StepOutcome(StepResult.PlanChanged, "the plan changed since it was approved: asking again");
 }

@@ -5,7 +5,8 @@ using ChatOps.Core.Settings;
 namespace ChatOps.Core.Steps;
 
 /// <summary>The outside systems a release talks to, each behind its own small interface.</summary>
-public sealed record ReleasePorts(ISourceControl SourceControl, IDeployTarget DeployTarget, IDatabaseOperations Database, IServiceProbes Probes);
+/// <param name="Registry">Where the images' digests are read; without one, a plan binds image references only.</param>
+public sealed record ReleasePorts(ISourceControl SourceControl, IDeployTarget DeployTarget, IDatabaseOperations Database, IServiceProbes Probes, IImageRegistry? Registry = null);
 
 /// <summary>Settings the runner takes from outside the ChatOps section (GitHub:RequiredChecks, the bot's version).</summary>
 public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string BotVersion)

@@ -18,6 +18,10 @@ internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, T
     private Task _flusher = Task.CompletedTask;
     private DateTimeOffset _next;
 
+    /// <summary>Nothing in turn or waiting for it, no card left to send, and the next call may go at once: the lane can be dropped.</summary>
+    public bool IsIdle =>
+        _turn.CurrentCount == 1 && Volatile.Read(ref _flusher).IsCompleted && !_slots.HasPending && clock.GetUtcNow() >= _next;
+
     /// <summary>Posts the card the first time, else queues an edit; returns the card's message id.</summary>
     public async Task<CardId<TId>?> ShowAsync(long releaseId, CardId<TId>? known, TCard card, CancellationToken cancellationToken)
     {

@@ -13,6 +13,15 @@ internal sealed class CardSlots<TId, TCard>
     private bool _flushing;
     private long _sequence;
 
+    public bool HasPending
+    {
+        get
+        {
+            lock (_sync)
+                return _flushing || _cards.Values.Any(c => c.Pending is not null);
+        }
+    }
+
     public bool IsShown(long releaseId)
     {
         lock (_sync)

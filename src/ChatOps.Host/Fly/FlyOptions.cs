@@ -9,6 +9,9 @@ public sealed class FlyOptions
     public string ApiToken { get; set; } = "";
     public string ApiBaseUrl { get; set; } = "https://api.machines.dev";
 
+    // Where images named registry.fly.io/… are looked up (their digest, for the approval); the sandbox points it at its simulator.
+    public string RegistryUrl { get; set; } = "https://" + FlyRegistry.Host;
+
     // flyctl holds 13 s and refreshes every few seconds; we refresh at a third of this.
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -24,6 +27,9 @@ public sealed class FlyOptions
         ApiToken.StartsWith("FlyV1 ", StringComparison.Ordinal) || ApiToken.StartsWith("Bearer ", StringComparison.Ordinal) ? ApiToken
         : ApiToken.StartsWith("fm1", StringComparison.Ordinal) || ApiToken.StartsWith("fm2", StringComparison.Ordinal) ? "FlyV1 " + ApiToken
         : "Bearer " + ApiToken;
+
+    // The registry takes the token as a password (user `x`, as `fly auth docker` logs in), without an HTTP scheme.
+    internal string RegistryPassword => ApiToken.StartsWith("Bearer ", StringComparison.Ordinal) ? ApiToken["Bearer ".Length..] : ApiToken;
 }
 
 internal sealed class FlyOptionsValidator : IValidateOptions<FlyOptions>
@@ -39,6 +45,11 @@ internal sealed class FlyOptionsValidator : IValidateOptions<FlyOptions>
         if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             errors.Add("Fly:ApiBaseUrl must be an absolute http(s) URL such as https://api.machines.dev");
+        }
+
+        if (!Uri.TryCreate(options.RegistryUrl, UriKind.Absolute, out var registry) || registry.Scheme is not ("http" or "https"))
+        {
+            errors.Add("Fly:RegistryUrl must be an absolute http(s) URL such as https://registry.fly.io");
         }
 
         if (options.LeaseTtl < TimeSpan.FromSeconds(3) || options.LeaseTtl > TimeSpan.FromHours(1))

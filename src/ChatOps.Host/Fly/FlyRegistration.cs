@@ -11,7 +11,11 @@ public static class FlyRegistration
     {
         services.AddOptions<FlyOptions>()
             .Bind(configuration.GetSection(FlyOptions.Section))
-            .PostConfigure(o => o.ApiBaseUrl = o.ApiBaseUrl.TrimEnd('/'))
+            .PostConfigure(o =>
+            {
+                o.ApiBaseUrl = o.ApiBaseUrl.TrimEnd('/');
+                o.RegistryUrl = o.RegistryUrl.TrimEnd('/');
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlyOptions>, FlyOptionsValidator>());
         services.AddResilientHttpClient(FlyClient.HttpClientName)
@@ -19,6 +23,7 @@ public static class FlyRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FlyClient>();
         services.AddSingleton<IDeployTarget>(sp => sp.GetRequiredService<FlyClient>());
+        services.AddSingleton<IImageRegistry, FlyRegistry>();
         return services;
     }
 }

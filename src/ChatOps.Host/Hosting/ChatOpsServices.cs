@@ -42,7 +42,7 @@ public static class ChatOpsServices
         services.AddReadinessChecks();
         services.AddSingleton(sp => new ReleasePorts(
             sp.GetRequiredService<ISourceControl>(), sp.GetRequiredService<IDeployTarget>(),
-            sp.GetRequiredService<IDatabaseOperations>(), sp.GetRequiredService<IServiceProbes>()));
+            sp.GetRequiredService<IDatabaseOperations>(), sp.GetRequiredService<IServiceProbes>(), sp.GetRequiredService<IImageRegistry>()));
         services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
         services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.Section).ValidateOnStart();
         services.AddSingleton(sp =>

@@ -51,6 +51,7 @@ public static class SandboxBootstrap
             ["GitHub:Branch"] = sandbox.Options.Branch,
             ["Fly:ApiBaseUrl"] = sandbox.FlyApiUrl.ToString().TrimEnd('/'),
             ["Fly:ApiToken"] = sandbox.Options.FlyToken,
+            ["Fly:RegistryUrl"] = sandbox.FlyRegistryUrl.ToString().TrimEnd('/'),
         };
         var settings = configuration.GetSection("ChatOps").Get<ChatOpsSettings>() ?? new ChatOpsSettings();
         foreach (var (name, env) in settings.Environments)

@@ -14,7 +14,8 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
     public const string PlatformName = "slack";
 
     // One lane per channel: Slack's limits are per channel, and a reply must not overtake the cards before it.
-    private readonly ConcurrentDictionary<string, CardLane<string, SlackCard>> _lanes = new(StringComparer.Ordinal);
+    private readonly CardLanes<string, string, SlackCard> _lanes = new(
+        id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock), clock);
     private readonly ConcurrentDictionary<string, SlackThreadReplies> _threads = new(StringComparer.Ordinal);
     private int _disposed;
 
@@ -23,7 +24,7 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
     public async Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
     {
         var known = messageId is null ? (CardId<string>?)null : new CardId<string>(messageId);
-        var shown = await Lane(channel.Id).ShowAsync(card.ReleaseId, known, SlackCardView.Render(card), cancellationToken);
+        var shown = await _lanes.UseAsync(channel.Id, lane => lane.ShowAsync(card.ReleaseId, known, SlackCardView.Render(card), cancellationToken));
         return shown?.Id;
     }
 
@@ -33,7 +34,7 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
     public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
     {
         var message = SlackNoticeView.Message(channel.Id, notice);
-        return Lane(channel.Id).SendAsync(c => api.PostMessageAsync(message, c), cancellationToken);
+        return _lanes.UseAsync(channel.Id, lane => lane.SendAsync(c => api.PostMessageAsync(message, c), cancellationToken));
     }
 
     /// <summary>
@@ -51,13 +52,18 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
         SayAsync(channelId, text, threadTs, cancellationToken);
 
     private Task SayAsync(string channelId, string text, string? threadTs, CancellationToken cancellationToken) =>
-        Lane(channelId).SendAsync(c => api.PostMessageAsync(new SlackMessage(channelId, SlackCardView.Plain(text), ThreadTs: threadTs), c), cancellationToken);
+        _lanes.UseAsync(channelId, lane => lane.SendAsync(c => api.PostMessageAsync(new SlackMessage(channelId, SlackCardView.Plain(text), ThreadTs: threadTs), c), cancellationToken));
 
-    private CardLane<string, SlackCard> Lane(string channelId) =>
-        _lanes.GetOrAdd(channelId, id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock));
+    /// <summary>How many channels have a lane now; idle ones are dropped.</summary>
+    internal int Lanes => _lanes.Count;
 
     private SlackThreadReplies Threads(string channelId) =>
-        _threads.GetOrAdd(channelId, id => new SlackThreadReplies(id, Lane(id), api, clock, log));
+        _threads.GetOrAdd(channelId, id => new SlackThreadReplies(id,
+            (send, cancellationToken) => _lanes.UseAsync(id, lane => lane.SendAsync(async c =>
+            {
+                await send(c);
+                return true;
+            }, cancellationToken)), api, clock, log));
 
     // Registered as itself and as an IChatSurface, so the container disposes it twice.
     public async ValueTask DisposeAsync()
@@ -66,6 +72,6 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
             return;
         // Thread replies first: they go out through the lanes.
         await Task.WhenAll(_threads.Values.Select(threads => threads.DisposeAsync().AsTask()));
-        await Task.WhenAll(_lanes.Values.Select(lane => lane.DisposeAsync().AsTask()));
+        await _lanes.DisposeAsync();
     }
 }

@@ -8,7 +8,8 @@ namespace ChatOps.Host.Slack;
 /// and a deploy says a line or two per machine: the lines that gather while the channel's lane is busy go out
 /// together, as one reply per thread, in the lane's turn beside the cards and the notices.
 /// </summary>
-internal sealed class SlackThreadReplies(string channelId, CardLane<string, SlackCard> lane, ISlackApi api, TimeProvider clock, ILogger log)
+/// <param name="inLaneTurn">Runs a send in the channel's turn, beside its cards and notices.</param>
+internal sealed class SlackThreadReplies(string channelId, Func<Func<CancellationToken, Task>, CancellationToken, Task> inLaneTurn, ISlackApi api, TimeProvider clock, ILogger log)
     : IAsyncDisposable
 {
     private const int MaxAttempts = 5;
@@ -48,10 +49,10 @@ internal sealed class SlackThreadReplies(string channelId, CardLane<string, Slac
                 try
                 {
                     // Taken in the lane's turn, not before it: whatever arrived during the wait goes in the same reply.
-                    await lane.SendAsync(async ct =>
+                    await inLaneTurn(async ct =>
                     {
                         reply = Take();
-                        return await api.PostMessageAsync(new SlackMessage(channelId, reply.Text, ThreadTs: reply.ThreadTs), ct);
+                        await api.PostMessageAsync(new SlackMessage(channelId, reply.Text, ThreadTs: reply.ThreadTs), ct);
                     }, stopping);
                     attempts = 0;
                 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
@@ -19,7 +18,8 @@ public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOpti
     public const string PlatformName = "telegram";
 
     // One lane per chat: Telegram's limits are per chat, and a reply must not overtake the cards before it.
-    private readonly ConcurrentDictionary<long, CardLane<int, TelegramCard>> _lanes = new();
+    private readonly CardLanes<long, int, TelegramCard> _lanes = new(
+        id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock), clock);
     private int _disposed;
 
     public string Platform => PlatformName;
@@ -27,7 +27,7 @@ public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOpti
     public async Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
     {
         var known = int.TryParse(messageId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new CardId<int>(id) : (CardId<int>?)null;
-        var shown = await Lane(ChatId(channel)).ShowAsync(card.ReleaseId, known, TelegramCardView.Render(card), cancellationToken);
+        var shown = await _lanes.UseAsync(ChatId(channel), lane => lane.ShowAsync(card.ReleaseId, known, TelegramCardView.Render(card), cancellationToken));
         return shown?.Id.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -38,10 +38,10 @@ public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOpti
     {
         var chatId = ChatId(channel);
         var html = TelegramCardView.Trim(TelegramNoticeView.Html(notice, people), TelegramCardView.MaxLength);
-        return Lane(chatId).SendAsync(c => bot.SendMessage(
+        return _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
             chatId: chatId, text: html, parseMode: ParseMode.Html,
             replyMarkup: notice.Buttons.Count > 0 ? TelegramCardView.Keyboard(notice.Buttons) : null,
-            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken);
+            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken));
     }
 
     /// <summary>A reply to someone's command, in the same chat's turn as the cards.</summary>
@@ -49,24 +49,24 @@ public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOpti
         SayAsync(chatId, text, messageId, cancellationToken);
 
     private Task SayAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken) =>
-        Lane(chatId).SendAsync(c => bot.SendMessage(
+        _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
             chatId: chatId, text: TelegramCardView.Plain(text),
             replyParameters: replyTo is { } id ? new ReplyParameters { MessageId = id, AllowSendingWithoutReply = true } : null,
-            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken);
+            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken));
 
     private static long ChatId(ChatChannel channel) =>
         long.TryParse(channel.Id, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId)
             ? chatId
             : throw new ArgumentException($"'{channel.Id}' is not a Telegram chat id", nameof(channel));
 
-    private CardLane<int, TelegramCard> Lane(long chatId) =>
-        _lanes.GetOrAdd(chatId, id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock));
+    /// <summary>How many chats have a lane now; idle ones are dropped.</summary>
+    internal int Lanes => _lanes.Count;
 
     public async ValueTask DisposeAsync()
     {
         // Registered as itself and as an IChatSurface, so the container disposes it twice.
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        await Task.WhenAll(_lanes.Values.Select(lane => lane.DisposeAsync().AsTask()));
+        await _lanes.DisposeAsync();
     }
 }

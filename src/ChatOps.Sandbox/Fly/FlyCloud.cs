@@ -29,6 +29,8 @@ public sealed partial class FlyCloud
 
     public SimulatedAlembic Alembic { get; }
 
+    public SimulatedRegistry Registry { get; } = new();
+
     public Func<FlyExecRequest, CancellationToken, Task<FlyExecResult>> ExecHandler { get; set; }
 
     internal TimeSpan Delay => _options.Delay;

@@ -64,6 +64,7 @@ internal static class FlyEndpoints
                 // The whole config is replaced; nothing is merged.
                 var keepStopped = body.GetBool("skip_launch") == true && m.State == "stopped";
                 m.Config = (JsonObject)config.DeepClone();
+                m.Digest = image.Contains('@', StringComparison.Ordinal) ? null : fly.Registry.DigestOf(image);
                 m.InstanceId = FlyIds.Ulid();
                 m.UpdatedAt = now;
                 m.Checks = [];

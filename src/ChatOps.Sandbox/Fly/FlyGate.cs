@@ -7,6 +7,7 @@ internal sealed class FlyGate(SandboxOptions options, SandboxFaults faults)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        await faults.FlyHold.PassAsync(context.RequestAborted);
         context.Response.Headers["fly-request-id"] = $"{FlyIds.Ulid()}-ord";
         if (faults.TakeFly() is { } fault)
         {

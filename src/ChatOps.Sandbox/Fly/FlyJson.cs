@@ -26,7 +26,7 @@ internal static class FlyJson
                 registry = image.Registry,
                 repository = image.Repository,
                 tag = image.Tag,
-                digest = image.Digest,
+                digest = m.Digest ?? image.Digest,
                 labels = new Dictionary<string, string>(),
             },
             ["host_status"] = "ok",

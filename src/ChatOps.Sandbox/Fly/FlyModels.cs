@@ -38,6 +38,9 @@ internal sealed class FlyMachine
     public DateTimeOffset? ChecksPassAt { get; set; }
 
     public string Image => Config["image"]?.GetValue<string>() ?? "";
+
+    // What the registry held for the image when this version was created; a later push of the tag does not change it.
+    public string? Digest { get; set; }
 }
 
 internal sealed class FlyVolume

@@ -23,10 +23,10 @@ public sealed class LeaseKeeperTests
         _keeper = new LeaseKeeper(_leases, new RunnerSettings([], "test") { LeaseTtl = Ttl, Owner = "here" }, _clock, NullLogger<LeaseKeeper>.Instance);
     }
 
-    private async Task<long> SeedAsync()
+    private async Task<long> SeedAsync(string environment = "production")
     {
-        var release = new Release { Environment = "production", Tag = "v1", Requester = "test:alice" };
-        var started = await _store.TryStartAsync(release, new AuditEvent(null, "production", "test:alice", "request", null, null, "", _clock.GetUtcNow()), CancellationToken.None);
+        var release = new Release { Environment = environment, Tag = "v1", Requester = "test:alice" };
+        var started = await _store.TryStartAsync(release, new AuditEvent(null, environment, "test:alice", "request", null, null, "", _clock.GetUtcNow()), CancellationToken.None);
         return started.Started!.Id;
     }
 
@@ -127,6 +127,30 @@ public sealed class LeaseKeeperTests
         await Assert.ThrowsAsync<LeaseHeldException>(() => _keeper.HoldAsync(id, _ => Task.FromResult(0), CancellationToken.None, busyAfter: TimeSpan.Zero));
         leave.SetResult();
         await first;
+    }
+
+    [Fact]
+    public async Task The_per_release_locks_are_dropped_once_the_work_on_them_ended()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 20; i++)
+            ids.Add(await SeedAsync($"env{i}"));
+        var inside = new TaskCompletionSource();
+        var leave = new TaskCompletionSource();
+        var held = _keeper.HoldAsync(ids[0], async _ =>
+        {
+            inside.SetResult();
+            await leave.Task;
+            return 0;
+        }, CancellationToken.None);
+        await inside.Task;
+
+        await Task.WhenAll(ids.Skip(1).Select(id => _keeper.HoldAsync(id, _ => Task.FromResult(0), CancellationToken.None)));
+
+        Assert.Equal(1, _keeper.Locks);
+        leave.SetResult();
+        await held;
+        Assert.Equal(0, _keeper.Locks);
     }
 
     private async Task AdvanceAsync(TimeSpan by)

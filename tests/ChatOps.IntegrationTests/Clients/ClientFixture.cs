@@ -57,6 +57,7 @@ public abstract class ClientFixture : IAsyncLifetime
         ["GitHub:Branch"] = sandbox.Options.Branch,
         ["Fly:ApiBaseUrl"] = sandbox.FlyApiUrl.ToString(),
         ["Fly:ApiToken"] = sandbox.Options.FlyToken,
+        ["Fly:RegistryUrl"] = sandbox.FlyRegistryUrl.ToString(),
         ["Fly:PollInterval"] = "00:00:00.050",
         // Small delays keep retry tests fast; a Retry-After from the server is still honoured.
         ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",

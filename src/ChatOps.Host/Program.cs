@@ -57,7 +57,7 @@ static async Task<int> RunDoctorAsync(ChatOpsApp app)
     using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
     var checks = await app.Services.GetRequiredService<IDoctor>().CheckAsync(stop.Token);
     Console.Out.WriteLine(DoctorCheck.Report(checks));
-    return checks.All(c => c.Ok) ? 0 : 1;
+    return DoctorCheck.ExitCode(checks);
 }
 
 static string? Refusal(Exception e) => e switch

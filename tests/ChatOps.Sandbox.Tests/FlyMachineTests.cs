@@ -156,4 +156,35 @@ public sealed class FlyMachineTests : SandboxFixture
         Assert.All(summary, m => Assert.Null(m!.AsObject()["config"]));
         Assert.IsType<JsonObject>(summary[0]!["image_ref"]);
     }
+
+    [Fact]
+    public async Task A_stopped_machine_stays_stopped_and_a_leased_one_needs_the_nonce()
+    {
+        var (free, leased) = (Sandbox.Fly.Machines(App)[0].Id, Sandbox.Fly.Machines(App)[1].Id);
+        using (await Fly.PostAsync($"apps/{App}/machines/{leased}/lease", Body(new { ttl = 30, description = "release v0.2.0" })))
+        {
+        }
+
+        var stopped = await Json(Fly.PostAsync($"apps/{App}/machines/{free}/stop", null));
+        using var refused = await Fly.PostAsync($"apps/{App}/machines/{leased}/stop", null);
+        var listed = (await Json(Fly.GetAsync($"apps/{App}/machines?state=stopped"))).AsArray();
+
+        Assert.True((bool?)stopped["ok"]);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(free, (string?)listed.Single()!["id"]);
+        Assert.Equal(1, Sandbox.Mutations.Count($"fly.stop:{free}"));
+    }
+
+    [Fact]
+    public async Task A_destroyed_volume_is_still_listed_pending_destroy()
+    {
+        var volumeId = (string)(await Json(Fly.GetAsync($"apps/{App}/volumes"))).AsArray().Single()!["id"]!;
+
+        using var destroyed = await Fly.DeleteAsync($"apps/{App}/volumes/{volumeId}");
+        var listed = (await Json(Fly.GetAsync($"apps/{App}/volumes"))).AsArray().Single()!;
+
+        Assert.Equal(HttpStatusCode.OK, destroyed.StatusCode);
+        Assert.Equal("pending_destroy", (string?)listed["state"]);
+        Assert.Equal(1, Sandbox.Mutations.Count($"fly.volume-destroy:{volumeId}"));
+    }
 }

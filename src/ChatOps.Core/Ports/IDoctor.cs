@@ -15,6 +15,9 @@ public sealed record DoctorCheck(string Name, bool Ok, string Detail, string? Fi
 
     public override string ToString() => Ok ? $"ok       {Name}: {Detail}" : $"PROBLEM  {Name}: {Detail} Fix: {Fix}";
 
+    /// <summary>The `doctor` verb's exit code: 1 when any check found a problem, so a deploy script can stop on it.</summary>
+    public static int ExitCode(IReadOnlyList<DoctorCheck> checks) => checks.All(c => c.Ok) ? 0 : 1;
+
     public static string Report(IReadOnlyList<DoctorCheck> checks)
     {
         var problems = checks.Count(c => !c.Ok);

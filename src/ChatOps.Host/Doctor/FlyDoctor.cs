@@ -65,10 +65,13 @@ internal sealed class FlyDoctor(IHttpClientFactory httpClients, IOptions<FlyOpti
     {
         try
         {
-            var volumes = await FlyApi.App(client, app, "volumes").CallJsonAsync<List<JsonObject>>(FlyApi.SystemName, HttpMethod.Get, null, cancellationToken);
+            var listed = await FlyApi.App(client, app, "volumes").CallJsonAsync<List<JsonObject>>(FlyApi.SystemName, HttpMethod.Get, null, cancellationToken);
+            // The same choice the backup makes: a volume being destroyed is still listed, but cannot be snapshotted.
+            var volumes = listed.Where(v => !FlyVolumes.IsGone((string?)v["state"])).ToList();
             return volumes.Count > 0
                 ? DoctorCheck.Pass($"Fly volumes of {app}", $"{volumes.Count} visible; the backup snapshots {(string?)volumes[0]["id"]}.")
-                : DoctorCheck.Problem($"Fly volumes of {app}", "none: Backup:Mode fly-snapshot has nothing to snapshot.", "use Backup:Mode pg_dump with a DatabaseUrl, or Backup:App naming the app with the volume.");
+                : DoctorCheck.Problem($"Fly volumes of {app}", listed.Count == 0 ? "none: Backup:Mode fly-snapshot has nothing to snapshot." : $"none to snapshot: {listed.Count} listed, all being destroyed.",
+                    $"create one (fly volumes create data -a {app}), use Backup:Mode pg_dump with a DatabaseUrl, or set Backup:App to the app with the volume.");
         }
         catch (OutsideCallException e)
         {

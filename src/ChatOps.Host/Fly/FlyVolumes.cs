@@ -10,11 +10,14 @@ internal sealed class FlyVolumes(FlyApi api, TimeProvider time)
     private static readonly TimeSpan SnapshotWait = TimeSpan.FromMinutes(2);
     private static readonly string[] GoneVolumeStates = ["scheduling_destroy", "fork_cleanup", "waiting_for_detach", "pending_destroy", "destroying", "destroyed"];
 
+    /// <summary>Fly lists a volume for a while after it is destroyed; such a volume cannot be snapshotted.</summary>
+    public static bool IsGone(string? state) => state is not null && GoneVolumeStates.Contains(state);
+
     public async Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken)
     {
         using var client = api.Open();
         var volumes = await FlyApi.App(client, app, "volumes").CallJsonAsync<List<Volume>>(FlyApi.SystemName, HttpMethod.Get, null, cancellationToken);
-        var volume = volumes.FirstOrDefault(v => v.State is null || !GoneVolumeStates.Contains(v.State))
+        var volume = volumes.FirstOrDefault(v => !IsGone(v.State))
             ?? throw new InvalidOperationException($"{app} has no volume to snapshot.");
 
         var existing = await SnapshotsAsync(client, app, volume.Id, cancellationToken);

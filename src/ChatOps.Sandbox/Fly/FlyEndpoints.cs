@@ -77,6 +77,28 @@ internal static class FlyEndpoints
             });
         });
 
+        // An operator's `fly machine stop`: the machine stays stopped until something starts or updates it.
+        apps.MapPost("/machines/{id}/stop", (string app, string id, HttpRequest request) =>
+        {
+            var nonce = request.Headers[NonceHeader].ToString();
+            return fly.WithMachine(app, id, m =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                if (m.Lease is { } lease && lease.ExpiresAt > now && lease.Nonce != nonce)
+                {
+                    return FlyJson.Error(409, FlyJson.HeldBy(lease));
+                }
+
+                m.State = "stopped";
+                m.StartsAt = null;
+                m.ChecksPassAt = null;
+                m.UpdatedAt = now;
+                m.Events.Insert(0, new MachineEvent("exit", "stopped", "user", now));
+                mutations.Record($"fly.stop:{m.Id}");
+                return SandboxJson.Json(new { ok = true });
+            });
+        });
+
         apps.MapGet("/machines/{id}/wait", async (string app, string id, HttpRequest request, CancellationToken cancellationToken) =>
         {
             var state = request.Query["state"].ToString() is { Length: > 0 } st ? st : "started";

@@ -62,7 +62,7 @@ internal static class FlyJson
     {
         id = v.Id,
         name = v.Name,
-        state = "created",
+        state = v.State,
         size_gb = v.SizeGb,
         region = "ord",
         zone = "4f2a",

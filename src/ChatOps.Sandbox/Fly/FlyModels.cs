@@ -50,6 +50,7 @@ internal sealed class FlyVolume
     public required string? AttachedMachineId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public int SizeGb { get; init; } = 10;
+    public string State { get; set; } = "created";
     public List<FlySnapshot> Snapshots { get; } = [];
 }
 

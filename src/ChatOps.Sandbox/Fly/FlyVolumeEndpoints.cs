@@ -12,6 +12,15 @@ internal static class FlyVolumeEndpoints
         apps.MapGet("/volumes/{volumeId}", (string app, string volumeId) =>
             WithVolume(fly, app, volumeId, (_, v) => SandboxJson.Json(FlyJson.Volume(v))));
 
+        // Fly keeps a destroyed volume in the app's list for a while, in pending_destroy; clients must read it as gone.
+        apps.MapDelete("/volumes/{volumeId}", (string app, string volumeId) =>
+            WithVolume(fly, app, volumeId, (_, v) =>
+            {
+                v.State = "pending_destroy";
+                mutations.Record("fly.volume-destroy:" + v.Id);
+                return SandboxJson.Json(FlyJson.Volume(v));
+            }));
+
         apps.MapGet("/volumes/{volumeId}/snapshots", (string app, string volumeId) =>
             WithVolume(fly, app, volumeId, (_, v) =>
             {

@@ -36,6 +36,25 @@ public sealed class DoctorTests : IAsyncLifetime
         rows.FirstOrDefault(r => r.Name.StartsWith(nameStart, StringComparison.Ordinal))
         ?? throw new Xunit.Sdk.XunitException($"no row '{nameStart}' in:\n{DoctorCheck.Report(rows)}");
 
+    /// <summary>A call an operator makes with flyctl, sent to the simulated Fly API as flyctl sends it.</summary>
+    private static async Task<System.Text.Json.Nodes.JsonNode?> FlyAsync(BotHost bot, HttpMethod method, string path)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(method, new Uri($"{bot.Sandbox.FlyApiUrl}/v1/{path}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bot.Sandbox.Options.FlyToken);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private static void AssertProblem(IReadOnlyList<DoctorCheck> rows, DoctorCheck row, string problem, string fix)
+    {
+        Assert.False(row.Ok, row.ToString());
+        Assert.Contains(problem, row.Detail);
+        Assert.Contains(fix, row.Fix);
+        Assert.Equal(1, DoctorCheck.ExitCode(rows));
+    }
+
     [Fact]
     public async Task Every_check_passes_against_the_simulators_and_a_prepared_database()
     {
@@ -44,6 +63,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var rows = await CheckAsync(bot);
 
         Assert.True(rows.All(r => r.Ok), DoctorCheck.Report(rows));
+        Assert.Equal(0, DoctorCheck.ExitCode(rows));
         foreach (var name in new[] { "GitHub repository", "GitHub checks", "Fly app myloware-api", "Fly exec on myloware-api", "production database", "pg_dump for production", "production tables", "production backup directory", "Own store" })
             Assert.True(Row(rows, name).Ok);
     }
@@ -97,10 +117,10 @@ public sealed class DoctorTests : IAsyncLifetime
             ["ChatOps:Environments:production:Backup:Directory"] = Path.GetTempPath(),
         }));
 
-        var row = Row(await CheckAsync(bot), "production database");
+        var rows = await CheckAsync(bot);
 
-        Assert.False(row.Ok);
-        Assert.Contains("ChatOps:Environments:production:DatabaseUrl", row.Fix);
+        var row = Row(rows, "production database");
+        AssertProblem(rows, row, "cannot connect", "ChatOps:Environments:production:DatabaseUrl");
         Assert.DoesNotContain("secret-password", row.ToString());
     }
 
@@ -110,10 +130,9 @@ public sealed class DoctorTests : IAsyncLifetime
         await _target.ExecuteAsync("DROP TABLE webhook_events;");
         await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
 
-        var row = Row(await CheckAsync(bot), "production tables");
+        var rows = await CheckAsync(bot);
 
-        Assert.False(row.Ok);
-        Assert.Contains("missing webhook_events", row.Detail);
+        AssertProblem(rows, Row(rows, "production tables"), "missing webhook_events", "run the migrations once");
     }
 
     [Fact]
@@ -122,10 +141,9 @@ public sealed class DoctorTests : IAsyncLifetime
         var file = Path.GetTempFileName();
         await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(Path.Combine(file, "backups"))));
 
-        var row = Row(await CheckAsync(bot), "production backup directory");
+        var rows = await CheckAsync(bot);
 
-        Assert.False(row.Ok);
-        Assert.Contains("/data/backups", row.Fix);
+        AssertProblem(rows, Row(rows, "production backup directory"), "not writable", "/data/backups");
         File.Delete(file);
     }
 
@@ -166,9 +184,46 @@ public sealed class DoctorTests : IAsyncLifetime
         var rows = await CheckAsync(bot);
 
         Assert.True(Row(rows, "Slack bot").Ok);
-        var scopes = Row(rows, "Slack scopes");
-        Assert.False(scopes.Ok);
-        Assert.Contains("lacks commands", scopes.Detail);
+        AssertProblem(rows, Row(rows, "Slack scopes"), "lacks commands", "Bot Token Scopes");
+    }
+
+    [Fact]
+    public async Task A_migrations_app_without_a_started_machine_is_a_problem_for_exec()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+        foreach (var machine in bot.Sandbox.Fly.Machines("myloware-api"))
+            await FlyAsync(bot, HttpMethod.Post, $"apps/myloware-api/machines/{machine.Id}/stop");
+
+        var rows = await CheckAsync(bot);
+
+        AssertProblem(rows, Row(rows, "Fly exec on myloware-api"), "no started machine", "fly machine start -a myloware-api");
+        Assert.True(Row(rows, "Fly app myloware-orchestrator").Ok);
+    }
+
+    [Fact]
+    public async Task A_snapshot_backup_whose_volume_is_being_destroyed_is_a_problem_for_the_volumes()
+    {
+        // No DatabaseUrl: the sandbox backs production up by snapshotting the migrations app's volume.
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox());
+        var before = Row(await CheckAsync(bot), "Fly volumes of myloware-api");
+        var volume = (string?)(await FlyAsync(bot, HttpMethod.Get, "apps/myloware-api/volumes"))!.AsArray().Single()!["id"];
+        await FlyAsync(bot, HttpMethod.Delete, $"apps/myloware-api/volumes/{volume}");
+
+        var rows = await CheckAsync(bot);
+
+        Assert.True(before.Ok, before.ToString());
+        AssertProblem(rows, Row(rows, "Fly volumes of myloware-api"), "all being destroyed", "fly volumes create data -a myloware-api");
+    }
+
+    [Fact]
+    public async Task A_slack_token_that_auth_test_refuses_is_a_problem_naming_the_secret()
+    {
+        await using var bot = await SlackBotHost.StartAsync(settings: TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-revoked" }));
+
+        var rows = await CheckAsync(bot);
+
+        AssertProblem(rows, Row(rows, "Slack bot"), "auth.test answered invalid_auth", "fly secrets set SLACK_BOT_TOKEN");
+        Assert.DoesNotContain(rows, r => r.Name == "Slack scopes");
     }
 
     [Fact]
@@ -197,7 +252,63 @@ public sealed class DoctorTests : IAsyncLifetime
 
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("PROBLEM  Own store (", stdout);
+        Assert.Contains("Fix: check DATABASE_URL", stdout);
         Assert.Contains("ok       GitHub repository", stdout);
         Assert.DoesNotContain("secret-password", stdout + stderr);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_pg_dump_older_than_the_target_server_is_a_problem_naming_the_build_argument()
+    {
+        // No older client is installed next to the test's server, so a pg_dump first on PATH answers as version 10 would.
+        var bin = Directory.CreateTempSubdirectory("chatops-doctor-bin-").FullName;
+        var pgDump = Path.Combine(bin, "pg_dump");
+        await File.WriteAllTextAsync(pgDump, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 10.23'\n");
+        File.SetUnixFileMode(pgDump, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var (exit, stdout, stderr) = await RunDoctorAsync($"{bin}:{Environment.GetEnvironmentVariable("PATH")}");
+
+        Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
+        Assert.Contains("PROBLEM  pg_dump for production: The target database", stdout);
+        Assert.Contains("newer than pg_dump 10, which refuses to dump it", stdout);
+        Assert.Contains("Fix: the image's PG_MAJOR build argument must be at least", stdout);
+        Assert.Contains("ok       production tables", stdout);
+        Directory.Delete(bin, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_missing_pg_dump_is_a_problem_naming_the_package()
+    {
+        var empty = Directory.CreateTempSubdirectory("chatops-doctor-bin-").FullName;
+
+        var (exit, stdout, stderr) = await RunDoctorAsync(empty);
+
+        Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
+        Assert.Contains("PROBLEM  pg_dump for production: pg_dump is not installed or not on PATH", stdout);
+        Assert.Contains("Fix: install postgresql-client", stdout);
+        Directory.Delete(empty);
+    }
+
+    /// <summary>The doctor verb against the sandbox and the prepared database, with the PATH it looks pg_dump up on.</summary>
+    private async Task<(int Exit, string Stdout, string Stderr)> RunDoctorAsync(string path)
+    {
+        var store = Path.Combine(Path.GetTempPath(), $"chatops-doctor-{Guid.NewGuid():N}.db");
+        try
+        {
+            return await HostProcess.RunAsync(new Dictionary<string, string>
+            {
+                ["ChatOps__Mode"] = "sandbox",
+                ["ChatOps__StorePath"] = store,
+                ["ChatOps__Environments__production__DatabaseUrl"] = _target.ConnectionString,
+                ["ChatOps__Environments__production__Backup__Directory"] = Path.Combine(Path.GetTempPath(), "chatops-doctor-" + Guid.NewGuid().ToString("N")),
+                ["PATH"] = path,
+                ["Logging__Level"] = "Fatal",
+            }, "doctor");
+        }
+        finally
+        {
+            File.Delete(store);
+        }
     }
 }

@@ -46,7 +46,9 @@ def stop(p):
 
 
 BOT = ["dotnet", HOST]
-BOT_ENV = {"ChatOps__Mode": "sandbox", "Urls": f"http://127.0.0.1:{PORT}", "Console__Enabled": "false"}
+# Straight to production: the example's promotion from staging is not what is measured here.
+BOT_ENV = {"ChatOps__Mode": "sandbox", "Urls": f"http://127.0.0.1:{PORT}", "Console__Enabled": "false",
+           "ChatOps__Environments__production__PromoteFrom": ""}
 MINIMAL = ["dotnet", BENCH, "minimal-endpoint", "--url", f"http://127.0.0.1:{PORT}", "--seconds", "120"]
 
 
@@ -64,10 +66,10 @@ def startup_and_idle(name, cmd, env):
 
 
 class Console:
-    """The sandbox console on stdin/stdout, read line by line with a deadline per wait."""
+    """The bot's console chat on stdin/stdout, read line by line with a deadline per wait."""
 
-    def __init__(self, env):
-        self.p, _ = start(BOT, dict(BOT_ENV, **env, Console__Enabled="true"), stdin=subprocess.PIPE)
+    def __init__(self, env, base=None):
+        self.p, _ = start(BOT, dict(base or BOT_ENV, **env, Console__Enabled="true"), stdin=subprocess.PIPE)
         self.buf, self.lock = "", threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -106,8 +108,8 @@ class Console:
             raise SystemExit(f"release {tag}: {m.group(0)}")
 
 
-def hundred_releases():
-    c = Console({"Sandbox__Latency": "zero"})
+def hundred_releases(base=None, name="sandbox console, Sandbox:Latency=zero"):
+    c = Console({"Sandbox__Latency": "zero"}, base)
     try:
         time.sleep(5)
         idle = rss_mib(c.p.pid)
@@ -118,10 +120,72 @@ def hundred_releases():
         after = rss_mib(c.p.pid)
         time.sleep(5)
         settled = rss_mib(c.p.pid)
-        print(f"sandbox console, Sandbox:Latency=zero: idle RSS {idle:.0f} MiB; {RELEASES} releases in {took:.1f} s; "
+        print(f"{name}: idle RSS {idle:.0f} MiB; {RELEASES} releases in {took:.1f} s; "
               f"RSS right after {after:.0f} MiB, 5 s later {settled:.0f} MiB", flush=True)
     finally:
         stop(c.p)
+
+
+# Live mode: the bot against the simulators as a separate process (the `simulators` verb), so the bot's own
+# process holds only what production holds. The chat is the console (stdin), as in scripts/container-smoke.sh.
+LIVE_SETTINGS = {
+    "GitHub__Repository": "bench/target-app",
+    "ChatOps__Environments__production__Services__0__FlyApp": "bench-api",
+    "ChatOps__Environments__production__Services__0__Image": "registry.fly.io/bench-api:{tag}",
+    "ChatOps__Environments__production__Services__1__FlyApp": "bench-orchestrator",
+    "ChatOps__Environments__production__Services__1__Image": "registry.fly.io/bench-orchestrator:{tag}",
+    "ChatOps__Environments__production__Migrations__App": "bench-api",
+    "ChatOps__Environments__production__PromoteFrom": "",
+    "ChatOps__Environments__staging__Services__0__FlyApp": "bench-api-staging",
+    "ChatOps__Environments__staging__Services__0__Image": "registry.fly.io/bench-api-staging:{tag}",
+    "ChatOps__Environments__staging__Services__1__FlyApp": "bench-orchestrator-staging",
+    "ChatOps__Environments__staging__Services__1__Image": "registry.fly.io/bench-orchestrator-staging:{tag}",
+    "ChatOps__Environments__staging__Migrations__App": "bench-api-staging",
+    "Sandbox__Latency": "zero",
+}
+
+
+def start_simulators():
+    p = subprocess.Popen(["dotnet", HOST, "simulators"], env=dict(os.environ, **LIVE_SETTINGS), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    aim, deadline = {}, time.monotonic() + 60
+    for line in p.stdout:
+        line = line.strip()
+        if line == "Ready":
+            return p, aim
+        if "=" in line and not line.startswith("Simulators at"):
+            key, value = line.split("=", 1)
+            aim[key] = value
+        if time.monotonic() > deadline:
+            break
+    stop(p)
+    raise SystemExit("the simulators did not say Ready within 60 s")
+
+
+def live_mode(data):
+    sims, aim = start_simulators()
+    try:
+        env = dict(LIVE_SETTINGS, **aim, **{
+            "ChatOps__Mode": "live", "Urls": f"http://127.0.0.1:{PORT}", "ChatOps__StorePath": f"{data}/chatops.db",
+            "ChatOps__Access__Releasers__0": "console:alice", "ChatOps__Access__Approvers__0": "console:bob",
+            "Console__Enabled": "true"})
+        times, rss = [], []
+        for i in range(RUNS):
+            env["ChatOps__StorePath"] = f"{data}/startup-{i}.db"
+            p, t = start(BOT, env, stdin=subprocess.PIPE)
+            time.sleep(5)
+            rss.append(rss_mib(p.pid))
+            times.append(t)
+            stop(p)
+        print(f"bot, live against the simulators' process, console chat: start-up to first 200 on /health "
+              f"{', '.join(f'{t:.2f}' for t in times)} s (median {statistics.median(times):.2f} s); idle RSS 5 s after "
+              f"{', '.join(f'{r:.0f}' for r in rss)} MiB (median {statistics.median(rss):.0f} MiB)", flush=True)
+        env["ChatOps__StorePath"] = f"{data}/releases.db"
+        if os.environ.get("SKIP_RELEASES") != "1":
+            hundred_releases(env, "bot, live against the simulators' process, console chat")
+        return statistics.median(times), statistics.median(rss)
+    finally:
+        stop(sims)
 
 
 def heap_limited_release_and_rollback():
@@ -142,6 +206,11 @@ print(f"load average: {open('/proc/loadavg').read().split()[:3]}; GC settings fr
 mt, mr = startup_and_idle("minimal endpoint", MINIMAL, {})
 bt, br = startup_and_idle("bot, sandbox, console off", BOT, BOT_ENV)
 print(f"start-up bot / minimal: {bt / mt:.2f}x (goal <= 2x); idle RSS bot {br:.0f} MiB (goal <= 100 MiB), minimal {mr:.0f} MiB", flush=True)
+if os.environ.get("SKIP_LIVE") != "1":
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="chatops-footprint-") as data:
+        lt, lr = live_mode(data)
+    print(f"start-up live bot / minimal: {lt / mt:.2f}x (goal <= 2x); idle RSS live bot {lr:.0f} MiB (goal <= 100 MiB)", flush=True)
 if os.environ.get("SKIP_RELEASES") != "1":
     hundred_releases()
     heap_limited_release_and_rollback()

@@ -44,7 +44,7 @@ public static class ReleaseTimeRun
         sandbox.Calls.Clear();
         var clock = Stopwatch.StartNew();
         var startedAt = DateTimeOffset.UtcNow;
-        var reply = await TakeoverHosts.SayAsync(host, TakeoverHosts.Alice, command);
+        var reply = await TakeoverHosts.SayConfirmedAsync(host, TakeoverHosts.Alice, command);
         var id = (await store.ListAsync(null, activeOnly: true, 1, CancellationToken.None)).SingleOrDefault()?.Id
             ?? throw new InvalidOperationException($"{command} did not start: {reply.Text}");
         var release = await TakeoverHosts.DriveAsync(host, id, () => false, TimeSpan.FromMinutes(5));

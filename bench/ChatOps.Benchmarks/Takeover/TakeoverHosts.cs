@@ -57,6 +57,16 @@ public static class TakeoverHosts
     public static Task<BotReply> SayAsync(ChatOpsApp host, ChatUser user, string text) =>
         host.Services.GetRequiredService<ChatOpsBot>().HandleAsync(new IncomingMessage(user, Channel, text), CancellationToken.None);
 
+    /// <summary>Types a command and, when it asks for a second press (a typed /rollback does), presses "Yes" at once.</summary>
+    public static async Task<BotReply> SayConfirmedAsync(ChatOpsApp host, ChatUser user, string text)
+    {
+        var asked = await SayAsync(host, user, text);
+        var open = await host.Services.GetRequiredService<ReleaseButtons>().OpenAsync(ReleaseButtons.NoRelease, CancellationToken.None);
+        if (asked.IsRefusal || open.Count == 0)
+            return asked;
+        return await host.Services.GetRequiredService<ChatOpsBot>().PressAsync(new ButtonPress(user, Channel, open[^1].Token), CancellationToken.None);
+    }
+
     /// <summary>Plays the approver on <paramref name="host"/> until <paramref name="until"/> holds or the release ends.</summary>
     public static async Task<Release> DriveAsync(ChatOpsApp host, long releaseId, Func<bool> until, TimeSpan limit)
     {

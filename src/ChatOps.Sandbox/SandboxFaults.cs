@@ -7,6 +7,9 @@ public sealed class SandboxFaults
     private PendingFaults? _fly;
     private PendingFaults? _gitHub;
 
+    // Seeded random faults on a share of all GitHub and Fly calls, for the fault suite; null: none.
+    public RandomFaults? Random { get; set; }
+
     // A service running one of these image tags answers 503 on /health.
     public ConcurrentStringSet UnhealthyTags { get; } = new();
 

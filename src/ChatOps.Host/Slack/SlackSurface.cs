@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ChatOps.Host.Slack;
 
 /// <summary>Slack as a chat platform: the channel id is the channel, a card is one message (its <c>ts</c>) updated in place.</summary>
-public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackSurface> log)
+public sealed class SlackSurface(ISlackApi api, RestingCards resting, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackSurface> log)
     : IChatSurface, IAsyncDisposable
 {
     public const string PlatformName = "slack";
@@ -43,7 +43,10 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
         Lane(channelId).SendAsync(c => api.PostMessageAsync(new SlackMessage(channelId, SlackCardView.Plain(text), ThreadTs: threadTs), c), cancellationToken);
 
     private CardLane<string, SlackCard> Lane(string channelId) =>
-        _lanes.GetOrAdd(channelId, id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock));
+        _lanes.GetOrAdd(channelId, id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock, RestingAsync));
+
+    private async Task<SlackCard?> RestingAsync(long releaseId, CancellationToken cancellationToken) =>
+        await resting.FindAsync(releaseId, cancellationToken) is { } card ? SlackCardView.Render(card) : null;
 
     // Registered as itself and as an IChatSurface, so the container disposes it twice.
     public async ValueTask DisposeAsync()

@@ -13,7 +13,8 @@ using Telegram.Bot.Types.Enums;
 namespace ChatOps.Host.Telegram;
 
 /// <summary>Telegram as a chat platform: a chat id is the channel id, a card is one message edited in place.</summary>
-public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
+public sealed class TelegramSurface(
+    ITelegramBotClient bot, People people, RestingCards resting, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
     : IChatSurface, IAsyncDisposable
 {
     public const string PlatformName = "telegram";
@@ -60,7 +61,10 @@ public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOpti
             : throw new ArgumentException($"'{channel.Id}' is not a Telegram chat id", nameof(channel));
 
     private CardLane<int, TelegramCard> Lane(long chatId) =>
-        _lanes.GetOrAdd(chatId, id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock));
+        _lanes.GetOrAdd(chatId, id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock, RestingAsync));
+
+    private async Task<TelegramCard?> RestingAsync(long releaseId, CancellationToken cancellationToken) =>
+        await resting.FindAsync(releaseId, cancellationToken) is { } card ? TelegramCardView.Render(card) : null;
 
     public async ValueTask DisposeAsync()
     {

@@ -14,8 +14,14 @@ public enum FaultKind
     Timeout,
 }
 
-/// <summary>One fault drawn for one call: its kind and the status it answers with (if the client is still there).</summary>
-public sealed record DrawnFault(FaultKind Kind, int StatusCode);
+/// <summary>
+/// One fault drawn for one call: its kind, the status it answers with (if the client is still there), and for a 429
+/// the whole seconds of its Retry-After.
+/// </summary>
+public sealed record DrawnFault(FaultKind Kind, int StatusCode, int RetryAfterSeconds)
+{
+    public string RetryAfterHeader => RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// Seeded random faults for a fault suite: every call to a simulator that consults this fails with probability
@@ -42,8 +48,14 @@ public sealed class RandomFaults(int seed, double rate)
 
     public double Rate => rate;
 
-    /// <summary>What a 429 asks the client to wait; short, so a suite of many releases stays bounded.</summary>
-    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The share of 429s that ask the client to wait a second; the others say <c>Retry-After: 0</c>. Both are real
+    /// answers, and a suite of many releases stays bounded when most waits are short.
+    /// </summary>
+    public double LongRetryAfterShare { get; init; } = 0.1;
+
+    /// <summary>The share of faults that hang (where a call may hang); the rest split evenly between 429 and 5xx.</summary>
+    public double HangShare { get; init; } = 0.15;
 
     /// <summary>The longest a hang lasts when the client never gives up (it should, at its per-attempt timeout).</summary>
     public TimeSpan HangLimit { get; init; } = TimeSpan.FromSeconds(20);
@@ -89,15 +101,16 @@ public sealed class RandomFaults(int seed, double rate)
         {
             if (_random.NextDouble() >= rate)
                 return null;
-            var kind = (FaultKind)_random.Next(mayHang ? 3 : 2);
+            var kind = mayHang && _random.NextDouble() < HangShare ? FaultKind.Timeout : (FaultKind)_random.Next(2);
             var status = kind switch
             {
                 FaultKind.RateLimited => 429,
                 FaultKind.ServerError => ServerErrors[_random.Next(ServerErrors.Length)],
                 _ => 504,
             };
+            var retryAfter = kind == FaultKind.RateLimited && _random.NextDouble() < LongRetryAfterShare ? 1 : 0;
             _injected[(system, kind)] = _injected.GetValueOrDefault((system, kind)) + 1;
-            return new DrawnFault(kind, status);
+            return new DrawnFault(kind, status, retryAfter);
         }
     }
 
@@ -113,11 +126,6 @@ public sealed class RandomFaults(int seed, double rate)
             // The client gave up, as it should.
         }
     }
-
-    /// <summary>Retry-After in whole seconds, rounded up so a client never comes back early.</summary>
-    public int RetryAfterSeconds => (int)Math.Ceiling(RetryAfter.TotalSeconds);
-
-    public string RetryAfterHeader => RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The figures in one line each per system, e.g. <c>github: 12 (429 ×4, 5xx ×5, timeout ×3)</c>.</summary>
     public IReadOnlyList<string> Figures()

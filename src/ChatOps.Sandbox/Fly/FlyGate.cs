@@ -28,7 +28,7 @@ internal sealed class FlyGate(SandboxOptions options, SandboxFaults faults)
             if (drawn.Kind == FaultKind.Timeout)
                 await random.HangAsync(context.RequestAborted);
             else if (drawn.Kind == FaultKind.RateLimited)
-                context.Response.Headers.RetryAfter = random.RetryAfterHeader;
+                context.Response.Headers.RetryAfter = drawn.RetryAfterHeader;
             if (!context.RequestAborted.IsCancellationRequested)
             {
                 var text = drawn.StatusCode == 429 ? "rate limit exceeded" : ReasonPhrases.GetReasonPhrase(drawn.StatusCode).ToLowerInvariant();

@@ -77,7 +77,7 @@ internal sealed class GitHubGate(SandboxOptions options, SandboxFaults faults)
         if (fault.Kind == FaultKind.Timeout)
             await random.HangAsync(context.RequestAborted);
         else if (fault.Kind == FaultKind.RateLimited)
-            context.Response.Headers.RetryAfter = random.RetryAfterHeader;
+            context.Response.Headers.RetryAfter = fault.RetryAfterHeader;
         if (!context.RequestAborted.IsCancellationRequested)
             await FaultResult(fault.StatusCode).ExecuteAsync(context);
     }

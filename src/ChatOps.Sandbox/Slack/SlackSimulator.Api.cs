@@ -30,7 +30,7 @@ public sealed partial class SlackSimulator
             if (drawn.Kind == FaultKind.Timeout)
                 await random.HangAsync(request.HttpContext.RequestAborted);
             return drawn.Kind == FaultKind.RateLimited
-                ? Answer(method, body, "ratelimited", 429, random.RetryAfterSeconds)
+                ? Answer(method, body, "ratelimited", 429, drawn.RetryAfterSeconds)
                 : Answer(method, body, "internal_error", drawn.StatusCode);
         }
         var result = method switch
@@ -94,7 +94,7 @@ public sealed partial class SlackSimulator
             if (drawn.Kind == FaultKind.Timeout)
                 await random.HangAsync(request.HttpContext.RequestAborted);
             return drawn.Kind == FaultKind.RateLimited
-                ? new RetryAfterResult(Results.Text("rate_limited", statusCode: 429), random.RetryAfterSeconds)
+                ? new RetryAfterResult(Results.Text("rate_limited", statusCode: 429), drawn.RetryAfterSeconds)
                 : Results.Text("internal_error", statusCode: drawn.StatusCode);
         }
         lock (_gate)

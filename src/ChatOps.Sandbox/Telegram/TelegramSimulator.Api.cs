@@ -21,8 +21,10 @@ public sealed partial class TelegramSimulator
             return Record(method, args, new TelegramApiError(fault.ErrorCode, fault.Description, fault.RetryAfter));
         if (RandomFaults is { } random && random.Draw(RandomFaults.Telegram, mayHang: false) is { } drawn)
         {
+            // Telegram's retry_after is at least a second.
+            var retryAfter = Math.Max(1, drawn.RetryAfterSeconds);
             return Record(method, args, drawn.Kind == FaultKind.RateLimited
-                ? new TelegramApiError(429, $"Too Many Requests: retry after {random.RetryAfterSeconds}", random.RetryAfterSeconds)
+                ? new TelegramApiError(429, $"Too Many Requests: retry after {retryAfter}", retryAfter)
                 : new TelegramApiError(drawn.StatusCode, "Internal Server Error"));
         }
         try

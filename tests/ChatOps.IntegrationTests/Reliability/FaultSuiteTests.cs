@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Hardening;
 using ChatOps.Sandbox;
@@ -24,6 +25,7 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
     public async Task Fifty_releases_on_two_instances_under_a_fifth_of_calls_failing_end_released_or_failed_clearly_with_every_outside_change_once()
     {
         output.WriteLine($"fault suite seed {Seed} (CHATOPS_FAULT_SEED={Seed} repeats it)");
+        var clock = Stopwatch.StartNew();
         var faults = new RandomFaults(Seed, FaultRate);
         var choices = new Random(Seed);
         await using var world = await FaultWorld.CreateAsync(faults, instances: 2);
@@ -58,20 +60,22 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
         var releases = (await world.Hosts[0].ReleasesAsync()).Where(r => r.Kind == ReleaseKind.Release).ToList();
         await EachCardShowsTheEndAsync(world, releases);
 
-        Report(world, releases, attentions);
+        Report(world, releases, attentions, clock.Elapsed);
         Assert.Equal(2 * ReleasesPerEnvironment, releases.Count);
         Assert.All(releases, r => Assert.True(
             r.State == ReleaseState.Released || (r.State == ReleaseState.Failed && r.StoppedAt is not null && !string.IsNullOrWhiteSpace(r.Error)),
             $"#{r.Id} {r.Tag} → {r.Environment} ended {BotHostDescribe(r)} ({r.Error})"));
-        Assert.Empty(MutationLedger.Problems(releases, world.Sandbox.Mutations, FaultWorld.Apps, world.Sandbox.Fly));
-        Assert.Empty(MutationLedger.SnapshotProblems(releases, world.Sandbox.Fly, snapshotsBefore));
-        Assert.Empty(CardProblems(world, releases));
+        NoProblems(MutationLedger.Problems(releases, world.Sandbox.Mutations, FaultWorld.Apps, world.Sandbox.Fly, world.Sandbox.GitHub.ReadFile(Core.Steps.Changelog.Path)));
+        NoProblems(MutationLedger.SnapshotProblems(releases, world.Sandbox.Fly, snapshotsBefore));
+        NoProblems(CardProblems(world, releases));
         Assert.Empty(world.Logs.Escaped);
         // The suite means something only if the faults really came, on every system.
         Assert.All(new[] { RandomFaults.GitHub, RandomFaults.Fly, RandomFaults.Telegram, RandomFaults.Slack }, system =>
             Assert.True(faults.CountOf(system, FaultKind.RateLimited) + faults.CountOf(system, FaultKind.ServerError) > 0, $"no faults on {system}"));
         Assert.True(faults.CountOf(RandomFaults.GitHub, FaultKind.Timeout) + faults.CountOf(RandomFaults.Fly, FaultKind.Timeout) > 0, "no timeouts");
     }
+
+    private static void NoProblems(IReadOnlyList<string> problems) => Assert.True(problems.Count == 0, string.Join("\n", problems));
 
     private static string BotHostDescribe(Release release) => Harness.BotHost.Describe(release);
 
@@ -112,15 +116,19 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
         return problems;
     }
 
-    private void Report(FaultWorld world, IReadOnlyList<Release> releases, ConcurrentDictionary<long, IReadOnlyList<string>> attentions)
+    private static string Seconds(double seconds) => $"{seconds:F1} s";
+
+    private void Report(FaultWorld world, IReadOnlyList<Release> releases, ConcurrentDictionary<long, IReadOnlyList<string>> attentions, TimeSpan took)
     {
         var failed = releases.Count(r => r.State == ReleaseState.Failed);
         var released = releases.Count(r => r.State == ReleaseState.Released);
         var summary = $"{releases.Count} releases on 2 instances, {world.Faults.Total} faults injected ({world.Faults.Rate:P0} of calls, seed {world.Faults.Seed}), "
-            + $"{released} released, {failed} failed clearly, {attentions.Values.Count(a => a.Count > 0)} resumed after NeedsAttention";
+            + $"{released} released, {failed} failed clearly, {attentions.Values.Count(a => a.Count > 0)} resumed after NeedsAttention, in {took.TotalSeconds:F0} s";
         var details = releases.Where(r => r.State != ReleaseState.Released).Select(r => $"#{r.Id} {r.Tag} → {r.Environment}: {r.State} at {r.StoppedAt}: {r.Error}")
             .Concat(attentions.Where(a => a.Value.Count > 0).OrderBy(a => a.Key).SelectMany(a => a.Value.Select(why => $"#{a.Key} needed attention at {why}")))
             .Append($"outcomes: {SuiteFigures.Outcomes(releases)}")
+            .Append($"time per release: {Seconds(releases.Average(r => (r.UpdatedAt - r.CreatedAt).TotalSeconds))} from request to end, "
+                + $"{Seconds(releases.Average(r => r.Steps.Sum(s => ((s.FinishedAt ?? s.StartedAt) - s.StartedAt)?.TotalSeconds ?? 0)))} in steps; the suite took {Seconds(took.TotalSeconds)}")
             .Append($"outside mutations: {world.Sandbox.Mutations.Entries.Count}; log events {world.Logs.Events}, escaped exceptions {world.Logs.Escaped.Count}")
             .Concat(world.Logs.Escaped.Take(5));
         SuiteFigures.Report(output, "fault-suite", summary, world.Faults, details);

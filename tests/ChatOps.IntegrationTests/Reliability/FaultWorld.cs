@@ -59,7 +59,7 @@ public sealed class FaultWorld : IAsyncDisposable
         await database.InitializeAsync();
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions
         {
-            Apps = [.. Apps.SelectMany(e => e.Value.Select(app => new SandboxApp(app.Contains("orchestrator", StringComparison.Ordinal) ? "orchestrator" : "api", app, 2)))],
+            Apps = [.. Apps.SelectMany(e => e.Value.Select(app => new SandboxApp(app.Contains("orchestrator", StringComparison.Ordinal) ? "orchestrator" : "api", app, 1)))],
             MigrationsApp = "myloware-api",
             VolumeApps = ["myloware-api", "myloware-api-staging"],
             Latency = SandboxLatency.Zero,
@@ -95,8 +95,13 @@ public sealed class FaultWorld : IAsyncDisposable
         ["Fly:Timeout"] = "00:00:00.500",
         ["Fly:PollInterval"] = "00:00:00.050",
         ["Slack:Timeout"] = "00:00:00.500",
-        ["Slack:UpdateInterval"] = "00:00:00.100",
         ["OutsideCalls:MaxRetryDelay"] = "00:00:02",
+        ["ChatOps:VerifyInterval"] = "00:00:00.050",
+        ["ChatOps:VerifyAttempts"] = "5",
+        // The cards of both environments share one chat per platform; at the real pace of an edit a second the lanes
+        // would trail the releases by minutes. Telegram's 429s still make a lane wait the second they ask for.
+        ["Telegram:EditInterval"] = "00:00:00.050",
+        ["Slack:UpdateInterval"] = "00:00:00.050",
         ["Telegram:BotToken"] = TelegramSimulator.DefaultToken,
         ["Telegram:ApiBaseUrl"] = Telegram.BaseUrl.ToString(),
         ["Telegram:WebhookUrl"] = "https://chatops.example/telegram/webhook",
@@ -173,7 +178,7 @@ public sealed class FaultWorld : IAsyncDisposable
             limit,
             $"release #{id} to end",
             BotHost.Describe,
-            poll: TimeSpan.FromMilliseconds(100));
+            poll: TimeSpan.FromMilliseconds(50));
         return (release, attentions);
     }
 

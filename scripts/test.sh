@@ -31,7 +31,8 @@ passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
-echo "tests: $passed passed, $failed failed, $skipped skipped" | tee "${CHATOPS_TEST_SUMMARY:-/dev/null}"
+# -a: the fault and kill suites append their figures to the same summary during the run; the test count goes after them.
+echo "tests: $passed passed, $failed failed, $skipped skipped" | tee -a "${CHATOPS_TEST_SUMMARY:-/dev/null}"
 if [[ "$skipped" -gt 0 && "${CI:-}" == "true" ]]; then
   echo "FATAL: tests were skipped under CI=true." >&2
   exit 1

@@ -14,6 +14,7 @@ public static class ReleaseCoreRegistration
 {
     public static IServiceCollection AddReleaseCore(this IServiceCollection services)
     {
+        services.AddSingleton<RestingCards>();
         services.AddSingleton<CardPublisher>();
         services.AddSingleton<ReleaseQueue>();
         services.AddSingleton<LeaseKeeper>();

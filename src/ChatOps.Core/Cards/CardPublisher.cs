@@ -7,16 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace ChatOps.Core.Cards;
 
 /// <summary>Shows a release's card on the platform it was started from, editing the message it is already in.</summary>
-public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, IApprovalStore approvals, People people, TimeProvider clock, ILogger<CardPublisher> log)
+public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, RestingCards resting, ILogger<CardPublisher> log)
 {
     private readonly Dictionary<string, IChatSurface> _surfaces = surfaces.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
 
-    public async Task<ReleaseCard> RenderAsync(Release release, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var tokens = await approvals.OpenAsync(release.Id, now, cancellationToken);
-        return CardRenderer.Render(release, tokens, now, people.NameOf);
-    }
+    public Task<ReleaseCard> RenderAsync(Release release, CancellationToken cancellationToken) => resting.RenderAsync(release, cancellationToken);
 
     /// <summary>
     /// Shows or edits the card; true when it now lives in a new message, whose id the caller (holding the

@@ -15,6 +15,13 @@ public interface IDeployTarget
     Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Runs a command that only reads (<c>alembic current</c>, <c>heads</c>, <c>history</c>): running it twice is harmless,
+    /// so a server error or a timeout is tried again like any other read instead of being an unknown outcome.
+    /// </summary>
+    Task<ExecResult> ReadAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ExecAsync(app, command, timeout, cancellationToken);
+
+    /// <summary>
     /// Takes a snapshot of the app's first volume and returns its id once the platform lists it; a snapshot
     /// taken since <paramref name="reuseSince"/> is returned instead, so a retried backup makes no second one.
     /// </summary>

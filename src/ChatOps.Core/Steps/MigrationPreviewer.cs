@@ -23,7 +23,7 @@ public static class MigrationPreviewer
 
     private static async Task<string> RunAsync(IDeployTarget target, string app, string[] command, CancellationToken cancellationToken)
     {
-        var result = await target.ExecAsync(app, command, Timeout, cancellationToken);
+        var result = await target.ReadAsync(app, command, Timeout, cancellationToken);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"`{string.Join(' ', command)}` exited {result.ExitCode}: {Tail(result.Stderr, 300)}");
         return result.Stdout;

@@ -4,13 +4,24 @@ namespace ChatOps.Host.Chat;
 /// One chat's (or channel's) outgoing traffic on any platform. Platforms throttle a conversation above about a
 /// message a second, so calls go one at a time, spaced by the interval (or by what a rate-limit answer says).
 /// Card updates wait in one slot per release where a newer card replaces an older one: a burst of step updates
-/// becomes one edit, and the last card always goes out.
+/// becomes one edit, and the last card always goes out: a card that fails is kept and tried again, with a growing
+/// backoff, until it lands or a newer one replaces it. Other instances edit the same message from their own lanes,
+/// so after each edit lands the lane asks <paramref name="resting"/> for the card of a release that nothing moves any
+/// more, and puts it back when the chat shows something else.
 /// </summary>
-internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, TimeSpan interval, TimeProvider clock) : IAsyncDisposable
+internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, TimeSpan interval, TimeProvider clock, Func<long, CancellationToken, Task<TCard?>> resting)
+    : IAsyncDisposable
     where TId : notnull
     where TCard : class, ICardContent<TCard>
 {
+    // For posts and replies, whose callers wait: a card edit is never given up.
     private const int MaxAttempts = 5;
+
+    // The backoff after an unreachable platform grows with each failure of the same card, up to this many intervals.
+    private const int MaxBackoffSteps = 30;
+
+    // A lane without spacing still backs off this much per failure, so an outage is not hammered.
+    private static readonly TimeSpan MinBackoffStep = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly CardSlots<TId, TCard> _slots = new();
@@ -130,6 +141,7 @@ internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, T
                 platform.LogReposted(releaseId);
             }
             _slots.Shown(slot, card);
+            await PutBackRestingCardAsync(releaseId, slot, card, cancellationToken);
         }
         // Stopping is no failure of the card; whatever the platform does not know goes on to the flusher.
         catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested)
@@ -138,6 +150,16 @@ internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, T
             Failed(failure, e, releaseId, slot, card);
         }
         return true;
+    }
+
+    // The stored card of a release that nothing moves any more goes back on screen when this edit overwrote it. A card
+    // put back here is not checked again once it lands, so a render that differs each time cannot start a loop.
+    private async Task PutBackRestingCardAsync(long releaseId, CardSlot<TId, TCard> slot, TCard sent, CancellationToken cancellationToken)
+    {
+        if (_slots.WasPutBack(slot, sent))
+            return;
+        if (await resting(releaseId, cancellationToken) is { } stored && !stored.SameAs(sent))
+            _slots.PutBack(slot, stored);
     }
 
     private void Failed(CardFailure failure, Exception error, long releaseId, CardSlot<TId, TCard> slot, TCard card)
@@ -150,25 +172,26 @@ internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, T
             case CardFailure.Gone:
                 // Someone deleted the card: the next turn posts it anew, and the release learns the new id at its next update.
                 _slots.Moved(slot, null);
-                _slots.Requeue(slot, card, countAttempt: false, MaxAttempts);
+                _slots.Requeue(slot, card, countAttempt: false);
                 break;
             case CardFailure.RateLimited:
                 // Spaced already pushed the next call back by the platform's retry-after.
                 platform.LogFailed(failure, error, releaseId, again: true);
-                _slots.Requeue(slot, card, countAttempt: false, MaxAttempts);
+                _slots.Requeue(slot, card, countAttempt: false);
                 break;
             case CardFailure.Refused:
                 platform.LogFailed(failure, error, releaseId, again: false);
                 break;
             case CardFailure.Transient:
-                platform.LogFailed(failure, error, releaseId, _slots.Requeue(slot, card, countAttempt: true, MaxAttempts));
+                _slots.Requeue(slot, card, countAttempt: true);
+                platform.LogFailed(failure, error, releaseId, again: true);
                 break;
             case CardFailure.Unreachable:
-                var again = _slots.Requeue(slot, card, countAttempt: true, MaxAttempts);
-                // A backoff stands when it is longer than the usual spacing.
-                var backoff = clock.GetUtcNow() + TimeSpan.FromSeconds(2 * slot.Attempts);
+                var attempts = _slots.Requeue(slot, card, countAttempt: true);
+                // A backoff stands when it is longer than the usual spacing (or the platform's pause after a 5xx).
+                var backoff = clock.GetUtcNow() + 2 * Math.Min(attempts, MaxBackoffSteps) * (interval > MinBackoffStep ? interval : MinBackoffStep);
                 _next = backoff > _next ? backoff : _next;
-                platform.LogFailed(failure, error, releaseId, again);
+                platform.LogFailed(failure, error, releaseId, again: true);
                 break;
             default:
                 // SendNextAsync lets Unknown failures through to the flusher; anything else is a new kind to handle here.

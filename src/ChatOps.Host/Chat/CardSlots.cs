@@ -93,20 +93,43 @@ internal sealed class CardSlots<TId, TCard>
             slot.Id = id;
     }
 
-    /// <summary>Puts a card that failed back in line, unless a newer one is already waiting; false once it has had its attempts.</summary>
-    public bool Requeue(CardSlot<TId, TCard> slot, TCard card, bool countAttempt, int maxAttempts)
+    /// <summary>
+    /// Puts a card that failed back in line, unless a newer one is already waiting; returns how many times in a row
+    /// the slot failed (for the backoff). A card is never dropped here: the chat must end up showing the last one.
+    /// </summary>
+    public int Requeue(CardSlot<TId, TCard> slot, TCard card, bool countAttempt)
     {
         lock (_sync)
         {
-            if (countAttempt && ++slot.Attempts >= maxAttempts)
-                return false;
+            if (countAttempt)
+                slot.Attempts++;
             if (slot.Pending is null)
             {
                 slot.Pending = card;
                 slot.Since = ++_sequence;
             }
-            return true;
+            return slot.Attempts;
         }
+    }
+
+    /// <summary>Queues the stored card of a release whose message another instance's edit overwrote, unless a newer card waits.</summary>
+    public void PutBack(CardSlot<TId, TCard> slot, TCard card)
+    {
+        lock (_sync)
+        {
+            if (slot.Pending is not null)
+                return;
+            slot.Pending = card;
+            slot.PutBack = card;
+            slot.Since = ++_sequence;
+        }
+    }
+
+    /// <summary>True when the card that just landed is one <see cref="PutBack"/> queued.</summary>
+    public bool WasPutBack(CardSlot<TId, TCard> slot, TCard card)
+    {
+        lock (_sync)
+            return ReferenceEquals(slot.PutBack, card);
     }
 }
 
@@ -119,4 +142,5 @@ internal sealed class CardSlot<TId, TCard>
     public TCard? Pending { get; set; }
     public long Since { get; set; }
     public int Attempts { get; set; }
+    public TCard? PutBack { get; set; }
 }

@@ -13,13 +13,16 @@ internal interface ICardPlatform<TId, TCard>
     /// <summary>Replaces the content of the card's message.</summary>
     Task EditAsync(TId id, TCard card, CancellationToken cancellationToken);
 
-    /// <summary>How long a rate-limit answer says to wait; null when the error is no rate limit the lane should wait out.</summary>
+    /// <summary>
+    /// How long to wait before the call is tried again in the lane (a rate limit's retry-after, or a pause after a passing
+    /// server error the platform's client does not retry itself); null when the lane should not try it again.
+    /// </summary>
     TimeSpan? RetryAfter(Exception error);
 
     /// <summary>What a failed post or edit of a queued card means for that card.</summary>
     CardFailure Classify(Exception error);
 
-    /// <summary>A rate-limited call (a first post, a reply) is tried again in its next turn.</summary>
+    /// <summary>A call (a first post, a reply) that <see cref="RetryAfter"/> allows again is tried again in its next turn.</summary>
     void LogRetrying(Exception error);
 
     /// <summary>A card whose message was gone was posted again.</summary>

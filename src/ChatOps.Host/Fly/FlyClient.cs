@@ -28,7 +28,10 @@ public sealed class FlyClient : IDeployTarget
         _machines.DeployAsync(app, machineId, image, timeout, cancellationToken);
 
     public Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
-        _exec.ExecAsync(app, command, timeout, cancellationToken);
+        _exec.ExecAsync(app, command, timeout, readOnly: false, cancellationToken);
+
+    public Task<ExecResult> ReadAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _exec.ExecAsync(app, command, timeout, readOnly: true, cancellationToken);
 
     public Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
         _volumes.SnapshotVolumeAsync(app, reuseSince, cancellationToken);

@@ -7,7 +7,7 @@ namespace ChatOps.Host.Fly;
 // The Migrate step's command (and the schema check's `alembic current`), run inside a started machine of the app.
 internal sealed class FlyExec(FlyApi api)
 {
-    public async Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, bool readOnly, CancellationToken cancellationToken)
     {
         using var client = api.Open();
         var text = string.Join(' ', command);
@@ -19,9 +19,9 @@ internal sealed class FlyExec(FlyApi api)
         var unknown = $"`{text}` on machine {machine.Id} of {app} may still be running or may have finished; check (e.g. `alembic current`) before running it again.";
         try
         {
-            // Not retried on 5xx or timeouts: the command may have run; only a 429 is safe to repeat.
-            using var response = await FlyApi.Machine(client, app, machine.Id, "exec")
-                .OnlyRetryRateLimits()
+            // A change is not retried on 5xx or timeouts: it may have run; only a 429 is safe to repeat. A read is.
+            var exec = FlyApi.Machine(client, app, machine.Id, "exec");
+            using var response = await (readOnly ? exec : exec.OnlyRetryRateLimits())
                 .WithAttemptTimeout(timeout + FlyApi.WaitGrace)
                 .SendAsync(FlyApi.SystemName, HttpMethod.Post, new ExecRequest(command, seconds), cancellationToken, 408);
             if (response.StatusCode == 408)
@@ -32,7 +32,7 @@ internal sealed class FlyExec(FlyApi api)
             var result = await response.ReadJsonAsync<ExecResponse>(FlyApi.SystemName);
             return new ExecResult(result.ExitCode ?? 0, result.Stdout ?? "", result.Stderr ?? "");
         }
-        catch (OutsideCallException ex) when (ex.TimedOut || ex.StatusCode >= 500 || ex.StatusCode is null && !ex.NeverSent)
+        catch (OutsideCallException ex) when (!readOnly && (ex.TimedOut || ex.StatusCode >= 500 || ex.StatusCode is null && !ex.NeverSent))
         {
             throw new OutcomeUnknownException($"{ex.Message}. {unknown}", ex);
         }

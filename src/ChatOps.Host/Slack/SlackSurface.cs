@@ -8,14 +8,14 @@ using Microsoft.Extensions.Options;
 namespace ChatOps.Host.Slack;
 
 /// <summary>Slack as a chat platform: the channel id is the channel, a card is one message (its <c>ts</c>) updated in place.</summary>
-public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackSurface> log)
+public sealed class SlackSurface(ISlackApi api, RestingCards resting, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackSurface> log)
     : IChatSurface, IAsyncDisposable
 {
     public const string PlatformName = "slack";
 
     // One lane per channel: Slack's limits are per channel, and a reply must not overtake the cards before it.
     private readonly CardLanes<string, string, SlackCard> _lanes = new(
-        id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock), clock);
+        id => new CardLane<string, SlackCard>(new SlackChannelCards(id, api, log), options.Value.UpdateInterval, clock, (releaseId, cancellationToken) => RestingAsync(resting, releaseId, cancellationToken)), clock);
     private readonly ConcurrentDictionary<string, SlackThreadReplies> _threads = new(StringComparer.Ordinal);
     private int _disposed;
 
@@ -64,6 +64,9 @@ public sealed class SlackSurface(ISlackApi api, IOptions<SlackOptions> options, 
                 await send(c);
                 return true;
             }, cancellationToken)), api, clock, log));
+
+    private static async Task<SlackCard?> RestingAsync(RestingCards resting, long releaseId, CancellationToken cancellationToken) =>
+        await resting.FindAsync(releaseId, cancellationToken) is { } card ? SlackCardView.Render(card) : null;
 
     // Registered as itself and as an IChatSurface, so the container disposes it twice.
     public async ValueTask DisposeAsync()

@@ -28,7 +28,7 @@ public sealed class TargetDatabaseClient(IDeployTarget deployTarget, TargetPostg
         if (settings.DatabaseUrl.Length > 0)
             return await postgres.VerifyAsync(TargetConnection.Parse(settings.DatabaseUrl), settings.Migrations.ExpectedTables, expectedHead, cancellationToken);
 
-        var current = await deployTarget.ExecAsync(settings.Migrations.App, ["alembic", "current"], TimeSpan.FromSeconds(60), cancellationToken);
+        var current = await deployTarget.ReadAsync(settings.Migrations.App, ["alembic", "current"], TimeSpan.FromSeconds(60), cancellationToken);
         if (current.ExitCode != 0)
             throw new InvalidOperationException($"`alembic current` exited {current.ExitCode}: {MigrationPreviewer.Tail(current.Stderr, 300)}");
         var revision = AlembicOutput.ParseRevision(current.Stdout);

@@ -13,6 +13,8 @@ namespace ChatOps.Host.Telegram;
 /// </summary>
 internal sealed class TelegramChatCards(long chatId, ITelegramBotClient bot, ILogger log) : ICardPlatform<int, TelegramCard>
 {
+    private static readonly TimeSpan ServerErrorPause = TimeSpan.FromSeconds(1);
+
     public async Task<int> PostAsync(TelegramCard card, CancellationToken cancellationToken)
     {
         var sent = await bot.SendMessage(chatId: chatId, text: card.Html, parseMode: ParseMode.Html,
@@ -25,8 +27,14 @@ internal sealed class TelegramChatCards(long chatId, ITelegramBotClient bot, ILo
         bot.EditMessageText(chatId: chatId, messageId: id, text: card.Html, parseMode: ParseMode.Html,
             replyMarkup: card.Keyboard, linkPreviewOptions: new() { IsDisabled = true }, cancellationToken: cancellationToken);
 
-    public TimeSpan? RetryAfter(Exception error) =>
-        error is ApiRequestException { ErrorCode: 429 } e ? TimeSpan.FromSeconds(Math.Max(1, e.Parameters?.RetryAfter ?? 1)) : null;
+    // A 5xx is waited out too: Telegram.Bot retries nothing itself, and a reply or a first card has no later turn to
+    // be sent in, so without this one passing server error loses it.
+    public TimeSpan? RetryAfter(Exception error) => error switch
+    {
+        ApiRequestException { ErrorCode: 429 } e => TimeSpan.FromSeconds(Math.Max(1, e.Parameters?.RetryAfter ?? 1)),
+        ApiRequestException { ErrorCode: >= 500 } => ServerErrorPause,
+        _ => null,
+    };
 
     public CardFailure Classify(Exception error) => error switch
     {
@@ -40,8 +48,13 @@ internal sealed class TelegramChatCards(long chatId, ITelegramBotClient bot, ILo
         _ => CardFailure.Unreachable,
     };
 
-    public void LogRetrying(Exception error) =>
-        log.LogInformation("Telegram asked chat {ChatId} to slow down; retrying after {RetryAfter}s", chatId, RetryAfterSeconds(error));
+    public void LogRetrying(Exception error)
+    {
+        if (error is ApiRequestException { ErrorCode: 429 })
+            log.LogInformation("Telegram asked chat {ChatId} to slow down; retrying after {RetryAfter}s", chatId, RetryAfterSeconds(error));
+        else
+            log.LogWarning("Telegram failed a call for chat {ChatId} ({Error}); retrying after {Pause}", chatId, error.Message, ServerErrorPause);
+    }
 
     public void LogReposted(long releaseId) =>
         log.LogInformation("Posted release {ReleaseId}'s card again in chat {ChatId}: its message was gone", releaseId, chatId);

@@ -12,14 +12,15 @@ using Telegram.Bot.Types.Enums;
 namespace ChatOps.Host.Telegram;
 
 /// <summary>Telegram as a chat platform: a chat id is the channel id, a card is one message edited in place.</summary>
-public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
+public sealed class TelegramSurface(
+    ITelegramBotClient bot, People people, RestingCards resting, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
     : IChatSurface, IAsyncDisposable
 {
     public const string PlatformName = "telegram";
 
     // One lane per chat: Telegram's limits are per chat, and a reply must not overtake the cards before it.
     private readonly CardLanes<long, int, TelegramCard> _lanes = new(
-        id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock), clock);
+        id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock, (releaseId, cancellationToken) => RestingAsync(resting, releaseId, cancellationToken)), clock);
     private int _disposed;
 
     public string Platform => PlatformName;
@@ -61,6 +62,9 @@ public sealed class TelegramSurface(ITelegramBotClient bot, People people, IOpti
 
     /// <summary>How many chats have a lane now; idle ones are dropped.</summary>
     internal int Lanes => _lanes.Count;
+
+    private static async Task<TelegramCard?> RestingAsync(RestingCards resting, long releaseId, CancellationToken cancellationToken) =>
+        await resting.FindAsync(releaseId, cancellationToken) is { } card ? TelegramCardView.Render(card) : null;
 
     public async ValueTask DisposeAsync()
     {

@@ -13,6 +13,7 @@ public sealed class SimulatedAlembic
     private readonly Lock _gate = new();
     private readonly SandboxFaults _faults;
     private readonly List<(string Id, string Message)> _revisions = [];
+    private readonly List<string> _upgrades = [];
     private int _applied;
 
     internal SimulatedAlembic(SandboxFaults faults)
@@ -22,6 +23,16 @@ public sealed class SimulatedAlembic
         AddRevision("create artifacts");
         AddRevision("create webhook_events");
         _applied = 1;
+    }
+
+    /// <summary>Every revision an upgrade applied, in order: a revision applied twice shows up twice.</summary>
+    public IReadOnlyList<string> Upgrades
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _upgrades];
+        }
     }
 
     public string? Current
@@ -163,6 +174,8 @@ public sealed class SimulatedAlembic
             }
         }
 
+        for (var i = _applied; i < goal; i++)
+            _upgrades.Add(_revisions[i].Id);
         _applied = Math.Max(_applied, goal);
         return new FlyExecResult(0, "", log.ToString());
     }

@@ -33,6 +33,12 @@ internal sealed class GitHubGate(SandboxOptions options, SandboxFaults faults)
             return;
         }
 
+        if (faults.Random is { } random && random.Draw(RandomFaults.GitHub) is { } drawn)
+        {
+            await RandomFaultAsync(context, random, drawn);
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(request.Headers.UserAgent))
         {
             response.StatusCode = StatusCodes.Status403Forbidden;
@@ -64,6 +70,16 @@ internal sealed class GitHubGate(SandboxOptions options, SandboxFaults faults)
 
         response.Headers["x-github-api-version-selected"] = version.Length > 0 ? version : Versions[0];
         await next(context);
+    }
+
+    private static async Task RandomFaultAsync(HttpContext context, RandomFaults random, DrawnFault fault)
+    {
+        if (fault.Kind == FaultKind.Timeout)
+            await random.HangAsync(context.RequestAborted);
+        else if (fault.Kind == FaultKind.RateLimited)
+            context.Response.Headers.RetryAfter = fault.RetryAfterHeader;
+        if (!context.RequestAborted.IsCancellationRequested)
+            await FaultResult(fault.StatusCode).ExecuteAsync(context);
     }
 
     private static IResult FaultResult(int status) => status switch

@@ -27,6 +27,14 @@ public sealed partial class SlackSimulator
         }
         if (fault is not null)
             return Answer(method, body, fault.Error, fault.Status, fault.RetryAfter);
+        if (!appMethod && RandomFaults is { } random && random.Draw(RandomFaults.Slack) is { } drawn)
+        {
+            if (drawn.Kind == FaultKind.Timeout)
+                await random.HangAsync(request.HttpContext.RequestAborted);
+            return drawn.Kind == FaultKind.RateLimited
+                ? Answer(method, body, "ratelimited", 429, drawn.RetryAfterSeconds)
+                : Answer(method, body, "internal_error", drawn.StatusCode);
+        }
         var result = method switch
         {
             "chat.postMessage" => PostMessage(body),
@@ -84,6 +92,14 @@ public sealed partial class SlackSimulator
         var body = await SandboxJson.ReadObjectAsync(request);
         if (body is null || ((string?)body["text"] ?? "").Length == 0)
             return Results.Text("no_text", statusCode: 400);
+        if (RandomFaults is { } random && random.Draw(RandomFaults.Slack) is { } drawn)
+        {
+            if (drawn.Kind == FaultKind.Timeout)
+                await random.HangAsync(request.HttpContext.RequestAborted);
+            return drawn.Kind == FaultKind.RateLimited
+                ? new RetryAfterResult(Results.Text("rate_limited", statusCode: 429), drawn.RetryAfterSeconds)
+                : Results.Text("internal_error", statusCode: drawn.StatusCode);
+        }
         lock (_gate)
         {
             // FailNext("response_url", ...) makes the next posts to any response_url fail, as Slack's hooks sometimes do.

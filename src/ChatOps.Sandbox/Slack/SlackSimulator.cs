@@ -40,6 +40,9 @@ public sealed partial class SlackSimulator : IAsyncDisposable
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
     public Uri ApiUrl => new(BaseUrl, "api");
 
+    // Seeded random faults on a share of all Web API calls and response_url posts, for the fault suite; null: none.
+    public RandomFaults? RandomFaults { get; set; }
+
     // Where the bot listens (its /slack/* endpoints), for deliveries over HTTP.
     public Uri? BotUrl { get; set; }
 

@@ -19,6 +19,14 @@ public sealed partial class TelegramSimulator
         }
         if (fault is not null)
             return Record(method, args, new TelegramApiError(fault.ErrorCode, fault.Description, fault.RetryAfter));
+        if (RandomFaults is { } random && random.Draw(RandomFaults.Telegram, mayHang: false) is { } drawn)
+        {
+            // Telegram's retry_after is at least a second.
+            var retryAfter = Math.Max(1, drawn.RetryAfterSeconds);
+            return Record(method, args, drawn.Kind == FaultKind.RateLimited
+                ? new TelegramApiError(429, $"Too Many Requests: retry after {retryAfter}", retryAfter)
+                : new TelegramApiError(drawn.StatusCode, "Internal Server Error"));
+        }
         try
         {
             var result = method.ToLowerInvariant() switch

@@ -36,6 +36,10 @@ public sealed partial class TelegramSimulator : IAsyncDisposable
     public TelegramUser Bot { get; }
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
+    // Seeded random faults on a share of all Bot API calls, for the fault suite; null: none. Only 429s and 5xx: the
+    // bot's Telegram client shares one timeout with its long poll (PollTimeout + 15 s), so a hang would cost that much.
+    public RandomFaults? RandomFaults { get; set; }
+
     // A long poll is held at most this long, whatever timeout the client asked for, so tests stop quickly.
     public TimeSpan MaxPollHold { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -155,6 +155,26 @@ public sealed class FlyClientTests : ClientFixture
     }
 
     [Fact]
+    public async Task A_read_only_exec_is_retried_when_fly_answers_500()
+    {
+        // Found by the fault suite: one 5xx on `alembic heads` stopped a release in NeedsAttention at its approval gate.
+        var exec = new AttemptSpy(r => r.RequestUri!.AbsolutePath.EndsWith("/exec"), n =>
+        {
+            if (n == 1)
+            {
+                Sandbox.Faults.FailNextFlyCalls(1, 500);
+            }
+        });
+        await using var services = BuildServices(ConfigFor(Sandbox), s => s.AddHttpClient(FlyClient.HttpClientName).AddHttpMessageHandler(exec.CreateHandler));
+
+        var result = await services.GetRequiredService<IDeployTarget>().ReadAsync(App, ["alembic", "current"], TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(2, exec.Count);
+        Assert.Contains(Sandbox.Fly.Alembic.Current!, result.Stdout);
+    }
+
+    [Fact]
     public async Task An_exec_that_outlives_its_timeout_is_an_unknown_outcome()
     {
         Sandbox.Fly.ExecHandler = async (_, token) =>

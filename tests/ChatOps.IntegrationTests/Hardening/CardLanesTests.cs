@@ -54,7 +54,7 @@ public sealed class CardLanesTests
     }
 
     private CardLanes<long, long, Card> Lanes(Platform platform) =>
-        new(_ => new CardLane<long, Card>(platform, Interval, _clock), _clock);
+        new(_ => new CardLane<long, Card>(platform, Interval, _clock, (_, _) => Task.FromResult<Card?>(null)), _clock);
 
     internal sealed record Card(string Text) : ICardContent<Card>
     {

@@ -53,6 +53,41 @@ public sealed class TelegramCardTests
     }
 
     [Fact]
+    public async Task An_edit_that_fails_more_than_five_times_in_a_row_is_kept_and_tried_again_until_the_card_shows_it()
+    {
+        await using var bot = await StartAsync(new Dictionary<string, string?> { ["Telegram:EditInterval"] = "00:00:00.100" });
+        var messageId = await bot.Surface.ShowCardAsync(Channel, null, Card(1), CancellationToken.None);
+        bot.Telegram.FailNext("editMessageText", 502, "Bad Gateway", times: 7);
+
+        await bot.Surface.ShowCardAsync(Channel, messageId, Card(2), CancellationToken.None);
+
+        await bot.CardShowingAsync("Release #42", "step 2 of 50");
+        var edits = bot.Telegram.CallsTo("editMessageText");
+        Assert.Equal(Enumerable.Repeat(502, 7).Append(200), edits.Select(e => e.Status));
+    }
+
+    [Fact]
+    public async Task An_edit_that_lands_after_its_release_ended_is_followed_by_the_stored_final_card()
+    {
+        await using var bot = await StartAsync();
+        bot.Telegram.Type(Group, Releaser, "/release v0.2.0");
+        var gate = await bot.CardWithButtonAsync("Release #1", "Approve migrations");
+        await bot.AnswerToAsync(bot.Telegram.Press(Group, Approver, gate.Id, "Approve migrations"));
+        await bot.CardShowingAsync("Release #1", "Released v0.2.0 to production");
+        await bot.WhenIdleAsync();
+
+        // What an instance that lost the release's lease mid-step still had queued: a card of a step long over.
+        var stale = new ReleaseCard(1, "Release #1 v0.2.0 → production", ReleaseState.Verify,
+            [new CardLine("Verify", StepStatus.Running, "3.0s", "checking health")], [], "▶ Verify…", []);
+        await bot.Surface.ShowCardAsync(Channel, gate.Id.ToString(CultureInfo.InvariantCulture), stale, CancellationToken.None);
+
+        await bot.WaitForAsync("the stale edit", () => bot.Telegram.CallsTo("editMessageText").FirstOrDefault(c => c.Status == 200 && ((string?)c.Body["text"] ?? "").Contains("checking health", StringComparison.Ordinal)));
+        var card = await bot.CardShowingAsync("Release #1", "Released v0.2.0 to production");
+        Assert.Equal(gate.Id, card.Id);
+        Assert.DoesNotContain("checking health", card.Text);
+    }
+
+    [Fact]
     public async Task A_deleted_card_is_posted_again_and_the_new_message_id_is_returned()
     {
         await using var bot = await StartAsync();

@@ -37,6 +37,21 @@ public sealed class TelegramCommandTests
     }
 
     [Fact]
+    public async Task A_reply_that_Telegram_fails_with_a_server_error_is_sent_again_and_arrives_once()
+    {
+        await using var bot = await StartAsync();
+        // Found by the fault suite: the reply was lost, and the update logged as one that could not be handled.
+        bot.Telegram.FailNext("sendMessage", 502, "Bad Gateway");
+        var whoami = bot.Telegram.Type(Group, Releaser, "/whoami");
+
+        var reply = await bot.WaitForAsync("the /whoami reply", () => bot.RepliesTo(whoami).FirstOrDefault());
+
+        Assert.Contains($"id telegram:{Releaser}", reply.Text);
+        Assert.Single(bot.RepliesTo(whoami));
+        Assert.Equal(2, bot.Telegram.CallsTo("sendMessage").Count);
+    }
+
+    [Fact]
     public async Task Updates_from_a_chat_outside_the_allowed_list_are_ignored()
     {
         const long otherChat = -1009999999999;

@@ -194,6 +194,8 @@ def heap_limited_release_and_rollback():
         t0 = time.monotonic()
         c.release("v0.2.0", 120)
         c.say("/rollback production")
+        c.wait(r"\[1\] Yes, roll back production", 30)  # a typed /rollback asks for a second press
+        c.say("1")
         c.wait(r"↩️ Rolled back production[^\n]*", 120)
         print(f"DOTNET_GCHeapHardLimit=0xC800000 (200 MB), sandbox latency: release v0.2.0 and /rollback production completed "
               f"in {time.monotonic() - t0:.1f} s; RSS at the end {rss_mib(c.p.pid):.0f} MiB", flush=True)
@@ -203,6 +205,9 @@ def heap_limited_release_and_rollback():
 
 print(f"load average: {open('/proc/loadavg').read().split()[:3]}; GC settings from the environment: "
       f"{ {k: v for k, v in os.environ.items() if k.startswith('DOTNET_gc') or k.startswith('DOTNET_GC') or k.startswith('DOTNET_Tiered')} }", flush=True)
+if os.environ.get("ONLY_HEAP_LIMIT") == "1":
+    heap_limited_release_and_rollback()
+    raise SystemExit(0)
 mt, mr = startup_and_idle("minimal endpoint", MINIMAL, {})
 bt, br = startup_and_idle("bot, sandbox, console off", BOT, BOT_ENV)
 print(f"start-up bot / minimal: {bt / mt:.2f}x (goal <= 2x); idle RSS bot {br:.0f} MiB (goal <= 100 MiB), minimal {mr:.0f} MiB", flush=True)

@@ -44,9 +44,10 @@ public sealed class CardLanesTests
 
         edit.SetResult();
         await platform.EditEnded.Task;
-        _clock.Advance(Interval);
         await Eventually.TrueAsync(() =>
         {
+            // The lane sets its next turn when the edit's call returns, which may be after the test saw it end.
+            _clock.Advance(Interval);
             lanes.Sweep();
             return lanes.Count == 0;
         }, TimeSpan.FromSeconds(10), "the lane dropped once its flusher stopped");

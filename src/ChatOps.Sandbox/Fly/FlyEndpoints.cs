@@ -99,6 +99,42 @@ internal static class FlyEndpoints
             });
         });
 
+        // An operator's `fly machine destroy`: a running machine only with force (kill in fly-go); a destroyed machine
+        // leaves the list.
+        apps.MapDelete("/machines/{id}", (string app, string id, HttpRequest request) =>
+        {
+            if (fly.FindApp(app) is not { } state)
+            {
+                return FlyJson.MachineNotFound();
+            }
+
+            var nonce = request.Headers[NonceHeader].ToString();
+            var force = IsTrue(request.Query["force"]) || IsTrue(request.Query["kill"]);
+            lock (state.Gate)
+            {
+                if (state.Machines.FirstOrDefault(m => m.Id == id) is not { } machine)
+                {
+                    return FlyJson.MachineNotFound();
+                }
+
+                var now = DateTimeOffset.UtcNow;
+                FlyCloud.Advance(machine, now);
+                if (machine.Lease is { } lease && lease.ExpiresAt > now && lease.Nonce != nonce)
+                {
+                    return FlyJson.Error(409, FlyJson.HeldBy(lease));
+                }
+
+                if (!force && machine.State is not ("stopped" or "suspended" or "failed"))
+                {
+                    return FlyJson.Error(412, "failed_precondition: unable to destroy machine, not currently stopped, suspended, or failed");
+                }
+
+                state.Machines.Remove(machine);
+                mutations.Record($"fly.destroy:{machine.Id}");
+                return SandboxJson.Json(new { ok = true });
+            }
+        });
+
         apps.MapGet("/machines/{id}/wait", async (string app, string id, HttpRequest request, CancellationToken cancellationToken) =>
         {
             var state = request.Query["state"].ToString() is { Length: > 0 } st ? st : "started";
@@ -139,6 +175,8 @@ internal static class FlyEndpoints
         apps.MapVolumes(fly, mutations);
         app.Map("/fly/{**rest}", () => FlyJson.Error(404, "not found"));
     }
+
+    private static bool IsTrue(string? value) => bool.TryParse(value, out var flag) && flag;
 
     // Seconds as an integer, or a Go duration in seconds ("60s"); absent means the 60 s default.
     private static int? ParseSeconds(string value)

@@ -14,6 +14,10 @@ public sealed partial class TelegramSimulator
 
     public TelegramWebhook? Webhook { get; private set; }
 
+    // Why Telegram's last delivery to the webhook failed, as getWebhookInfo reports it (e.g. "Wrong response from the
+    // webhook: 502 Bad Gateway"); null: no delivery failed. The simulator posts to no webhook itself, so tests set it.
+    public string? WebhookLastError { get; set; }
+
     public int PendingUpdates
     {
         get
@@ -157,6 +161,14 @@ public sealed partial class TelegramSimulator
     private JsonNode WebhookInfo()
     {
         lock (_gate)
-            return new JsonObject { ["url"] = Webhook?.Url ?? "", ["has_custom_certificate"] = false, ["pending_update_count"] = _updates.Count };
+        {
+            var info = new JsonObject { ["url"] = Webhook?.Url ?? "", ["has_custom_certificate"] = false, ["pending_update_count"] = _updates.Count };
+            if (WebhookLastError is { } error)
+            {
+                info["last_error_date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                info["last_error_message"] = error;
+            }
+            return info;
+        }
     }
 }

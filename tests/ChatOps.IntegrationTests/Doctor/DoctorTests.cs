@@ -95,6 +95,45 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_release_branch_github_does_not_know_is_a_problem_for_its_checks()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["GitHub:Branch"] = "release/next" }));
+
+        var rows = await CheckAsync(bot);
+
+        Assert.True(Row(rows, "GitHub repository").Ok);
+        AssertProblem(rows, Row(rows, "GitHub checks of release/next"), "cannot read the branch or its checks", "check GitHub:Branch");
+        Assert.Contains("404", Row(rows, "GitHub checks of release/next").Detail);
+    }
+
+    [Fact]
+    public async Task A_fly_app_the_token_cannot_find_is_a_problem_naming_the_setting()
+    {
+        // Staging's migrations run on an app of their own that the Fly organisation does not have.
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["ChatOps:Environments:staging:Migrations:App"] = "myloware-migrate-staging" }));
+
+        var rows = await CheckAsync(bot);
+
+        var row = Row(rows, "Fly app myloware-migrate-staging");
+        AssertProblem(rows, row, "cannot list its machines", "check the app name in ChatOps:Environments");
+        Assert.Contains("404", row.Detail);
+        Assert.True(Row(rows, "Fly app myloware-api-staging").Ok);
+    }
+
+    [Fact]
+    public async Task A_fly_app_without_machines_is_a_problem_asking_for_a_first_deploy()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+        foreach (var machine in bot.Sandbox.Fly.Machines("myloware-orchestrator"))
+            await FlyAsync(bot, HttpMethod.Delete, $"apps/myloware-orchestrator/machines/{machine.Id}?force=true");
+
+        var rows = await CheckAsync(bot);
+
+        AssertProblem(rows, Row(rows, "Fly app myloware-orchestrator"), "has no machines to deploy to", "fly deploy -a myloware-orchestrator");
+        Assert.True(Row(rows, "Fly app myloware-api").Ok);
+    }
+
+    [Fact]
     public async Task A_refused_fly_token_is_a_problem_for_every_app()
     {
         await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Fly:ApiToken"] = "not-the-token" }));
@@ -162,6 +201,32 @@ public sealed class DoctorTests : IAsyncLifetime
         var updates = Row(rows, "Telegram updates");
         Assert.False(updates.Ok);
         Assert.Contains("https://example.com/telegram/webhook", updates.Detail);
+    }
+
+    [Fact]
+    public async Task A_webhook_at_telegram_other_than_the_configured_one_is_a_problem()
+    {
+        await using var bot = await TelegramBotHost.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Telegram:WebhookUrl"] = "https://bot.example.com/telegram/webhook", ["Telegram:WebhookSecret"] = "doctor_secret-1" }));
+        await bot.WaitForAsync("setWebhook", () => bot.Telegram.Webhook);
+        using var http = new HttpClient();
+        var set = await http.PostAsJsonAsync(new Uri($"{bot.Telegram.BaseUrl.ToString().TrimEnd('/')}/bot{bot.Telegram.Token}/setWebhook"), new { url = "https://old.example.com/telegram/webhook" });
+        set.EnsureSuccessStatusCode();
+
+        var rows = await CheckAsync(bot);
+
+        AssertProblem(rows, Row(rows, "Telegram webhook"), "Telegram holds 'https://old.example.com/telegram/webhook'", "fix Telegram:WebhookUrl");
+    }
+
+    [Fact]
+    public async Task A_webhook_whose_last_delivery_failed_is_a_problem_quoting_telegram()
+    {
+        await using var bot = await TelegramBotHost.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Telegram:WebhookUrl"] = "https://bot.example.com/telegram/webhook", ["Telegram:WebhookSecret"] = "doctor_secret-1" }));
+        await bot.WaitForAsync("setWebhook", () => bot.Telegram.Webhook);
+        bot.Telegram.WebhookLastError = "Wrong response from the webhook: 502 Bad Gateway";
+
+        var rows = await CheckAsync(bot);
+
+        AssertProblem(rows, Row(rows, "Telegram webhook"), "the last delivery failed: Wrong response from the webhook: 502 Bad Gateway", "TELEGRAM_WEBHOOK_SECRET matches");
     }
 
     [Fact]

@@ -156,7 +156,8 @@ run_env=(
   "ChatOps__Access__Approvers__0=console:bob"
   "ChatOps__VerifyInterval=00:00:00.200"
 )
-printf '%s\n' "/release v0.2.0" "/as bob" "/approve 1" "/status" "/as alice" "/rollback" "/quit" >"$root/chat.txt"
+# A typed /rollback asks for a second press: "1" presses its "Yes, roll back production".
+printf '%s\n' "/release v0.2.0" "/as bob" "/approve 1" "/status" "/as alice" "/rollback" "1" "/quit" >"$root/chat.txt"
 say "starting the bot in live mode as app (uid 1654) on 127.0.0.1:$bot_port, workdir $app; chat on stdin:"
 sed 's/^/    /' "$root/chat.txt"
 (cd "$app" && exec timeout "$(budget 150)" runuser -u app -- env -i PATH="$PATH" HOME="$root/home" \

@@ -21,7 +21,9 @@ public static class ChatOpsLogging
             // These log request URLs, and the Telegram API puts the bot token in the path.
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // Polly's own telemetry repeats what OutsideCallPipeline logs (each retry, redacted) and what the caller
+            // reports (the last failure), and writes that handled outcome as an Error with a stack trace.
+            .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
             // Program.cs reports every start-up failure itself, in one line; the host's own report is a stack trace.
             .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start")
             .Enrich.FromLogContext()

@@ -5,11 +5,12 @@
 #   (bench mode minimal-endpoint), and the plain Npgsql insert loop (bench mode insert-loop). Then it drives
 #   POST /telegram/webhook and POST /slack/commands with wrk and prints throughput, p99 and the ratios.
 #   bench/wrk-webhooks.sh
-# Knobs: KEEP=1 keeps the logs, DURATION (10s), THREADS (2), CONNECTIONS (32), PG_PORT (55461), BOT_PORT (18090), MINIMAL_PORT (18091).
+# Knobs: KEEP=1 keeps the logs, DURATION (10s), WARMUP (5s), THREADS (2), CONNECTIONS (32), PG_PORT (55461), BOT_PORT (18090), MINIMAL_PORT (18091).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=${DURATION:-10s}
+warmup=${WARMUP:-5s}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-32}
 pg_port=${PG_PORT:-55461}
@@ -85,7 +86,7 @@ measure() {  # name base_url lua [env...]
   local name=$1 url=$2 script=$3
   shift 3
   # Warm-up (JIT, pools) with update ids of its own, so the measured run sends no duplicate.
-  env "$@" BENCH_TG_WARMUP=1 timeout 30 wrk -t"$threads" -c"$connections" -d2s -s "$script" "$url" >/dev/null
+  env "$@" BENCH_TG_WARMUP=1 timeout 60 wrk -t"$threads" -c"$connections" -d"$warmup" -s "$script" "$url" >/dev/null
   echo "== $name: wrk -t$threads -c$connections -d$duration --latency -s $script $url $*"
   env "$@" timeout 60 wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$script" "$url" | tee "$work/$name.out"
   rps[$name]=$(awk '/^Requests\/sec:/ { print $2 }' "$work/$name.out")
@@ -102,24 +103,34 @@ before=$(psql_wrk "SELECT count(*) FROM processed_updates WHERE platform = 'slac
 measure bot-slack-ack "http://127.0.0.1:$bot_port" "$(slack_lua)"
 sleep 2
 after=$(psql_wrk "SELECT count(*) FROM processed_updates WHERE platform = 'slack'")
-echo "slack commands recorded in processed_updates during the run and 2 s after: $((after - before)); turned away as busy (work queue full): $(grep -c 'Slack work queue is full' "$work/bot.log" || true)"
+echo "slack commands recorded in processed_updates during the run and 2 s after: $((after - before)); turned away as busy (work queue full): $(grep -o 'turned away [0-9]*' "$work/bot.log" | awk '{ n += $3 } END { print n + 0 }')"
 before=$(psql_wrk "SELECT count(*) FROM processed_updates WHERE platform = 'telegram'")
 measure bot-telegram-store "http://127.0.0.1:$bot_port" $tg BENCH_TG_TEXT=/whoami BENCH_TG_BASE=200000000
 after=$(psql_wrk "SELECT count(*) FROM processed_updates WHERE platform = 'telegram'")
 echo "telegram /whoami updates recorded in processed_updates: $((after - before)) (warm-up included)"
+# The reply rides back on the webhook's answer (a sendMessage call Telegram makes for the bot): show that it does.
+answer=$(curl -fs -H "X-Telegram-Bot-Api-Secret-Token: $BENCH_TELEGRAM_SECRET" -H 'Content-Type: application/json' \
+  -d '{"update_id":999999999,"message":{"message_id":9,"date":1764600000,"chat":{"id":-1001000,"type":"supergroup","title":"bench"},"from":{"id":111,"is_bot":false,"first_name":"Bench"},"text":"/whoami","entities":[{"type":"bot_command","offset":0,"length":7}]}}' \
+  "http://127.0.0.1:$bot_port/telegram/webhook")
+echo "the /whoami reply in the webhook's answer: $(grep -q '"method":"sendMessage"' <<<"$answer" && echo yes || echo "no: $answer")"
 echo "== insert loop: dotnet $bench_dll insert-loop --concurrency $connections --seconds ${duration%s}"
 timeout 120 dotnet "$bench_dll" insert-loop --concurrency "$connections" --seconds "${duration%s}" | tee "$work/insert.out"
 rps[insert]=$(sed -n 's/.* = \([0-9.]*\)\/s.*/\1/p' "$work/insert.out")
 p99[insert]=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1ms/p' "$work/insert.out")
+echo "== insert loop, multiplexed as the bot's update log: dotnet $bench_dll insert-loop --concurrency $connections --seconds ${duration%s} --multiplexing"
+timeout 120 dotnet "$bench_dll" insert-loop --concurrency "$connections" --seconds "${duration%s}" --multiplexing | tee "$work/insert-mux.out"
+rps[insert-mux]=$(sed -n 's/.* = \([0-9.]*\)\/s.*/\1/p' "$work/insert-mux.out")
+p99[insert-mux]=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1ms/p' "$work/insert-mux.out")
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); bot RSS $(ps -o rss= -p "$(pgrep -P "$bot" | head -n 1)" | awk '{printf "%.0f MiB", $1/1024}')"
 
 echo
 echo "| what | requests/s | p99 |"
 echo "| --- | ---: | ---: |"
-for name in minimal-telegram bot-telegram-no-store minimal-slack bot-slack-ack bot-telegram-store insert; do
+for name in minimal-telegram bot-telegram-no-store minimal-slack bot-slack-ack bot-telegram-store insert insert-mux; do
   echo "| $name | ${rps[$name]} | ${p99[$name]} |"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f %%", 100 * a / b }'; }
 echo "bot Telegram, refused before the store (not a command) / minimal endpoint: $(ratio "${rps[bot-telegram-no-store]}" "${rps[minimal-telegram]}") (goal >= 50 %)"
 echo "bot Slack, acknowledged before the work / minimal endpoint: $(ratio "${rps[bot-slack-ack]}" "${rps[minimal-slack]}") (goal >= 50 %)"
 echo "bot Telegram /whoami with the store / insert loop: $(ratio "${rps[bot-telegram-store]}" "${rps[insert]}") (goal >= 65 %)"
+echo "bot Telegram /whoami with the store / insert loop multiplexed as the bot's update log: $(ratio "${rps[bot-telegram-store]}" "${rps[insert-mux]}") (for reading the one above)"

@@ -23,7 +23,7 @@ public static class Modes
               releasetime [zero|realistic|all] [--order parallel|in-order|all]   release and rollback against the critical path
               minimal-endpoint [--url http://127.0.0.1:18091] [--seconds 120]   the baseline endpoint (BENCH_TELEGRAM_SECRET, BENCH_SLACK_SECRET)
               chat-sims [--chats 64] [--seconds 120]                     Telegram and Slack API simulators for a scripted host
-              insert-loop [--concurrency 32] [--seconds 10]              plain Npgsql INSERT … ON CONFLICT DO NOTHING, needs CHATOPS_BENCH_POSTGRES
+              insert-loop [--concurrency 32] [--seconds 10] [--multiplexing]  plain Npgsql INSERT … ON CONFLICT DO NOTHING, needs CHATOPS_BENCH_POSTGRES
               responsiveness [--runs 5] [--slow-fly-seconds 20]           approve → answer and → next step, during a slow /status
               memory [--chats 10000] [--concurrency 16]                  heap after a full GC around two rounds of one /whoami per chat
             Postgres: scripts/postgres.sh start /tmp/pg-bench 55450, then export its connection string as CHATOPS_BENCH_POSTGRES.
@@ -100,7 +100,7 @@ public static class Modes
         Ingress.ChatSims.RunAsync((int)Number(args, "--chats", 64), TimeSpan.FromSeconds(Number(args, "--seconds", 120)));
 
     public static Task<int> InsertLoopAsync(string[] args) =>
-        Ingress.InsertLoop.RunAsync((int)Number(args, "--concurrency", 32), TimeSpan.FromSeconds(Number(args, "--seconds", 10)));
+        Ingress.InsertLoop.RunAsync((int)Number(args, "--concurrency", 32), TimeSpan.FromSeconds(Number(args, "--seconds", 10)), args.Contains("--multiplexing"));
 
     public static Task<int> MemoryAsync(string[] args) =>
         Memory.MemoryRun.RunAsync((int)Number(args, "--chats", 10000), (int)Number(args, "--concurrency", 16));

@@ -6,14 +6,20 @@ namespace ChatOps.Benchmarks.Ingress;
 /// <summary>
 /// The store's floor for the webhook bench: <c>--concurrency</c> tasks doing the bot's own
 /// <c>INSERT INTO processed_updates … ON CONFLICT DO NOTHING</c> with distinct keys through plain Npgsql (prepared,
-/// pooled, as the bot's store) for <c>--seconds</c>, on a fresh database of CHATOPS_BENCH_POSTGRES.
+/// pooled) for <c>--seconds</c>, on a fresh database of CHATOPS_BENCH_POSTGRES. With <c>--multiplexing</c>, through a
+/// multiplexed data source of four connections, as the bot's store sends that statement.
 /// </summary>
 public static class InsertLoop
 {
-    public static async Task<int> RunAsync(int concurrency, TimeSpan duration)
+    public static async Task<int> RunAsync(int concurrency, TimeSpan duration, bool multiplexing)
     {
         await using var database = await BenchDatabase.CreateAsync(CancellationToken.None);
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxAutoPrepare = 32, MaxPoolSize = Math.Max(100, concurrency) };
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            MaxAutoPrepare = 32,
+            MaxPoolSize = multiplexing ? 4 : Math.Max(100, concurrency),
+            Multiplexing = multiplexing,
+        };
         await using var source = NpgsqlDataSource.Create(builder.ConnectionString);
         await using (var create = source.CreateCommand(
             "CREATE TABLE processed_updates (platform TEXT NOT NULL, update_id TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (platform, update_id))"))
@@ -40,7 +46,7 @@ public static class InsertLoop
         var all = (await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Worker(w, duration)))).SelectMany(l => l).ToList();
         var seconds = wall.Elapsed.TotalSeconds;
         var stats = new Stats(all);
-        Console.WriteLine($"insert-loop: concurrency {concurrency}, {stats.Count} inserts in {Stats.F(seconds, 2)} s = {Stats.F(stats.Count / seconds)}/s, "
+        Console.WriteLine($"insert-loop{(multiplexing ? " (multiplexing)" : "")}: concurrency {concurrency}, {stats.Count} inserts in {Stats.F(seconds, 2)} s = {Stats.F(stats.Count / seconds)}/s, "
             + $"p50 {Stats.F(stats.Percentile(50), 2)} ms, p99 {Stats.F(stats.Percentile(99), 2)} ms, max {Stats.F(stats.Max, 2)} ms");
         return 0;
     }

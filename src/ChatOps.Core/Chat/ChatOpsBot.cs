@@ -42,9 +42,12 @@ public sealed class ChatOpsBot(
         // Decided before anything is read or written: a stranger's message changes nothing and calls nothing outside.
         if ((rules.MayTalkIn(message.User, message.Place) ?? (IsRead(parsed.Command) ? rules.MayRead(message.User, message.Place) : null)) is { } stranger)
             return new BotReply(stranger, IsRefusal: true);
-        return await OncePerUpdateAsync(message.User.Platform, message.UpdateId, async () => parsed.Error is { } error
+        Func<Task<BotReply>> handle = async () => parsed.Error is { } error
             ? new BotReply(error, IsRefusal: true)
-            : await ExecuteAsync(parsed.Command!, message.User, message.Channel, cancellationToken), cancellationToken);
+            : await ExecuteAsync(parsed.Command!, message.User, message.Channel, cancellationToken);
+        return parsed.Error is not null || ChangesNothing(parsed.Command)
+            ? await ClaimedFirstAsync(message.User.Platform, message.UpdateId, handle, cancellationToken)
+            : await OncePerUpdateAsync(message.User.Platform, message.UpdateId, handle, cancellationToken);
     }
 
     public Task<BotReply> PressAsync(ButtonPress press, CancellationToken cancellationToken) =>
@@ -75,6 +78,18 @@ public sealed class ChatOpsBot(
         {
             return BotReply.None;
         }
+    }
+
+    /// <summary>
+    /// A command that only reads claims its update before the work, in the one write it needs: a redelivery, or a
+    /// delivery to the other instance, gets nothing. Were the bot to stop between the claim and the answer, the person
+    /// asks again; nothing was changed to be done twice or lost.
+    /// </summary>
+    private async Task<BotReply> ClaimedFirstAsync(string platform, string? updateId, Func<Task<BotReply>> handle, CancellationToken cancellationToken)
+    {
+        if (updateId is not null && !await updates.TryMarkProcessedAsync(platform, updateId, cancellationToken))
+            return BotReply.None;
+        return await handle();
     }
 
     private async Task<BotReply> PressedAsync(ButtonPress press, CancellationToken cancellationToken)
@@ -154,6 +169,10 @@ public sealed class ChatOpsBot(
     }
 
     private static bool IsRead(ChatCommand? command) => command is StatusCommand or HistoryCommand or PlanCommand or ReleaseCommand { DryRun: true };
+
+    // Commands whose answer is all they do: nothing is written, so there is nothing for a redelivery to repeat.
+    private static bool ChangesNothing(ChatCommand? command) =>
+        IsRead(command) || command is WhoAmICommand or HelpCommand or DoctorCommand or RollbackCommand { Check: true };
 
     private static BotReply Reply(Decision decision) => new(decision.Message, !decision.Accepted);
 

@@ -101,7 +101,18 @@ public sealed class Rollout(StepContext context, string tag, RolloutShape shape,
         var name = $"{target.Service}: machine {machine.Id} ({position})";
         if (!done)
             await context.DetailAsync($"{name} {ImageName(machine.Image)} → {tag}…", null, cancellationToken);
-        var landed = done ? machine : await context.Ports.DeployTarget.DeployAsync(target.App, machine.Id, target.Image, context.Environment.DeployTimeout, cancellationToken);
+        MachineStatus landed;
+        try
+        {
+            landed = done ? machine : await context.Ports.DeployTarget.DeployAsync(target.App, machine.Id, target.Image, context.Environment.DeployTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Known to the other lanes before anything else happens, so none starts another machine after it.
+            Interlocked.CompareExchange(ref _firstFailure, e, null);
+            await context.DetailAsync($"{name} failed: {e.Message}", null, cancellationToken);
+            throw;
+        }
         await context.DetailAsync(done ? $"{name} already on {tag}" : $"{name} on {tag}, {landed.State}{(landed.Healthy ? " and healthy" : "")}", null, cancellationToken);
 
         await LockedAsync(async () =>

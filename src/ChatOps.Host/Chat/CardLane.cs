@@ -53,6 +53,29 @@ internal sealed class CardLane<TId, TCard>(ICardPlatform<TId, TCard> platform, T
     public Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         InTurnAsync(ct => Spaced(call, ct), cancellationToken);
 
+    /// <summary>
+    /// Takes this turn for a call that goes out another way (a reply in a webhook's answer) when nothing in the lane
+    /// is waiting or under way and the spacing allows a call now; the lane's next call is spaced from this one.
+    /// False: the caller sends through <see cref="SendAsync{T}"/>, behind what is already waiting.
+    /// </summary>
+    public bool TryTakeTurnNow()
+    {
+        if (_slots.HasPending || !Volatile.Read(ref _flusher).IsCompleted || !_turn.Wait(0))
+            return false;
+        try
+        {
+            var now = clock.GetUtcNow();
+            if (now < _next)
+                return false;
+            _next = now + interval;
+            return true;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
     private CardId<TId>? Queue(long releaseId, CardId<TId>? known, TCard card)
     {
         var id = _slots.Queue(releaseId, known, card, out var startFlusher);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
+using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Slack;
@@ -11,9 +12,11 @@ namespace ChatOps.Host.Slack;
 /// keys: the command's trigger_id (hashed), the click's action_ts and user, the event's event_id.
 /// </summary>
 public sealed partial class SlackInbox(
-    ChatOpsBot bot, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options, ILogger<SlackInbox> log)
+    ChatOpsBot bot, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log)
 {
     private const int MaxAckLength = 120;
+
+    private readonly TurnedAwayLog _turnedAway = new("Slack work queue", clock, log);
 
     /// <summary>A slash command (the HTTP form as JSON, or Socket Mode's payload); returns the immediate acknowledgement.</summary>
     public SlackReply OnCommand(JsonObject payload, string? envelopeId = null)
@@ -80,7 +83,7 @@ public sealed partial class SlackInbox(
 
     private SlackReply Busy(string user)
     {
-        log.LogWarning("Slack work queue is full; a request from {User} was turned away", user);
+        _turnedAway.Add(user);
         return new SlackReply("ChatOps is busy; try again in a minute.");
     }
 

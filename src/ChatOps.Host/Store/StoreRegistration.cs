@@ -14,7 +14,7 @@ public static class StoreRegistration
         // DATABASE_URL is mapped onto this key; a postgres:// URL or an Npgsql key=value string. Set, it wins even in the sandbox.
         if (configuration.GetConnectionString("ChatOps") is { Length: > 0 } connectionString)
         {
-            services.AddSingleton(_ => new PostgresDatabase(PostgresConnectionString.DataSource(connectionString)));
+            services.AddSingleton(_ => PostgresDatabase.For(connectionString));
             // Registered before the runner's hosted service, so the schema is migrated before anything uses the store.
             services.AddHostedService(sp => sp.GetRequiredService<PostgresDatabase>());
             services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<PostgresDatabase>());

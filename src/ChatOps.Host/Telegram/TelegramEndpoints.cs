@@ -15,6 +15,7 @@ public static class TelegramEndpoints
     /// <summary>
     /// <c>POST /telegram/webhook</c>: a call without the secret gets 401 and does nothing; a real update is handled
     /// and answered 200 even when handling fails (it is logged), so Telegram does not deliver it again and again.
+    /// The answer may carry the command's reply as a <c>sendMessage</c> call (<see cref="TelegramSurface.ReplyInAnswerAsync"/>).
     /// </summary>
     public static void MapTelegram(this WebApplication app)
     {
@@ -42,8 +43,9 @@ public static class TelegramEndpoints
                 return Results.Ok();
             }
             // Not the request's token: Telegram hanging up must not cut a command in half once it is under way.
-            if (update is not null)
-                await handler.HandleSafelyAsync(update, lifetime.ApplicationStopping);
+            // A reply that may go in this answer does, as the method call Telegram then makes for us.
+            if (update is not null && await handler.HandleSafelyAsync(update, replyInAnswer: true, lifetime.ApplicationStopping) is { } reply)
+                return Results.Json(reply, JsonBotAPI.Options);
             return Results.Ok();
         });
     }

@@ -6,6 +6,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
+using Telegram.Bot.Requests;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
@@ -42,18 +43,35 @@ public sealed class TelegramSurface(
         return _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
             chatId: chatId, text: html, parseMode: ParseMode.Html,
             replyMarkup: notice.Buttons.Count > 0 ? TelegramCardView.Keyboard(notice.Buttons) : null,
-            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken));
+            linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
     }
 
     /// <summary>A reply to someone's command, in the same chat's turn as the cards.</summary>
     public Task ReplyAsync(long chatId, int messageId, string text, CancellationToken cancellationToken) =>
         SayAsync(chatId, text, messageId, cancellationToken);
 
+    /// <summary>
+    /// A reply that can ride back on the webhook's answer, which spares a call to Telegram while someone waits for
+    /// it: returned when the chat's turn is free now (nothing waiting, spacing over), and the chat's next call is
+    /// spaced from it. Telegram sends it without telling us how that went, so anything that must be known to have
+    /// landed (cards, notices, calls with buttons) goes through the API. Null: sent through the API, as ever.
+    /// </summary>
+    public async Task<SendMessageRequest?> ReplyInAnswerAsync(long chatId, int messageId, string text, CancellationToken cancellationToken)
+    {
+        if (await _lanes.UseAsync(chatId, lane => Task.FromResult(lane.TryTakeTurnNow())))
+            return new SendMessageRequest { ChatId = chatId, Text = TelegramCardView.Plain(text), ReplyParameters = ReplyTo(messageId), LinkPreviewOptions = NoPreview, IsWebhookResponse = true };
+        await ReplyAsync(chatId, messageId, text, cancellationToken);
+        return null;
+    }
+
     private Task SayAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken) =>
         _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
-            chatId: chatId, text: TelegramCardView.Plain(text),
-            replyParameters: replyTo is { } id ? new ReplyParameters { MessageId = id, AllowSendingWithoutReply = true } : null,
-            linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: c), cancellationToken));
+            chatId: chatId, text: TelegramCardView.Plain(text), replyParameters: ReplyTo(replyTo), linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
+
+    private static ReplyParameters? ReplyTo(int? messageId) =>
+        messageId is { } id ? new ReplyParameters { MessageId = id, AllowSendingWithoutReply = true } : null;
+
+    private static LinkPreviewOptions NoPreview => new() { IsDisabled = true };
 
     private static long ChatId(ChatChannel channel) =>
         long.TryParse(channel.Id, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId)

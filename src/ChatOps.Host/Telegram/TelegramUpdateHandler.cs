@@ -5,6 +5,7 @@ using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
+using Telegram.Bot.Requests;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
@@ -26,32 +27,40 @@ public sealed class TelegramUpdateHandler(
     private const int MaxAnswerLength = 200;
 
     /// <summary>Never throws for a bad update: Telegram would deliver it again and again.</summary>
-    public async Task HandleSafelyAsync(Update update, CancellationToken cancellationToken)
+    public Task HandleSafelyAsync(Update update, CancellationToken cancellationToken) =>
+        HandleSafelyAsync(update, replyInAnswer: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="HandleSafelyAsync(Update, CancellationToken)"/>; with <paramref name="replyInAnswer"/> (webhook
+    /// mode) a command's reply may come back to be sent in the webhook's answer instead of by a call of our own.
+    /// </summary>
+    public async Task<SendMessageRequest?> HandleSafelyAsync(Update update, bool replyInAnswer, CancellationToken cancellationToken)
     {
         try
         {
             if (update.Message is { } message)
-                await OnMessageAsync(update.Id, message, cancellationToken);
-            else if (update.CallbackQuery is { } query)
+                return await OnMessageAsync(update.Id, message, replyInAnswer, cancellationToken);
+            if (update.CallbackQuery is { } query)
                 await OnButtonAsync(update.Id, query, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             log.LogError(e, "Telegram update {UpdateId} could not be handled", update.Id);
         }
+        return null;
     }
 
-    private async Task OnMessageAsync(int updateId, Message message, CancellationToken cancellationToken)
+    private async Task<SendMessageRequest?> OnMessageAsync(int updateId, Message message, bool replyInAnswer, CancellationToken cancellationToken)
     {
         if (message.From is not { } from || TelegramCommandText.From(message.Text, message.Entities) is not { } command)
-            return;
+            return null;
         if (!IsAllowed(updateId, message.Chat.Id))
-            return;
+            return null;
         var place = Place(message.Chat);
         if (!command.IsFor(await identity.UsernameAsync(cancellationToken)))
         {
             log.LogDebug("Ignored {Command} in chat {ChatId}: it is addressed to @{Addressee}", command.Command, message.Chat.Id, command.Addressee);
-            return;
+            return null;
         }
         var incoming = new IncomingMessage(User(from), Channel(message.Chat.Id), command.Text, Id(updateId), place);
         BotReply reply;
@@ -64,8 +73,12 @@ public sealed class TelegramUpdateHandler(
             log.LogError(e, "Telegram command {UpdateId} could not be handled", updateId);
             reply = FailureReply.For(e);
         }
-        if (reply.Text.Length > 0)
-            await surface.ReplyAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
+        if (reply.Text.Length == 0)
+            return null;
+        if (replyInAnswer)
+            return await surface.ReplyInAnswerAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
+        await surface.ReplyAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
+        return null;
     }
 
     private async Task OnButtonAsync(int updateId, CallbackQuery query, CancellationToken cancellationToken)

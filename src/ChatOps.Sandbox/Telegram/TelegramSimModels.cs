@@ -27,7 +27,8 @@ public sealed record TelegramMessage(
     public IReadOnlyList<long> Mentions { get; init; } = [];
 }
 
-public sealed record TelegramCall(string Method, JsonObject Body, TimeSpan At, int Status, string? Error);
+// InWebhookAnswer: the bot put the call in its answer to a webhook delivery, and the simulator made it, as Telegram does.
+public sealed record TelegramCall(string Method, JsonObject Body, TimeSpan At, int Status, string? Error, bool InWebhookAnswer = false);
 
 public sealed record TelegramCallbackAnswer(string QueryId, string? Text, bool ShowAlert);
 

@@ -29,20 +29,7 @@ public sealed partial class TelegramSimulator
         }
         try
         {
-            var result = method.ToLowerInvariant() switch
-            {
-                "getme" => UserJson(Bot),
-                "getupdates" => await GetUpdatesAsync(args, request.HttpContext.RequestAborted),
-                "setwebhook" => SetWebhook(args),
-                "deletewebhook" => DeleteWebhook(args),
-                "getwebhookinfo" => WebhookInfo(),
-                "setmycommands" => SetMyCommands(args),
-                "getmycommands" => new JsonArray([.. Commands.Select(c => new JsonObject { ["command"] = c.Command, ["description"] = c.Description })]),
-                "sendmessage" => SendMessage(args),
-                "editmessagetext" => EditMessageText(args),
-                "answercallbackquery" => AnswerCallbackQuery(args),
-                _ => throw new TelegramApiError(404, "Not Found"),
-            };
+            var result = await PerformAsync(method, args, request.HttpContext.RequestAborted);
             Record(method, args, null);
             return SandboxJson.Json(new JsonObject { ["ok"] = true, ["result"] = result });
         }
@@ -52,10 +39,26 @@ public sealed partial class TelegramSimulator
         }
     }
 
-    private IResult Record(string method, JsonObject args, TelegramApiError? error)
+    private async Task<JsonNode?> PerformAsync(string method, JsonObject args, CancellationToken cancellationToken) =>
+        method.ToLowerInvariant() switch
+        {
+            "getme" => UserJson(Bot),
+            "getupdates" => await GetUpdatesAsync(args, cancellationToken),
+            "setwebhook" => SetWebhook(args),
+            "deletewebhook" => DeleteWebhook(args),
+            "getwebhookinfo" => WebhookInfo(),
+            "setmycommands" => SetMyCommands(args),
+            "getmycommands" => new JsonArray([.. Commands.Select(c => new JsonObject { ["command"] = c.Command, ["description"] = c.Description })]),
+            "sendmessage" => SendMessage(args),
+            "editmessagetext" => EditMessageText(args),
+            "answercallbackquery" => AnswerCallbackQuery(args),
+            _ => throw new TelegramApiError(404, "Not Found"),
+        };
+
+    private IResult Record(string method, JsonObject args, TelegramApiError? error, bool inWebhookAnswer = false)
     {
         lock (_gate)
-            _calls.Add(new TelegramCall(method, args, _clock.Elapsed, error?.Code ?? 200, error?.Message));
+            _calls.Add(new TelegramCall(method, args, _clock.Elapsed, error?.Code ?? 200, error?.Message, inWebhookAnswer));
         if (error is null)
             return Results.Empty;
         var body = new JsonObject { ["ok"] = false, ["error_code"] = error.Code, ["description"] = error.Message };

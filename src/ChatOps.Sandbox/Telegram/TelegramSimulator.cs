@@ -120,13 +120,46 @@ public sealed partial class TelegramSimulator : IAsyncDisposable
     }
 
     // Delivers an update the way Telegram does in webhook mode: one JSON update per POST, the secret in a header.
+    // The answer is not looked at: for refusals, and for benches whose simulator runs in another process.
     public static async Task<HttpStatusCode> PostWebhookAsync(Uri url, JsonObject update, string? secret, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendWebhookAsync(url, update, secret, cancellationToken);
+        return response.StatusCode;
+    }
+
+    // As PostWebhookAsync, and then, as Telegram does, makes the method call the bot put in a 2xx answer (the bot
+    // never learns how it went; a failure is only in Calls).
+    public async Task<HttpStatusCode> DeliverAsync(Uri url, JsonObject update, string? secret, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendWebhookAsync(url, update, secret, cancellationToken);
+        if (response.IsSuccessStatusCode && await AnswerAsync(response, cancellationToken) is { } call && call["method"]?.GetValue<string>() is { } method)
+        {
+            call.Remove("method");
+            try
+            {
+                await PerformAsync(method, call, cancellationToken);
+                Record(method, call, null, inWebhookAnswer: true);
+            }
+            catch (TelegramApiError error)
+            {
+                Record(method, call, error, inWebhookAnswer: true);
+            }
+        }
+        return response.StatusCode;
+    }
+
+    private static async Task<HttpResponseMessage> SendWebhookAsync(Uri url, JsonObject update, string? secret, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent(update) };
         if (secret is not null)
             request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
-        using var response = await WebhookClient.SendAsync(request, cancellationToken);
-        return response.StatusCode;
+        return await WebhookClient.SendAsync(request, cancellationToken);
+    }
+
+    private static async Task<JsonObject?> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return body.Length == 0 ? null : JsonNode.Parse(body) as JsonObject;
     }
 
     private static StringContent JsonContent(JsonNode node) =>

@@ -12,7 +12,6 @@ internal sealed class HeldFleet : IDeployTarget
     private readonly Dictionary<string, List<MachineStatus>> _apps = new(StringComparer.Ordinal);
     private readonly List<(string App, string Machine)> _inFlight = [];
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
-    private readonly List<(string Machine, TaskCompletionSource Ended)> _ended = [];
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public HeldFleet(params string[] apps)
@@ -44,17 +43,6 @@ internal sealed class HeldFleet : IDeployTarget
 
     public void SetMachine(string app, string machine, string image) =>
         _apps[app] = [.. _apps[app].Select(m => m.Id == machine ? Machine(machine, image) : m)];
-
-    /// <summary>Completes once the machine's update has ended; its failure reaches the caller at the same moment.</summary>
-    public Task WhenEndedAsync(string machine)
-    {
-        lock (_gate)
-        {
-            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _ended.Add((machine, ended));
-            return ended.Task;
-        }
-    }
 
     public Task WhenInFlightAsync(int count)
     {
@@ -107,11 +95,7 @@ internal sealed class HeldFleet : IDeployTarget
         finally
         {
             lock (_gate)
-            {
                 _inFlight.Remove((app, machineId));
-                foreach (var waiter in _ended.Where(e => e.Machine == machineId))
-                    waiter.Ended.TrySetResult();
-            }
         }
     }
 

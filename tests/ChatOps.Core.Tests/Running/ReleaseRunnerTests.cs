@@ -267,6 +267,21 @@ public sealed class ReleaseRunnerTests : CoreScenario
         Assert.Single(await Releases.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("/status")]
+    [InlineData("/whoami")]
+    [InlineData("/help release")]
+    [InlineData("/release nonsense")]
+    public async Task A_command_that_only_answers_is_answered_once_and_its_update_is_recorded_before_the_answer(string text)
+    {
+        var first = await SayAsync(Alice, text, updateId: "8");
+        var again = await SayAsync(Alice, text, updateId: "8");
+
+        Assert.NotEqual("", first.Text);
+        Assert.Equal("", again.Text);
+        Assert.False(await Core.Store.Updates.TryMarkProcessedAsync(Alice.Platform, "8", CancellationToken.None));
+    }
+
     /// <summary>Changes a stored release as an instance that died mid-step left it: its lease is free again.</summary>
     private async Task CrashAsync(long id, Action<Release> leftBehind)
     {

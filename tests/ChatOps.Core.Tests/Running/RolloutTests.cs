@@ -105,11 +105,17 @@ public sealed class RolloutTests
     {
         _fleet.Failing.Add("env0-api-m1");
         _fleet.Hold = true;
-        var apiFailed = _fleet.WhenEndedAsync("env0-api-m1");
-        var deploy = new DeployStep().RunAsync(Context(), CancellationToken.None);
+        var apiFailed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deploy = new DeployStep().RunAsync(Context(details: (text, _, _) =>
+        {
+            if (text.Contains("env0-api-m1", StringComparison.Ordinal) && text.Contains("failed", StringComparison.Ordinal))
+                apiFailed.TrySetResult();
+            return Task.CompletedTask;
+        }), CancellationToken.None);
 
-        // The orchestrator's first machine is mid-update when the api fails; it finishes, and its second never starts.
-        await apiFailed.WaitAsync(Hang);
+        // The orchestrator's first machine is mid-update when the api fails (the rollout has said so); it finishes,
+        // and its second never starts.
+        await apiFailed.Task.WaitAsync(Hang);
         await _fleet.WhenInFlightAsync(1).WaitAsync(Hang);
         _fleet.Release();
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => deploy.WaitAsync(Hang));
@@ -121,11 +127,11 @@ public sealed class RolloutTests
         Assert.Empty(state.Services);
     }
 
-    private StepContext Context(Release? release = null, IServiceProbes? probes = null) =>
+    private StepContext Context(Release? release = null, IServiceProbes? probes = null, Func<string, string?, CancellationToken, Task>? details = null) =>
         new(release ?? _release, _environment,
             new ReleasePorts(new FakeSourceControl(ShapedSettings.RequiredChecks), _fleet, new FakeDatabase(TimeProvider.System), probes ?? new TagProbes((release ?? _release).Tag)),
             new RunnerSettings(ShapedSettings.RequiredChecks, "test") { VerifyAttempts = 1, VerifyInterval = TimeSpan.Zero },
-            _store, TimeProvider.System, CheckpointAsync);
+            _store, TimeProvider.System, CheckpointAsync, details: details);
 
     // Saving the release serializes the whole record: two saves at once would read a list another lane is changing.
     private async Task CheckpointAsync(CancellationToken cancellationToken)

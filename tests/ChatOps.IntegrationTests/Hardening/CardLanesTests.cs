@@ -54,6 +54,31 @@ public sealed class CardLanesTests
         Assert.Equal(["first", "second"], platform.Shown);
     }
 
+    [Fact]
+    public async Task A_reply_may_go_outside_the_lane_only_when_nothing_waits_and_the_spacing_is_over_and_the_lane_is_spaced_from_it()
+    {
+        var platform = new Platform();
+        var lanes = Lanes(platform);
+
+        Assert.True(await lanes.UseAsync(1, lane => Task.FromResult(lane.TryTakeTurnNow())));
+        Assert.False(await lanes.UseAsync(1, lane => Task.FromResult(lane.TryTakeTurnNow())));
+        _clock.Advance(Interval);
+        Assert.True(await lanes.UseAsync(1, lane => Task.FromResult(lane.TryTakeTurnNow())));
+
+        // A card waiting for its turn goes first: the reply then waits in the lane behind it.
+        _clock.Advance(Interval);
+        await lanes.UseAsync(1, lane => lane.ShowAsync(7, null, new Card("first"), CancellationToken.None));
+        var edit = new TaskCompletionSource();
+        platform.Edits = edit.Task;
+        await lanes.UseAsync(1, lane => lane.ShowAsync(7, null, new Card("second"), CancellationToken.None));
+        _clock.Advance(Interval);
+        await platform.EditStarted.Task;
+        _clock.Advance(Interval);
+        Assert.False(await lanes.UseAsync(1, lane => Task.FromResult(lane.TryTakeTurnNow())));
+        edit.SetResult();
+        await platform.EditEnded.Task;
+    }
+
     private CardLanes<long, long, Card> Lanes(Platform platform) =>
         new(_ => new CardLane<long, Card>(platform, Interval, _clock, (_, _) => Task.FromResult<Card?>(null)), _clock);
 

@@ -121,7 +121,7 @@ public sealed class FaultWorld : IAsyncDisposable
         if (overTelegram)
         {
             var update = Telegram.NewTextUpdate(Group, TelegramReleaser, $"/release {tag} {environment}");
-            var status = await TelegramSimulator.PostWebhookAsync(host.TelegramWebhook, update, WebhookSecret);
+            var status = await Telegram.DeliverAsync(host.TelegramWebhook, update, WebhookSecret);
             Assert.Equal(System.Net.HttpStatusCode.OK, status);
             return;
         }

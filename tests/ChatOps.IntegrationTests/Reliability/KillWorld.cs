@@ -148,7 +148,7 @@ public sealed class KillWorld : IAsyncDisposable
                 var host = up[choices.Next(up.Count)];
                 try
                 {
-                    if (await TelegramSimulator.PostWebhookAsync(host.TelegramWebhook, update, WebhookSecret) == HttpStatusCode.OK)
+                    if (await Telegram.DeliverAsync(host.TelegramWebhook, update, WebhookSecret) == HttpStatusCode.OK)
                         return;
                 }
                 catch (HttpRequestException)

@@ -40,4 +40,15 @@ public sealed class PostgresConnectionStringTests
         Assert.Contains("frobnicate", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Single_statements_get_a_multiplexed_source_of_a_few_connections_unless_pooling_is_off()
+    {
+        await using var multiplexed = PostgresConnectionString.Multiplexed("postgres://bot:secret@db.internal/chatops");
+        var npgsql = new NpgsqlConnectionStringBuilder(multiplexed!.ConnectionString);
+
+        Assert.True(npgsql.Multiplexing);
+        Assert.Equal(4, npgsql.MaxPoolSize);
+        Assert.Null(PostgresConnectionString.Multiplexed("Host=db.internal;Database=chatops;Pooling=false"));
+    }
 }

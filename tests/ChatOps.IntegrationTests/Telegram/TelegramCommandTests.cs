@@ -66,6 +66,32 @@ public sealed class TelegramCommandTests
     }
 
     [Fact]
+    public async Task Over_the_webhook_a_reply_to_a_free_chat_rides_on_the_answer_and_the_next_within_the_spacing_goes_by_the_API()
+    {
+        const string secret = "webhook_Secret-42";
+        await using var bot = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Telegram:WebhookUrl"] = "https://bot.example.com/telegram/webhook",
+            ["Telegram:WebhookSecret"] = secret,
+            ["Telegram:EditInterval"] = "00:00:05",
+        });
+        await bot.WaitForAsync("setWebhook", () => bot.Telegram.Webhook);
+        var whoami = bot.Telegram.NewTextUpdate(Group, Releaser, "/whoami");
+
+        Assert.Equal(HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, whoami, secret));
+
+        Assert.Contains($"id telegram:{Releaser}", Assert.Single(bot.RepliesTo(whoami)).Text);
+        Assert.True(Assert.Single(bot.Telegram.CallsTo("sendMessage")).InWebhookAnswer);
+
+        // The answer took the chat's turn: a reply within the spacing waits for it and goes by the API, as cards do.
+        var help = bot.Telegram.NewTextUpdate(Group, Releaser, "/help");
+        Assert.Equal(HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, help, secret));
+
+        Assert.Single(bot.RepliesTo(help));
+        Assert.Equal([true, false], bot.Telegram.CallsTo("sendMessage").Select(c => c.InWebhookAnswer));
+    }
+
+    [Fact]
     public async Task The_webhook_handles_an_update_with_the_secret_and_refuses_one_without_it()
     {
         const string secret = "webhook_Secret-42";
@@ -83,10 +109,10 @@ public sealed class TelegramCommandTests
         Assert.Empty(bot.Telegram.BotMessages(Group));
         Assert.Empty(await bot.ReleasesAsync());
 
-        Assert.Equal(HttpStatusCode.OK, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, secret));
+        Assert.Equal(HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, update, secret));
         await bot.CardWithButtonAsync("Release #1", "Approve migrations");
         // Telegram redelivers when it thinks a call failed: the second copy is acknowledged and changes nothing.
-        Assert.Equal(HttpStatusCode.OK, await TelegramSimulator.PostWebhookAsync(bot.WebhookUrl, update, secret));
+        Assert.Equal(HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, update, secret));
         await bot.WhenIdleAsync();
 
         Assert.Single(bot.RepliesTo(update));

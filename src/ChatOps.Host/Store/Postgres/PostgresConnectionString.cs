@@ -38,10 +38,36 @@ public static class PostgresConnectionString
         builder.ConnectionStringBuilder.ApplicationName ??= "chatops";
         // The store runs a couple of dozen fixed statements; preparing them spares the server a parse and plan per
         // call. A connection string that names "Max Auto Prepare" (0 behind a transaction-mode PgBouncer) wins.
-        if (!value.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) && !value.Contains("max_auto_prepare", StringComparison.OrdinalIgnoreCase))
+        if (!NamesAutoPrepare(value))
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         return builder.Build();
     }
+
+    /// <summary>
+    /// A second data source for single statements without session state or transaction (the processed-update log):
+    /// Npgsql multiplexing writes many callers' statements on a few shared connections, so a burst of chat updates
+    /// costs the server a handful of round trips instead of one each. Never used for transactions, advisory locks or
+    /// anything else that needs one connection for more than one statement. Null when the connection string turns
+    /// pooling off, which multiplexing needs: those statements then go through <see cref="DataSource"/>.
+    /// </summary>
+    public static NpgsqlDataSource? Multiplexed(string value)
+    {
+        var builder = new NpgsqlDataSourceBuilder(ToNpgsql(value));
+        if (!builder.ConnectionStringBuilder.Pooling)
+            return null;
+        builder.ConnectionStringBuilder.ApplicationName ??= "chatops";
+        builder.ConnectionStringBuilder.Multiplexing = true;
+        builder.ConnectionStringBuilder.MaxPoolSize = Math.Min(builder.ConnectionStringBuilder.MaxPoolSize, MultiplexedConnections);
+        if (!NamesAutoPrepare(value))
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        return builder.Build();
+    }
+
+    // Enough to keep a few statements in flight while others are written; each is a server process.
+    private const int MultiplexedConnections = 4;
+
+    private static bool NamesAutoPrepare(string value) =>
+        value.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) || value.Contains("max_auto_prepare", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);

@@ -9,17 +9,27 @@ namespace ChatOps.Host.Store.Postgres;
 /// are enforced by constraints and row locks, not by anything in this process. This owns the data source and the
 /// schema; the ports (<see cref="PostgresReleases"/> and its siblings) share it.
 /// </summary>
-public sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IStoreProbe, IHostedService, IAsyncDisposable
+public sealed class PostgresDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? multiplexed = null) : IStoreProbe, IHostedService, IAsyncDisposable
 {
     // A second writer of the same id waits for the first to commit, then inserts nothing.
     internal const string InsertUpdate = "INSERT INTO processed_updates (platform, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 
     internal NpgsqlDataSource DataSource { get; } = dataSource;
 
-    /// <summary>A migrated database on its own data source; disposing it disposes the data source.</summary>
+    /// <summary>
+    /// For single statements that need no session and no transaction, on the path of every chat update: many
+    /// callers' statements share a few connections and go out together (<see cref="PostgresConnectionString.Multiplexed"/>).
+    /// </summary>
+    internal NpgsqlDataSource Statements { get; } = multiplexed ?? dataSource;
+
+    /// <summary>The store for a connection string: its pooled data source and the multiplexed one for single statements.</summary>
+    public static PostgresDatabase For(string connectionString) =>
+        new(PostgresConnectionString.DataSource(connectionString), PostgresConnectionString.Multiplexed(connectionString));
+
+    /// <summary>A migrated database on its own data sources; disposing it disposes them.</summary>
     public static async Task<PostgresDatabase> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var database = new PostgresDatabase(PostgresConnectionString.DataSource(connectionString));
+        var database = For(connectionString);
         try
         {
             await database.MigrateAsync(cancellationToken);
@@ -91,5 +101,10 @@ public sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IStoreProbe,
     internal Task<int> ChangeAsync(string sql, CancellationToken cancellationToken, params object?[] args) =>
         ChangeAsync(sql, c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken, args);
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (Statements != DataSource)
+            await Statements.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
 }

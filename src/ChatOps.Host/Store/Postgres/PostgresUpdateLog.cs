@@ -3,7 +3,8 @@ using ChatOps.Core.Ports;
 namespace ChatOps.Host.Store.Postgres;
 
 // Updates that changed nothing; an update that changes something is recorded by that change, in its transaction
-// (PostgresDatabase.InTransactionAsync), with the same statement.
+// (PostgresDatabase.InTransactionAsync), with the same statement. The two single statements on every update's path
+// go through the multiplexed data source.
 public sealed class PostgresUpdateLog(PostgresDatabase database) : IUpdateLog
 {
     private const string DeleteUpdates = "DELETE FROM processed_updates WHERE at < $1";
@@ -11,13 +12,13 @@ public sealed class PostgresUpdateLog(PostgresDatabase database) : IUpdateLog
 
     public async Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.Command(PostgresDatabase.InsertUpdate, platform, updateId);
+        await using var command = database.Statements.Command(PostgresDatabase.InsertUpdate, platform, updateId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.Command(SelectUpdate, platform, updateId);
+        await using var command = database.Statements.Command(SelectUpdate, platform, updateId);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 

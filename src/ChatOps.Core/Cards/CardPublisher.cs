@@ -37,65 +37,39 @@ public sealed class CardPublisher(IEnumerable<IChatSurface> surfaces, RestingCar
         }
     }
 
-    public async Task SayAsync(Release release, string text, CancellationToken cancellationToken)
-    {
-        if (release.Channel is not { } channel || !_surfaces.TryGetValue(channel.Platform, out var surface))
-            return;
-        try
-        {
-            await surface.SayAsync(channel, text, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning(e, "Could not tell {Platform} about release {ReleaseId}", channel.Platform, release.Id);
-        }
-    }
+    /// <summary>Posts a plain message in the release's chat (a closing line); failures are logged, not thrown.</summary>
+    public Task SayAsync(Release release, string text, CancellationToken cancellationToken) =>
+        TellAsync(release.Channel, (surface, channel) => surface.SayAsync(channel, text, cancellationToken), "tell", release.Id);
 
     /// <summary>Posts a new message in a given chat (where a button was pressed); failures are logged, not thrown.</summary>
-    public async Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
-    {
-        if (!_surfaces.TryGetValue(channel.Platform, out var surface))
-            return;
-        try
-        {
-            await surface.NotifyAsync(channel, notice, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning(e, "Could not post a notice on {Platform}", channel.Platform);
-        }
-    }
+    public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken) =>
+        TellAsync(channel, (surface, c) => surface.NotifyAsync(c, notice, cancellationToken), "post a notice on", null);
 
     /// <summary>Posts a new message that calls people; like a card, a chat that is down does not stop the release.</summary>
-    public async Task NotifyAsync(Release release, Notice notice, CancellationToken cancellationToken)
-    {
-        if (release.Channel is not { } channel || !_surfaces.TryGetValue(channel.Platform, out var surface))
-            return;
-        try
-        {
-            await surface.NotifyAsync(channel, notice, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning(e, "Could not notify {Platform} about release {ReleaseId}", channel.Platform, release.Id);
-        }
-    }
+    public Task NotifyAsync(Release release, Notice notice, CancellationToken cancellationToken) =>
+        TellAsync(release.Channel, (surface, channel) => surface.NotifyAsync(channel, notice, cancellationToken), "notify", release.Id);
 
     /// <summary>
     /// A step's detail beside its release's card, which must have a message by then. Like a card, a chat that is
     /// down does not stop the release.
     /// </summary>
-    public async Task ShowDetailAsync(Release release, StepDetail detail, CancellationToken cancellationToken)
+    public Task ShowDetailAsync(Release release, StepDetail detail, CancellationToken cancellationToken) =>
+        release.CardMessageId is not { } card
+            ? Task.CompletedTask
+            : TellAsync(release.Channel, (surface, channel) => surface.ShowDetailAsync(channel, card, detail, cancellationToken), "show a detail on", release.Id);
+
+    // Every message beside the card: to the chat's platform if this bot speaks it, and a chat that is down is logged.
+    private async Task TellAsync(ChatChannel? channel, Func<IChatSurface, ChatChannel, Task> tell, string what, long? releaseId)
     {
-        if (release.Channel is not { } channel || release.CardMessageId is not { } card || !_surfaces.TryGetValue(channel.Platform, out var surface))
+        if (channel is null || !_surfaces.TryGetValue(channel.Platform, out var surface))
             return;
         try
         {
-            await surface.ShowDetailAsync(channel, card, detail, cancellationToken);
+            await tell(surface, channel);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogWarning(e, "Could not show detail of release {ReleaseId} on {Platform}", release.Id, channel.Platform);
+            log.LogWarning(e, "Could not {What} {Platform} (release {ReleaseId})", what, channel.Platform, releaseId);
         }
     }
 }

@@ -65,7 +65,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        app.Web.UseSerilogRequestLogging();
+        app.Web.UseSerilogRequestLogging(options => options.GetLevel = ChatOpsLogging.RequestLevel);
         app.Web.MapHealth();
         app.Web.MapTelegram();
         app.Web.MapSlack();

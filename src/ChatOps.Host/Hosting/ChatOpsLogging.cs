@@ -11,6 +11,15 @@ public static class ChatOpsLogging
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
+    /// <summary>
+    /// The level of the one line each HTTP request gets: as Serilog's default (an error for an exception or a 5xx),
+    /// except that a caller who hung up (a health probe that timed out) is not the bot failing, so it is a debug line.
+    /// </summary>
+    public static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? error) =>
+        error is OperationCanceledException && context.RequestAborted.IsCancellationRequested ? LogEventLevel.Debug
+        : error is not null || context.Response.StatusCode > 499 ? LogEventLevel.Error
+        : LogEventLevel.Information;
+
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration)
     {
         var level = Enum.TryParse<LogEventLevel>(configuration["Logging:Level"], ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;

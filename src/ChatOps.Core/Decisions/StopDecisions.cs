@@ -34,6 +34,12 @@ public sealed class StopDecisions(
                     : await CancelNowAsync(release!, user, leased);
             }, cancellationToken, busyAfter: TimeSpan.FromSeconds(1));
         }
+        catch (LeaseHeldException held) when (current!.State == ReleaseState.NeedsAttention)
+        {
+            // No step runs in NeedsAttention (a stopped instance's hold is running out, or someone is resuming it):
+            // a request left for the runner would be carried out after the point of no return as "too late".
+            return Decision.No($"{held.Message} Nothing changed.");
+        }
         catch (LeaseHeldException)
         {
             // A step of it is running, here or on another instance: leave the request where the runner will find it.

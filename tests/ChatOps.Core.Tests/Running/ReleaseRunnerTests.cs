@@ -169,6 +169,37 @@ public sealed class ReleaseRunnerTests : CoreScenario
     }
 
     [Fact]
+    public async Task A_cancel_of_a_release_in_needs_attention_held_by_another_instance_is_refused_and_changes_nothing()
+    {
+        // Found by the kill suite: the cancel was left for the runner, which, past the point of no return, said
+        // "too late" instead, and the release stayed in NeedsAttention.
+        await SayAsync(Alice, "/release v1.1.0");
+        await CrashAsync(1, release =>
+        {
+            release.State = ReleaseState.Migrate;
+            release.Outputs.ApprovedBy = Bob.Id;
+            release.Step("AwaitApproval").Status = StepStatus.Done;
+            release.Step("Migrate").Status = StepStatus.Running;
+        });
+        await Core.Runner.AdvanceAsync(1, CancellationToken.None);
+        Assert.True(await Core.Store.Leases.TryClaimAsync(1, "stopped instance", TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        var refused = await SayAsync(Alice, "/cancel 1");
+
+        Assert.True(refused.IsRefusal);
+        Assert.Contains("try again", refused.Text, StringComparison.Ordinal);
+        var release = await ReleaseAsync(1);
+        Assert.Equal(ReleaseState.NeedsAttention, release.State);
+        Assert.Null(release.StopRequest);
+
+        await Core.Store.Leases.ReleaseAsync(1, "stopped instance", CancellationToken.None);
+        var cancelled = await SayAsync(Alice, "/cancel 1");
+
+        Assert.False(cancelled.IsRefusal, cancelled.Text);
+        Assert.Equal(ReleaseState.Cancelled, (await ReleaseAsync(1)).State);
+    }
+
+    [Fact]
     public async Task A_restore_cut_off_by_a_crash_stops_for_a_human_instead_of_restoring_again()
     {
         var rollback = new Release

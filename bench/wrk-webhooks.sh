@@ -113,14 +113,16 @@ answer=$(curl -fs -H "X-Telegram-Bot-Api-Secret-Token: $BENCH_TELEGRAM_SECRET" -
   -d '{"update_id":999999999,"message":{"message_id":9,"date":1764600000,"chat":{"id":-1001000,"type":"supergroup","title":"bench"},"from":{"id":111,"is_bot":false,"first_name":"Bench"},"text":"/whoami","entities":[{"type":"bot_command","offset":0,"length":7}]}}' \
   "http://127.0.0.1:$bot_port/telegram/webhook")
 echo "the /whoami reply in the webhook's answer: $(grep -q '"method":"sendMessage"' <<<"$answer" && echo yes || echo "no: $answer")"
-echo "== insert loop: dotnet $bench_dll insert-loop --concurrency $connections --seconds ${duration%s}"
-timeout 120 dotnet "$bench_dll" insert-loop --concurrency "$connections" --seconds "${duration%s}" | tee "$work/insert.out"
-rps[insert]=$(sed -n 's/.* = \([0-9.]*\)\/s.*/\1/p' "$work/insert.out")
-p99[insert]=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1ms/p' "$work/insert.out")
-echo "== insert loop, multiplexed as the bot's update log: dotnet $bench_dll insert-loop --concurrency $connections --seconds ${duration%s} --multiplexing"
-timeout 120 dotnet "$bench_dll" insert-loop --concurrency "$connections" --seconds "${duration%s}" --multiplexing | tee "$work/insert-mux.out"
-rps[insert-mux]=$(sed -n 's/.* = \([0-9.]*\)\/s.*/\1/p' "$work/insert-mux.out")
-p99[insert-mux]=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1ms/p' "$work/insert-mux.out")
+insert_loop() {  # name label [--multiplexing]
+  local name=$1 label=$2
+  shift 2
+  echo "== $label: dotnet $bench_dll insert-loop --concurrency $connections --seconds ${duration%s} $*"
+  timeout 120 dotnet "$bench_dll" insert-loop --concurrency "$connections" --seconds "${duration%s}" "$@" | tee "$work/$name.out"
+  rps[$name]=$(sed -n 's/.* = \([0-9.]*\)\/s.*/\1/p' "$work/$name.out")
+  p99[$name]=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1ms/p' "$work/$name.out")
+}
+insert_loop insert "insert loop"
+insert_loop insert-mux "insert loop, multiplexed as the bot's update log" --multiplexing
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); bot RSS $(ps -o rss= -p "$(pgrep -P "$bot" | head -n 1)" | awk '{printf "%.0f MiB", $1/1024}')"
 
 echo

@@ -147,17 +147,7 @@ public sealed class ReleaseRunnerTests : CoreScenario
     [Fact]
     public async Task A_migration_cut_off_by_a_crash_stops_for_a_human_and_resumes_when_asked()
     {
-        await SayAsync(Alice, "/release v1.1.0");
-        await CrashAsync(1, release =>
-        {
-            release.State = ReleaseState.Migrate;
-            release.Outputs.ApprovedBy = Bob.Id;
-            release.Step("AwaitApproval").Status = StepStatus.Done;
-            release.Step("Migrate").Status = StepStatus.Running;
-        });
-
-        await Core.Runner.AdvanceAsync(1, CancellationToken.None);
-        var stopped = await ReleaseAsync(1);
+        var stopped = await MigrationCutOffByACrashAsync();
         Assert.Equal(ReleaseState.NeedsAttention, stopped.State);
         Assert.Equal(ReleaseState.Migrate, stopped.StoppedAt);
         Assert.Empty(Core.Fleet.Updates);
@@ -173,15 +163,7 @@ public sealed class ReleaseRunnerTests : CoreScenario
     {
         // Found by the kill suite: the cancel was left for the runner, which, past the point of no return, said
         // "too late" instead, and the release stayed in NeedsAttention.
-        await SayAsync(Alice, "/release v1.1.0");
-        await CrashAsync(1, release =>
-        {
-            release.State = ReleaseState.Migrate;
-            release.Outputs.ApprovedBy = Bob.Id;
-            release.Step("AwaitApproval").Status = StepStatus.Done;
-            release.Step("Migrate").Status = StepStatus.Running;
-        });
-        await Core.Runner.AdvanceAsync(1, CancellationToken.None);
+        await MigrationCutOffByACrashAsync();
         Assert.True(await Core.Store.Leases.TryClaimAsync(1, "stopped instance", TimeSpan.FromSeconds(30), CancellationToken.None));
 
         var refused = await SayAsync(Alice, "/cancel 1");
@@ -311,6 +293,21 @@ public sealed class ReleaseRunnerTests : CoreScenario
         Assert.NotEqual("", first.Text);
         Assert.Equal("", again.Text);
         Assert.False(await Core.Store.Updates.TryMarkProcessedAsync(Alice.Platform, "8", CancellationToken.None));
+    }
+
+    /// <summary>Release #1, approved, as an instance that died during Migrate left it, after the runner looked at it again.</summary>
+    private async Task<Release> MigrationCutOffByACrashAsync()
+    {
+        await SayAsync(Alice, "/release v1.1.0");
+        await CrashAsync(1, release =>
+        {
+            release.State = ReleaseState.Migrate;
+            release.Outputs.ApprovedBy = Bob.Id;
+            release.Step("AwaitApproval").Status = StepStatus.Done;
+            release.Step("Migrate").Status = StepStatus.Running;
+        });
+        await Core.Runner.AdvanceAsync(1, CancellationToken.None);
+        return await ReleaseAsync(1);
     }
 
     /// <summary>Changes a stored release as an instance that died mid-step left it: its lease is free again.</summary>

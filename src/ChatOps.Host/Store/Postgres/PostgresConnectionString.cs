@@ -32,16 +32,7 @@ public static class PostgresConnectionString
     }
 
     /// <summary>The one pooled data source of the process for the bot's own database.</summary>
-    public static NpgsqlDataSource DataSource(string value)
-    {
-        var builder = new NpgsqlDataSourceBuilder(ToNpgsql(value));
-        builder.ConnectionStringBuilder.ApplicationName ??= "chatops";
-        // The store runs a couple of dozen fixed statements; preparing them spares the server a parse and plan per
-        // call. A connection string that names "Max Auto Prepare" (0 behind a transaction-mode PgBouncer) wins.
-        if (!NamesAutoPrepare(value))
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-        return builder.Build();
-    }
+    public static NpgsqlDataSource DataSource(string value) => Builder(value).Build();
 
     /// <summary>
     /// A second data source for single statements without session state or transaction (the processed-update log):
@@ -52,22 +43,27 @@ public static class PostgresConnectionString
     /// </summary>
     public static NpgsqlDataSource? Multiplexed(string value)
     {
-        var builder = new NpgsqlDataSourceBuilder(ToNpgsql(value));
+        var builder = Builder(value);
         if (!builder.ConnectionStringBuilder.Pooling)
             return null;
-        builder.ConnectionStringBuilder.ApplicationName ??= "chatops";
         builder.ConnectionStringBuilder.Multiplexing = true;
         builder.ConnectionStringBuilder.MaxPoolSize = Math.Min(builder.ConnectionStringBuilder.MaxPoolSize, MultiplexedConnections);
-        if (!NamesAutoPrepare(value))
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         return builder.Build();
+    }
+
+    private static NpgsqlDataSourceBuilder Builder(string value)
+    {
+        var builder = new NpgsqlDataSourceBuilder(ToNpgsql(value));
+        builder.ConnectionStringBuilder.ApplicationName ??= "chatops";
+        // The store runs a couple of dozen fixed statements; preparing them spares the server a parse and plan per
+        // call. A connection string that names "Max Auto Prepare" (0 behind a transaction-mode PgBouncer) wins.
+        if (!value.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) && !value.Contains("max_auto_prepare", StringComparison.OrdinalIgnoreCase))
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        return builder;
     }
 
     // Enough to keep a few statements in flight while others are written; each is a server process.
     private const int MultiplexedConnections = 4;
-
-    private static bool NamesAutoPrepare(string value) =>
-        value.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) || value.Contains("max_auto_prepare", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);

@@ -22,6 +22,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<DeploymentLog>();
         services.AddSingleton<People>();
         services.AddSingleton<ReleaseAnnouncer>();
+        services.AddSingleton<MigrationMachineSweep>();
         services.AddSingleton<ReleaseRecorder>();
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<Paperwork>();

@@ -25,8 +25,42 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
     private readonly ConcurrentDictionary<string, string> _images = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _pushes = new(StringComparer.Ordinal);
 
-    public Task<string?> DigestAsync(string image, CancellationToken cancellationToken) =>
-        Task.FromResult<string?>("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{image}#{_pushes.GetValueOrDefault(image)}"))));
+    public Task<ImageLookup> LookUpAsync(string image, CancellationToken cancellationToken) =>
+        Task.FromResult(image.Contains('@', StringComparison.Ordinal) ? ImageLookup.NotLookedUp
+            : MissingImages.ContainsKey(image) ? ImageLookup.Missing
+            : new ImageLookup(ImageState.Present, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{image}#{_pushes.GetValueOrDefault(image)}")))));
+
+    /// <summary>Images the registry has never seen.</summary>
+    public ConcurrentDictionary<string, byte> MissingImages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The migration machines that exist now, by release.</summary>
+    public ConcurrentDictionary<long, MigrationMachine> MigrationMachines { get; } = new();
+
+    /// <summary>How many migration machines were ever created.</summary>
+    public int MigrationMachinesCreated => _created;
+
+    private int _created;
+
+    public Task<MigrationMachine> StartMigrationMachineAsync(string app, long releaseId, string image, bool waitStarted, CancellationToken cancellationToken) =>
+        Task.FromResult(MigrationMachines.AddOrUpdate(releaseId,
+            _ => Created(app, releaseId, image),
+            (_, existing) => existing.Image == image ? existing : Created(app, releaseId, image)));
+
+    private MigrationMachine Created(string app, long releaseId, string image)
+    {
+        Interlocked.Increment(ref _created);
+        // Created long before any test's clock: the sweep judges it by its release alone.
+        return new MigrationMachine(app, $"{app}-migrations-{releaseId}", releaseId, image, "started", DateTimeOffset.UnixEpoch);
+    }
+
+    public Task DestroyMigrationMachinesAsync(string app, long releaseId, CancellationToken cancellationToken)
+    {
+        MigrationMachines.TryRemove(releaseId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MigrationMachine>> ListMigrationMachinesAsync(string app, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MigrationMachine>>([.. MigrationMachines.Values.Where(m => m.App == app)]);
 
     /// <summary>Pushes <paramref name="image"/> again under the same tag: the registry holds a new digest for it.</summary>
     public void Repush(string image) => _pushes.AddOrUpdate(image, 1, (_, n) => n + 1);
@@ -49,21 +83,65 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
     /// <summary>Called before each exec (alembic current, upgrade…): a test can act in the middle of a migration.</summary>
     public Func<string, Task>? BeforeExec { get; set; }
 
-    public async Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<ExecResult> ExecAsync(MigrationMachine machine, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (BeforeExec is { } before)
             await before(string.Join(' ', command));
-        return Exec(command);
+        return Exec(command, machine.Id);
     }
 
-    private static ExecResult Exec(IReadOnlyList<string> command) =>
-        string.Join(' ', command) switch
+    // A shell chain answers each of its alembic reads in turn, with echo's text between them.
+    // The database's revision as each migration machine reads it: the head once an upgrade ran there. Per machine, so
+    // that every release of a test finds the same three revisions pending, as the tests were written for.
+    private readonly ConcurrentDictionary<string, string> _current = new(StringComparer.Ordinal);
+
+    private ExecResult Exec(IReadOnlyList<string> command, string machine)
+    {
+        if (command is ["sh", "-c", var script])
         {
-            "alembic current" => new ExecResult(0, "a1b2c3\n", ""),
+            var output = string.Concat(script.Split("&&").Select(part => part.Trim()).Select(part =>
+                part.StartsWith("echo ", StringComparison.Ordinal) ? part[5..] + "\n" : Exec(part.Split(' '), machine).Stdout));
+            return new ExecResult(0, output, "");
+        }
+        return string.Join(' ', command) switch
+        {
+            "alembic current" => new ExecResult(0, _current.GetValueOrDefault(machine, "a1b2c3") + "\n", ""),
             "alembic heads" => new ExecResult(0, "f6e5d4 (head)\n", ""),
             "alembic history" => new ExecResult(0, History, ""),
-            _ => new ExecResult(0, "", "INFO  [alembic.runtime.migration] Running upgrade c3d4e5 -> f6e5d4\n"),
+            var text when text.EndsWith("--sql", StringComparison.Ordinal) => new ExecResult(0, Sql, ""),
+            _ => Upgraded(machine),
         };
+    }
+
+    private ExecResult Upgraded(string machine)
+    {
+        _current[machine] = "f6e5d4";
+        return new ExecResult(0, "", "INFO  [alembic.runtime.migration] Running upgrade c3d4e5 -> f6e5d4\n");
+    }
+
+    private const string Sql = """
+        BEGIN;
+
+        -- Running upgrade a1b2c3 -> b2c3d4
+
+        ALTER TABLE runs ADD COLUMN priority INTEGER DEFAULT '0' NOT NULL;
+
+        UPDATE alembic_version SET version_num='b2c3d4' WHERE alembic_version.version_num = 'a1b2c3';
+
+        -- Running upgrade b2c3d4 -> c3d4e5
+
+        CREATE INDEX ix_artifacts_run_id ON artifacts (run_id);
+
+        UPDATE alembic_version SET version_num='c3d4e5' WHERE alembic_version.version_num = 'b2c3d4';
+
+        -- Running upgrade c3d4e5 -> f6e5d4
+
+        DELETE FROM webhook_events WHERE received_at < now() - interval '30 days';
+
+        UPDATE alembic_version SET version_num='f6e5d4' WHERE alembic_version.version_num = 'c3d4e5';
+
+        COMMIT;
+        """;
 
     public Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
         Task.FromResult($"vs_{app}");
@@ -96,7 +174,9 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
     private string TagOn(string app)
     {
         var image = _images.GetValueOrDefault($"{app}-m1") ?? $"registry.fly.io/{app}:v1.0.0";
-        return image[(image.LastIndexOf(':') + 1)..];
+        // A deploy pins the digest after the tag (…:v1.1.0@sha256:…): the version is the tag.
+        var name = image.Split('@')[0];
+        return name[(name.LastIndexOf(':') + 1)..];
     }
 
     public Task<SmokeResult> SmokeAsync(SmokeTestSettings test, string apiKey, IReadOnlyDictionary<string, string> captured, CancellationToken cancellationToken) =>

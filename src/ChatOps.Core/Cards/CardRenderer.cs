@@ -58,10 +58,12 @@ public static class CardRenderer
             details.Add(release.Kind == ReleaseKind.Release ? $"replacing {release.PreviousTag}" : $"rolling back {release.PreviousTag}");
         if (o.Backup is { } backup)
             details.Add($"backup: {BackupStep.Describe(backup)}");
-        if (release.State == ReleaseState.AwaitApproval && o.Migrations is { } m)
+        if (release.State == ReleaseState.AwaitApproval && release.Kind == ReleaseKind.Release)
         {
-            details.Add($"migrations from {m.Current ?? "empty"} to {m.Head ?? "?"}:");
-            details.AddRange(m.Pending.Select(p => $"  • {p.Revision} {p.Message}"));
+            if (o.Migrations is { } m)
+                details.AddRange(MigrationLines(release, m));
+            if (o.Changes is { } changes)
+                details.AddRange(changes.Describe());
         }
         if (release.Kind == ReleaseKind.Rollback && release.State == ReleaseState.AwaitApproval && o.Backup is { } restore)
             details.Add($"restoring {Path.GetFileName(restore.Location)} taken {Seconds(now - restore.CreatedAt)} ago: every write since then will be lost");
@@ -90,6 +92,43 @@ public static class CardRenderer
             details.AddRange(check.Split('\n').Skip(1));
         return details;
     }
+
+    /// <summary>The gate's migrations in words: each revision with its verdict, what that means for a rollback, the first SQL lines.</summary>
+    private static IEnumerable<string> MigrationLines(Release release, MigrationPreview m)
+    {
+        if (m.Pending.Count == 0)
+        {
+            yield return $"nothing to migrate (database at {m.Current ?? "empty"}): approve to deploy {release.Tag}";
+            yield break;
+        }
+        yield return $"migrations from {m.Current ?? "empty"} to {m.Head ?? "?"}:";
+        foreach (var p in m.Pending)
+        {
+            yield return $"  • {p.Revision} {p.Message}" + p.Verdict switch
+            {
+                MigrationVerdict.Additive => " — additive",
+                MigrationVerdict.Destructive => $" — destructive: {p.Why}",
+                _ => "",
+            };
+        }
+        if (m.SqlProblem is { } problem)
+            yield return $"SQL: {problem}";
+        else if (m.Destructive)
+            yield return "⚠ destructive: going back needs the backup restore (/rollback --with-db)";
+        else
+            yield return "additive only: images can go back without a restore";
+        if (m.Sql is { } sql)
+        {
+            var lines = MigrationSql.Lines(sql);
+            yield return "SQL (full text beside the card):";
+            foreach (var line in lines.Take(SqlLines))
+                yield return $"  {(line.Length > 100 ? line[..100] + "…" : line)}";
+            if (lines.Count > SqlLines)
+                yield return $"  … {lines.Count - SqlLines} more lines";
+        }
+    }
+
+    private const int SqlLines = 6;
 
     private static string Summary(Release release, IReadOnlyList<ActionToken> openTokens, Func<string, string> nameOf)
     {

@@ -62,7 +62,9 @@ public static class Notices
             return release.Outputs.Backup is { } backup ? $"to restore the database from {Path.GetFileName(backup.Location)}" : "to restore the database";
         if (release.Outputs.Migrations is not { } m)
             return "to run the migrations";
-        return $"to run {m.Pending.Count} migration{(m.Pending.Count == 1 ? "" : "s")} ({m.Current ?? "empty"} → {m.Head ?? "?"})";
+        if (m.Pending.Count == 0)
+            return $"to deploy {release.Tag} (nothing to migrate)";
+        return $"to run {m.Pending.Count} migration{(m.Pending.Count == 1 ? "" : "s")} ({m.Current ?? "empty"} → {m.Head ?? "?"}, {Steps.ApprovalGateStep.Verdicts(m)})";
     }
 
     private static string CancelReason(Release release) =>

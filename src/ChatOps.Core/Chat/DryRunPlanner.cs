@@ -28,21 +28,36 @@ public sealed class DryRunPlanner(ChatOpsSettings settings, ReleasePorts ports, 
             _ => $"  ❌ Tag: {tag} already exists on {PreflightStep.Short(existing)}, not on the head {PreflightStep.Short(preflight.Sha)}\n",
         });
         text.Append($"  Backup: {env.Backup.Mode}\n");
+        var images = await PreflightStep.CheckImagesAsync(context, cancellationToken);
+        text.Append(images.Problem is { } missing ? $"  ❌ Images: {missing}\n" : "");
+        // The release's migrations are known only to its image, read in a machine started from it: a dry run starts none.
+        text.Append(env.Migrations.App.Length == 0
+            ? "  Migrations: none configured\n"
+            : $"  Migrations: read at the approval in a temporary machine of {env.Migrations.App} on {tag}'s image, with their SQL and whether they are additive\n");
         try
         {
-            var preview = await MigrationPreviewer.PreviewAsync(ports.DeployTarget, env.Migrations, cancellationToken);
-            text.Append(preview is null
-                ? "  Migrations: none configured\n"
-                : $"  Migrations: {preview.Pending.Count} pending ({preview.Current ?? "empty"} → {preview.Head})\n"
-                    + string.Concat(preview.Pending.Select(p => $"    • {p.Revision} {p.Message}\n")));
+            var running = await RunningTagAsync(env, cancellationToken);
+            var lines = ReleaseChanges.Of(running, await ports.SourceControl.GetChangesAsync(running, tag, cancellationToken)).Describe().ToList();
+            text.Append("  In the release: ").Append(lines[0]).Append('\n');
+            foreach (var line in lines.Skip(1))
+                text.Append("  ").Append(line).Append('\n');
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            text.Append($"  ⚠️ Migrations: could not read them: {e.Message}\n");
+            text.Append($"  ⚠️ In the release: could not compare with the running release: {e.Message}\n");
         }
         foreach (var service in env.Services)
-            text.Append($"  Deploy {service.Name}: {service.ImageFor(tag)} ({service.FlyApp})\n");
+            text.Append($"  Deploy {service.Name}: {service.ImageFor(tag)} ({service.FlyApp}){(images.Digests.TryGetValue(service.Name, out var digest) ? $", pinned to {digest[..Math.Min(19, digest.Length)]}… at the approval" : "")}\n");
         text.Append($"  Then: verify health and version, {env.SmokeTests.Count} smoke test(s), observability {(env.Observability.IsConfigured ? "check" : "skipped")}, CHANGELOG.md section.");
         return text.ToString();
+    }
+
+    // What the first service answers as its version: the tag the release would replace.
+    private async Task<string?> RunningTagAsync(EnvironmentSettings env, CancellationToken cancellationToken)
+    {
+        if (env.Services.FirstOrDefault(s => s.VersionUrl.Length > 0) is not { } service)
+            return null;
+        var version = await ports.Probes.VersionAsync(service.VersionUrl, env.ApiKey, cancellationToken);
+        return version.Ok ? version.Value : null;
     }
 }

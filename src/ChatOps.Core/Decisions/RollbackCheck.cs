@@ -1,6 +1,7 @@
 using System.Text;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Decisions;
 
@@ -22,14 +23,19 @@ public static class RollbackCheck
             text.Append($"    {service} → {image}\n");
 
         var since = rollback.Outputs.RollbackTargetReleaseId ?? (plan.Undoes?.Id - 1) ?? 0;
-        var migrated = recent
+        var revisions = recent
             .Where(r => r.Kind == ReleaseKind.Release && r.Id > since && r.Steps.Any(s => s.Name == nameof(ReleaseState.Migrate) && s.Status == StepStatus.Done))
             .OrderBy(r => r.Id)
-            .SelectMany(r => (r.Outputs.Migrations?.Pending ?? []).Select(m => $"{m.Revision} {m.Message} (#{r.Id})"))
+            .SelectMany(r => (r.Outputs.Migrations?.Pending ?? []).Select(m => (Release: r, Revision: m)))
             .ToList();
+        var migrated = revisions.Select(x => $"{x.Revision.Revision} {x.Revision.Message} (#{x.Release.Id}{Verdict(x.Revision)})").ToList();
         text.Append(migrated.Count == 0
             ? "  Migrations since then: none.\n"
             : $"  Migrations since then: {string.Join("; ", migrated)}.\n");
+        if (revisions.Count > 0)
+            text.Append($"  Old code on a newer schema: revision {revisions[^1].Revision.Revision} is unknown to {rollback.Tag}.\n");
+        // The verdicts come from each migration's SQL at its approval; without them nothing can be assumed.
+        var additiveOnly = revisions.Count > 0 && revisions.All(x => x.Revision.Verdict == MigrationVerdict.Additive);
 
         var backup = plan.Undoes?.Outputs.Backup;
         text.Append(backup is null
@@ -42,7 +48,7 @@ public static class RollbackCheck
         if (running is not null)
             text.Append($"  Running: {running.Title} is at {running.State}; /rollback stops it at the next safe point first.\n");
 
-        var unsafeBecause = migrated.Count > 0 && !request.WithDatabase
+        var unsafeBecause = migrated.Count > 0 && !request.WithDatabase && !additiveOnly
             ? $"the images of {rollback.Tag} would run on a schema {migrated.Count} migration{(migrated.Count == 1 ? "" : "s")} newer than they were built for; "
               + backup switch
               {
@@ -52,10 +58,17 @@ public static class RollbackCheck
                   _ => $"check they are backward compatible, or add --with-db to restore {Path.GetFileName(backup.Location)}.",
               }
             : null;
-        return text.Append(unsafeBecause is null
-            ? $"Safe: {rollback.Tag}'s images {(request.WithDatabase ? "and the backup " : "")}match the schema they will meet."
-            : $"Unsafe: {unsafeBecause}").ToString();
+        return text.Append(unsafeBecause is not null ? $"Unsafe: {unsafeBecause}"
+            : additiveOnly && !request.WithDatabase ? $"Safe: the migrations since {rollback.Tag} are additive only, so its images can go back without a restore."
+            : $"Safe: {rollback.Tag}'s images {(request.WithDatabase ? "and the backup " : "")}match the schema they will meet.").ToString();
     }
+
+    private static string Verdict(MigrationRevision revision) => revision.Verdict switch
+    {
+        MigrationVerdict.Additive => ", additive",
+        MigrationVerdict.Destructive => $", destructive: {revision.Why}",
+        _ => "",
+    };
 
     private static string Ago(TimeSpan span) => span.TotalHours >= 1 ? $"{(int)span.TotalHours}h{span.Minutes:00}m" : $"{Math.Max(0, (int)span.TotalMinutes)} min";
 }

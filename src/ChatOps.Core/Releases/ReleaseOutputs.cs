@@ -43,6 +43,36 @@ public sealed class ReleaseOutputs
     /// <summary>The approval gate whose approvers were reminded, so a reminder goes out once per gate.</summary>
     public string? RemindedGate { get; set; }
     public ReleaseLinks Links { get; set; } = new();
+    /// <summary>What the release brings since the running release: shown with the approval.</summary>
+    public ReleaseChanges? Changes { get; set; }
+}
+
+/// <summary>The commits a release brings since the running one: the first few subjects (oldest first) and how many there are.</summary>
+public sealed record ReleaseChanges(string? Since, IReadOnlyList<string> First, int Total)
+{
+    public const int Shown = 10;
+
+    public static ReleaseChanges Of(string? since, IReadOnlyList<string> subjects) => new(since, [.. subjects.Take(Shown)], subjects.Count);
+
+    /// <summary>"3 commits since v0.1.0:" and a line each, "… and 4 more" after the tenth.</summary>
+    public IEnumerable<string> Describe()
+    {
+        yield return Total == 0 ? $"no commits since {Since ?? "the start"}" : $"{Total} commit{(Total == 1 ? "" : "s")} since {Since ?? "the start"}:";
+        foreach (var subject in First)
+            yield return $"  • {Subject(subject)}";
+        if (Total > First.Count)
+            yield return $"  … and {Total - First.Count} more";
+    }
+
+    // One line, the pull request number kept when a long subject is cut ("Add run priority … (#123)").
+    private static string Subject(string subject)
+    {
+        var line = subject.Split('\n')[0].Trim();
+        if (line.Length <= 72)
+            return line;
+        var pr = System.Text.RegularExpressions.Regex.Match(line, @"\(#\d+\)$");
+        return pr.Success ? line[..(71 - pr.Length)].TrimEnd() + "… " + pr.Value : line[..71].TrimEnd() + "…";
+    }
 }
 
 /// <summary>
@@ -64,9 +94,28 @@ public sealed record DeploymentRecord(long Id, string State);
 
 public sealed record BackupRecord(string Kind, string Location, long SizeBytes, string? Sha256, DateTimeOffset CreatedAt);
 
-public sealed record MigrationRevision(string Revision, string Message);
+public sealed record MigrationRevision(string Revision, string Message)
+{
+    /// <summary>Whether old code still runs on the schema after it, read from its offline SQL; null when the SQL could not be had.</summary>
+    public Steps.MigrationVerdict? Verdict { get; init; }
 
-public sealed record MigrationPreview(string? Current, string? Head, IReadOnlyList<MigrationRevision> Pending);
+    /// <summary>For a destructive revision, what makes it so.</summary>
+    public string? Why { get; init; }
+}
+
+/// <param name="Current">The database's revision before the release.</param>
+/// <param name="Head">The newest revision the release's image knows: where the database must be after it.</param>
+public sealed record MigrationPreview(string? Current, string? Head, IReadOnlyList<MigrationRevision> Pending)
+{
+    /// <summary>What <c>alembic upgrade current:head --sql</c> printed in the release's image (at most <see cref="Steps.MigrationPreviewer.MaxSql"/> characters).</summary>
+    public string? Sql { get; init; }
+
+    /// <summary>Why there is no SQL (offline mode not available in the project), when there is none for pending revisions.</summary>
+    public string? SqlProblem { get; init; }
+
+    /// <summary>True when a pending revision is destructive: going back needs the backup restore.</summary>
+    public bool Destructive => Pending.Any(p => p.Verdict == Steps.MigrationVerdict.Destructive);
+}
 
 /// <summary>One machine of one service: the image it ran before and the one it runs now.</summary>
 public sealed class MachineImage

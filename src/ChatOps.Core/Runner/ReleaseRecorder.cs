@@ -18,6 +18,7 @@ public sealed class ReleaseRecorder(
     LeaseKeeper leases,
     DeploymentLog deployments,
     ReleaseAnnouncer announcer,
+    MigrationMachineSweep migrationMachines,
     TimeProvider clock,
     ILogger<ReleaseRecorder> log)
 {
@@ -99,6 +100,7 @@ public sealed class ReleaseRecorder(
         // never gets here for it again, so the closing message goes out once. A crash between the two loses it (the
         // card still shows the end) rather than saying it twice.
         await announcer.ClosedAsync(release, cancellationToken);
+        await migrationMachines.ReleaseEndedAsync(release, cancellationToken);
         log.LogInformation("{Kind} {ReleaseId} {Tag} on {Environment} ended {State}", release.Kind, release.Id, release.Tag, release.Environment, release.State);
     }
 }

@@ -15,7 +15,9 @@ public sealed class DeployStep : IReleaseStep
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var release = context.Release;
-        var targets = context.Environment.Services.Select(s => new RolloutTarget(s.Name, s.FlyApp, ImageOf(release, s))).ToList();
+        // What runs is what was approved: the digest shown at the approval, not whatever the tag points at by now.
+        var targets = context.Environment.Services
+            .Select(s => new RolloutTarget(s.Name, s.FlyApp, Pin(ImageOf(release, s), release.Outputs.PlannedDigests.GetValueOrDefault(s.Name)))).ToList();
         var count = await new Rollout(context, release.Tag, RolloutShape.ForDeploy(context.Environment)).RunAsync(targets, cancellationToken);
         return StepOutcome.Done($"{count} machine{(count == 1 ? "" : "s")} on {release.Tag}");
     }
@@ -23,6 +25,13 @@ public sealed class DeployStep : IReleaseStep
     /// <summary>The image a service is deployed on: a promotion's is exactly what its source environment ran, never a fresh lookup of the tag.</summary>
     public static string ImageOf(Release release, ServiceSettings service) =>
         release.Outputs.Promotion?.Images.GetValueOrDefault(service.Name) ?? service.ImageFor(release.Tag);
+
+    /// <summary>
+    /// The image pinned to a digest (<c>registry.fly.io/app:v1.2.0@sha256:…</c>): the tag stays readable, the digest is
+    /// what runs. An image already pinned, or without a known digest, is left as it is.
+    /// </summary>
+    public static string Pin(string image, string? digest) =>
+        digest is null || image.Contains('@', StringComparison.Ordinal) ? image : $"{image}@{digest}";
 
     /// <summary>
     /// Rolls each service's machines to its image in the shape Deploy uses, recording the image each machine ran

@@ -2,7 +2,7 @@ using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Steps;
 
-/// <summary>Runbook §4: the approved migrations, run inside a machine of the migrations app.</summary>
+/// <summary>Runbook §4: the approved migrations, run in the release's migration machine (on the release's own image).</summary>
 public sealed class MigrateStep : IReleaseStep
 {
     private const int MaxConsole = 2500;
@@ -40,8 +40,10 @@ public sealed class MigrateStep : IReleaseStep
             ? $"running {settings.Command}"
             : $"applying {plan.Migrations.Count} revision{(plan.Migrations.Count == 1 ? "" : "s")} up to {release.Outputs.Migrations?.Head ?? plan.Migrations[^1].Revision}: {string.Join(", ", plan.Migrations.Select(m => m.Revision))}";
         await context.ReportAsync(applying, cancellationToken);
-        await context.DetailAsync($"{applying} in {settings.App}", null, cancellationToken);
-        var result = await context.Ports.DeployTarget.ExecAsync(settings.App, command, settings.Timeout, cancellationToken);
+        await context.DetailAsync($"{applying} in {settings.App} (machine on {ReleaseMigrationMachine.ImageOf(release, context.Environment)})", null, cancellationToken);
+        // BuildPlanAsync found (or made again, after an idle gate) the machine the plan was read in.
+        var machine = await ReleaseMigrationMachine.StartAsync(context, cancellationToken);
+        var result = await context.Ports.DeployTarget.ExecAsync(machine, command, settings.Timeout, cancellationToken);
         release.Outputs.MigrationExitCode = result.ExitCode;
         var output = result.ExitCode == 0 ? result.Stderr + result.Stdout : result.Stderr.Length > 0 ? result.Stderr : result.Stdout;
         release.Outputs.MigrationOutputTail = MigrationPreviewer.Tail(output, 600);

@@ -1,8 +1,12 @@
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Steps;
 
-/// <summary>Runbook §1: the head of the release branch (for a promotion, the commit its source released) must have every required check green.</summary>
+/// <summary>
+/// Runbook §1: the head of the release branch (for a promotion, the commit its source released) must have every required
+/// check green, and every service's image must be in the registry, before anything is tagged or changed.
+/// </summary>
 public sealed class PreflightStep : IReleaseStep
 {
     public ReleaseState State => ReleaseState.Preflight;
@@ -18,6 +22,11 @@ public sealed class PreflightStep : IReleaseStep
         outputs.Links.FailedChecks = check.FailedLinks.ToList();
         if (!check.Ok)
             return StepOutcome.Fail(check.Problem);
+        var images = await CheckImagesAsync(context, cancellationToken);
+        if (images.Problem is { } missing)
+            return StepOutcome.Fail(missing);
+        // What the tags point at now: the migration machine starts on these; the approval looks them up again and binds them.
+        outputs.PlannedDigests = images.Digests;
 
         foreach (var service in context.Environment.Services)
         {
@@ -28,6 +37,29 @@ public sealed class PreflightStep : IReleaseStep
         }
         context.Release.PreviousTag ??= outputs.PreviousVersions.Values.FirstOrDefault(v => v is not null);
         return StepOutcome.Done($"{Short(check.Sha)}: {string.Join(", ", check.Passed)} passed");
+    }
+
+    /// <summary>
+    /// Every service's image, looked up in the registry: a missing one names the command that pushes it. A registry that
+    /// cannot be reached or refuses the token throws, and the step fails with that: never a silent pass.
+    /// </summary>
+    public static async Task<ImageCheck> CheckImagesAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var digests = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var missing = new List<string>();
+        if (context.Ports.Registry is not { } registry)
+            return new ImageCheck(digests, null);
+        foreach (var service in context.Environment.Services)
+        {
+            var image = DeployStep.ImageOf(context.Release, service);
+            var lookup = await registry.LookUpAsync(image, cancellationToken);
+            if (lookup.State == ImageState.Missing)
+                missing.Add($"{image} (push it with `fly deploy --build-only --push --image-label {context.Release.Tag} -a {service.FlyApp}`)");
+            else if (lookup.Digest is { } digest)
+                digests[service.Name] = digest;
+        }
+        return new ImageCheck(digests, missing.Count == 0 ? null
+            : $"{(missing.Count == 1 ? "An image is" : "Images are")} not in the registry: {string.Join("; ", missing)}. Nothing was tagged or changed.");
     }
 
     public static async Task<PreflightCheck> CheckAsync(StepContext context, CancellationToken cancellationToken)
@@ -67,6 +99,10 @@ public sealed class PreflightStep : IReleaseStep
 
     internal static string Short(string? sha) => sha is { Length: > 7 } ? sha[..7] : sha ?? "?";
 }
+
+/// <param name="Digests">Per service, the digest its image has now, where the registry said.</param>
+/// <param name="Problem">The images that are not in the registry, said with how to push them; null when all are there.</param>
+public sealed record ImageCheck(Dictionary<string, string> Digests, string? Problem);
 
 public sealed record PreflightCheck(string Sha, IReadOnlyList<string> Passed, string Problem)
 {

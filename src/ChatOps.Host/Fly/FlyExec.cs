@@ -4,23 +4,20 @@ using Flurl.Http;
 
 namespace ChatOps.Host.Fly;
 
-// The Migrate step's command (and the schema check's `alembic current`), run inside a started machine of the app.
+// A command run inside the release's migration machine: the preview's Alembic reads, the Migrate step's command and the
+// schema check's `alembic current`.
 internal sealed class FlyExec(FlyApi api)
 {
-    public async Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, bool readOnly, CancellationToken cancellationToken)
+    public async Task<ExecResult> ExecAsync(MigrationMachine machine, IReadOnlyList<string> command, TimeSpan timeout, bool readOnly, CancellationToken cancellationToken)
     {
         using var client = api.Open();
         var text = string.Join(' ', command);
-        var machine = (await FlyApi.ListAsync(client, app, cancellationToken)).Select(FlyMachineJson.Status)
-            .Where(m => m.State == "started").OrderBy(m => m.Id, StringComparer.Ordinal).FirstOrDefault()
-            ?? throw new InvalidOperationException($"{app} has no started machine to run `{text}` in.");
-
         var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-        var unknown = $"`{text}` on machine {machine.Id} of {app} may still be running or may have finished; check (e.g. `alembic current`) before running it again.";
+        var unknown = $"`{text}` on machine {machine.Id} of {machine.App} may still be running or may have finished; check (e.g. `alembic current`) before running it again.";
         try
         {
             // A change is not retried on 5xx or timeouts: it may have run; only a 429 is safe to repeat. A read is.
-            var exec = FlyApi.Machine(client, app, machine.Id, "exec");
+            var exec = FlyApi.Machine(client, machine.App, machine.Id, "exec");
             using var response = await (readOnly ? exec : exec.OnlyRetryRateLimits())
                 .WithAttemptTimeout(timeout + FlyApi.WaitGrace)
                 .SendAsync(FlyApi.SystemName, HttpMethod.Post, new ExecRequest(command, seconds), cancellationToken, 408);

@@ -13,7 +13,10 @@ internal sealed class FlyMachines(FlyApi api, TimeProvider time, ILogger logger)
     public async Task<IReadOnlyList<MachineStatus>> ListMachinesAsync(string app, CancellationToken cancellationToken)
     {
         using var client = api.Open();
-        return [.. (await FlyApi.ListAsync(client, app, cancellationToken)).Select(FlyMachineJson.Status).OrderBy(m => m.Id, StringComparer.Ordinal)];
+        // The bot's own migration machines (and flyctl's release_command ones) take no traffic: deploys, rollbacks and
+        // /status leave them alone.
+        return [.. (await FlyApi.ListAsync(client, app, cancellationToken)).Where(m => !FlyMigrationMachines.IsTemporary(m))
+            .Select(FlyMachineJson.Status).OrderBy(m => m.Id, StringComparer.Ordinal)];
     }
 
     public async Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken)

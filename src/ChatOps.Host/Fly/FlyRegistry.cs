@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Fly;
 
-// What a tag in Fly's registry points at now, read with the registry API's manifest HEAD (Docker-Content-Digest), so
-// the approval binds digests and a tag pushed again after it is a different plan. Images elsewhere report none.
+// Whether a tag exists in Fly's registry and what it points at now, read with the registry API's manifest HEAD
+// (Docker-Content-Digest): Preflight refuses a release whose image was never pushed, the approval binds digests and a
+// tag pushed again after it is a different plan. Images elsewhere are not looked up.
 public sealed class FlyRegistry(IHttpClientFactory httpClients, IOptions<FlyOptions> options, ILogger<FlyRegistry> logger) : IImageRegistry
 {
     public const string Host = "registry.fly.io";
@@ -18,10 +19,10 @@ public sealed class FlyRegistry(IHttpClientFactory httpClients, IOptions<FlyOpti
         "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
         + "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
 
-    public async Task<string?> DigestAsync(string image, CancellationToken cancellationToken)
+    public async Task<ImageLookup> LookUpAsync(string image, CancellationToken cancellationToken)
     {
         if (Reference.Parse(image) is not { } reference)
-            return null;
+            return ImageLookup.NotLookedUp;
         var fly = options.Value;
         using var client = httpClients.CreateFlurlClient(FlyClient.HttpClientName, fly.RegistryUrl, OutsideCalls.WebJson);
         using var response = await client.Request("v2").AppendPathSegments(reference.Repository.Split('/')).AppendPathSegments("manifests", reference.Tag)
@@ -29,13 +30,17 @@ public sealed class FlyRegistry(IHttpClientFactory httpClients, IOptions<FlyOpti
             .WithHeader("Accept", ManifestTypes)
             .SendAsync(SystemName, HttpMethod.Head, null, cancellationToken, 401, 403, 404);
         if (response.StatusCode == 404)
-            return null;
+            return ImageLookup.Missing;
         if (response.StatusCode is 401 or 403)
         {
-            logger.LogWarning("The Fly registry refused to say what {Image} points at ({Status}); the approval binds the tag without its digest", image, response.StatusCode);
-            return null;
+            // Not knowing whether the image exists is no answer: the release must not go on as if it did.
+            logger.LogWarning("The Fly registry refused to say whether {Image} exists ({Status})", image, response.StatusCode);
+            throw new InvalidOperationException(
+                $"The Fly registry refused the Fly token ({response.StatusCode}) when asked for {image}: the token must be able to read the app's images (`fly auth docker` uses the same).");
         }
-        return response.Headers.TryGetFirst("Docker-Content-Digest", out var digest) && digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest : null;
+        return response.Headers.TryGetFirst("Docker-Content-Digest", out var digest) && digest.StartsWith("sha256:", StringComparison.Ordinal)
+            ? new ImageLookup(ImageState.Present, digest)
+            : new ImageLookup(ImageState.Present);
     }
 
     // registry.fly.io/<repository>:<tag>; a reference without a tag, pinned by digest, or on another registry is not looked up.

@@ -7,18 +7,22 @@ namespace ChatOps.Host.Hosting;
 
 /// <summary>
 /// Resumes unfinished releases at start-up; then, on a timer, expires undecided approvals, takes over releases
-/// whose instance died, and now and then forgets chat updates handled long ago.
+/// whose instance died, now and then removes migration machines nobody needs, and forgets chat updates handled long ago.
 /// </summary>
 public sealed class ReleaseRunnerService(
-    ReleaseRunner runner, ApprovalDecisions approvals, ReleaseQueue queue, IUpdateLog updates, TimeProvider clock, IOptions<RunnerOptions> options,
-    ILogger<ReleaseRunnerService> log) : BackgroundService
+    ReleaseRunner runner, ApprovalDecisions approvals, ReleaseQueue queue, IUpdateLog updates, MigrationMachineSweep migrationMachines, TimeProvider clock,
+    IOptions<RunnerOptions> options, ILogger<ReleaseRunnerService> log) : BackgroundService
 {
     // Telegram keeps an undelivered update for 24 hours and Slack retries an event within the hour; a week is well past both.
     public static readonly TimeSpan UpdateRetention = TimeSpan.FromDays(7);
 
     private static readonly TimeSpan ForgetEvery = TimeSpan.FromHours(1);
 
+    // Listing every migrations app costs Fly calls: once a minute is soon enough for a machine that idles.
+    private static readonly TimeSpan SweepMachinesEvery = TimeSpan.FromMinutes(1);
+
     private DateTimeOffset _forgotAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _sweptMachinesAt = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +36,7 @@ public sealed class ReleaseRunnerService(
                 {
                     await approvals.ExpireAsync(stoppingToken);
                     await runner.RecoverAsync(stoppingToken);
+                    await SweepMigrationMachinesAsync(stoppingToken);
                     await ForgetOldUpdatesAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -44,6 +49,15 @@ public sealed class ReleaseRunnerService(
         {
             // Shutting down.
         }
+    }
+
+    private async Task SweepMigrationMachinesAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _sweptMachinesAt < SweepMachinesEvery)
+            return;
+        _sweptMachinesAt = now;
+        await migrationMachines.SweepAsync(cancellationToken);
     }
 
     private async Task ForgetOldUpdatesAsync(CancellationToken cancellationToken)

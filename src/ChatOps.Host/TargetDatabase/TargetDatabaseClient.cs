@@ -1,14 +1,13 @@
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
-using ChatOps.Core.Steps;
 
 namespace ChatOps.Host.TargetDatabase;
 
 /// <summary>
 /// The target database as the runbook touches it: pg_dump / psql / Npgsql when a DatabaseUrl is set;
-/// a Fly volume snapshot when <c>Backup:Mode</c> is <c>fly-snapshot</c>; without a DatabaseUrl the schema
-/// is checked through Alembic in the migrations app.
+/// a Fly volume snapshot when <c>Backup:Mode</c> is <c>fly-snapshot</c>. (Without a DatabaseUrl the schema check asks
+/// Alembic in the release's migration machine instead.)
 /// </summary>
 public sealed class TargetDatabaseClient(IDeployTarget deployTarget, TargetPostgres postgres, TimeProvider clock) : IDatabaseOperations
 {
@@ -23,18 +22,8 @@ public sealed class TargetDatabaseClient(IDeployTarget deployTarget, TargetPostg
         return await postgres.BackupAsync(TargetConnection.Parse(settings.DatabaseUrl), environment, settings.Backup, tag, reuseSince, cancellationToken);
     }
 
-    public async Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken)
-    {
-        if (settings.DatabaseUrl.Length > 0)
-            return await postgres.VerifyAsync(TargetConnection.Parse(settings.DatabaseUrl), settings.Migrations.ExpectedTables, expectedHead, cancellationToken);
-
-        var current = await deployTarget.ReadAsync(settings.Migrations.App, ["alembic", "current"], TimeSpan.FromSeconds(60), cancellationToken);
-        if (current.ExitCode != 0)
-            throw new InvalidOperationException($"`alembic current` exited {current.ExitCode}: {MigrationPreviewer.Tail(current.Stderr, 300)}");
-        var revision = AlembicOutput.ParseRevision(current.Stdout);
-        var tables = settings.Migrations.ExpectedTables.Count == 0 ? "" : "; tables not listed (no DatabaseUrl configured)";
-        return new SchemaReport([], revision, expectedHead, $"alembic at {revision ?? "empty"}{tables}");
-    }
+    public Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken) =>
+        postgres.VerifyAsync(TargetConnection.Parse(settings.DatabaseUrl), settings.Migrations.ExpectedTables, expectedHead, cancellationToken);
 
     public async Task<string> RestoreAsync(EnvironmentSettings settings, BackupRecord backup, CancellationToken cancellationToken)
     {

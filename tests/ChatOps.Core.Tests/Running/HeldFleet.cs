@@ -99,8 +99,17 @@ internal sealed class HeldFleet : IDeployTarget
         }
     }
 
-    public Task<ExecResult> ExecAsync(string app, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
+    public Task<MigrationMachine> StartMigrationMachineAsync(string app, long releaseId, string image, bool waitStarted, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Rollouts start no migration machines.");
+
+    public Task<ExecResult> ExecAsync(MigrationMachine machine, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Rollouts run no commands.");
+
+    public Task DestroyMigrationMachinesAsync(string app, long releaseId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Rollouts start no migration machines.");
+
+    public Task<IReadOnlyList<MigrationMachine>> ListMigrationMachinesAsync(string app, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Rollouts start no migration machines.");
 
     public Task<string> SnapshotVolumeAsync(string app, DateTimeOffset reuseSince, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Rollouts take no snapshots.");

@@ -27,7 +27,7 @@ public sealed class IncidentTests : CoreScenario
         Decision? asked = null;
         Core.Fleet.BeforeUpdate = async (_, image) =>
         {
-            if (image.EndsWith(":v1.1.0", StringComparison.Ordinal) && Interlocked.Increment(ref updates) == 2)
+            if (StatusReporter.TagOf(image) == "v1.1.0" && Interlocked.Increment(ref updates) == 2)
                 asked = await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
         };
 
@@ -42,7 +42,7 @@ public sealed class IncidentTests : CoreScenario
         Assert.InRange(stopped.Outputs.Machines.Count(m => m.After is not null), 1, 3);
         Assert.Equal(ReleaseState.RolledBack, rollback.State);
         Assert.Equal("v1.0.1", rollback.Tag);
-        Assert.All(Core.Fleet.Updates.GroupBy(u => u.Machine), machine => Assert.EndsWith(":v1.0.1", machine.Last().Image));
+        Assert.All(Core.Fleet.Updates.GroupBy(u => u.Machine), machine => Assert.Equal("v1.0.1", StatusReporter.TagOf(machine.Last().Image)));
     }
 
     [Fact]

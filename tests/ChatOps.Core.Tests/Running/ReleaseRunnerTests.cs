@@ -265,7 +265,7 @@ public sealed class ReleaseRunnerTests : CoreScenario
         Assert.Equal(ReleaseKind.Rollback, rollback.Kind);
         Assert.Equal(ReleaseState.RolledBack, rollback.State);
         Assert.Equal("v1.1.0", rollback.Tag);
-        Assert.EndsWith(":v1.1.0", Core.Fleet.Updates.Last().Image);
+        Assert.Equal("v1.1.0", StatusReporter.TagOf(Core.Fleet.Updates.Last().Image));
         Assert.NotNull((await Core.Store.Environments.GetAsync(Env, CancellationToken.None)).Lock);
     }
 

@@ -15,6 +15,9 @@ public sealed class FlyClientTests : ClientFixture
 
     private IDeployTarget Fly => Get<IDeployTarget>();
 
+    // Release 1's machine on the new image, which knows every revision the sandbox starts with.
+    private Task<MigrationMachine> MigrationMachineAsync() => Fly.StartMigrationMachineAsync(App, 1, NewImage, waitStarted: true, CancellationToken.None);
+
     [Fact]
     public async Task Machines_are_listed_with_their_image_and_health()
     {
@@ -96,8 +99,9 @@ public sealed class FlyClientTests : ClientFixture
     [Fact]
     public async Task Exec_of_alembic_upgrade_returns_its_exit_code_and_output()
     {
-        var ran = await Fly.ExecAsync(App, Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None);
-        var again = await Fly.ExecAsync(App, ["alembic", "current"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        var machine = await MigrationMachineAsync();
+        var ran = await Fly.ExecAsync(machine, Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var again = await Fly.ExecAsync(machine, ["alembic", "current"], TimeSpan.FromSeconds(60), CancellationToken.None);
 
         Assert.Equal(0, ran.ExitCode);
         Assert.Contains("Running upgrade", ran.Stderr);
@@ -110,7 +114,7 @@ public sealed class FlyClientTests : ClientFixture
     {
         Sandbox.Faults.FailMigration = true;
 
-        var result = await Fly.ExecAsync(App, Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var result = await Fly.ExecAsync(await MigrationMachineAsync(), Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("DuplicateTable", result.Stderr);
@@ -130,8 +134,9 @@ public sealed class FlyClientTests : ClientFixture
         await using var services = BuildServices(ConfigFor(Sandbox), s => s.AddHttpClient(FlyClient.HttpClientName).AddHttpMessageHandler(exec.CreateHandler));
         var fly = services.GetRequiredService<IDeployTarget>();
         var before = Sandbox.Fly.Alembic.Current;
+        var machine = await MigrationMachineAsync();
 
-        var error = await Assert.ThrowsAsync<OutcomeUnknownException>(() => fly.ExecAsync(App, Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<OutcomeUnknownException>(() => fly.ExecAsync(machine, Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None));
 
         Assert.Equal(1, exec.Count);
         Assert.Contains("Fly answered 500", error.Message);
@@ -147,7 +152,7 @@ public sealed class FlyClientTests : ClientFixture
         });
         await using var retrying = BuildServices(ConfigFor(Sandbox), s => s.AddHttpClient(FlyClient.HttpClientName).AddHttpMessageHandler(limited.CreateHandler));
 
-        var result = await retrying.GetRequiredService<IDeployTarget>().ExecAsync(App, Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var result = await retrying.GetRequiredService<IDeployTarget>().ExecAsync(machine, Upgrade, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(2, limited.Count);
@@ -167,7 +172,8 @@ public sealed class FlyClientTests : ClientFixture
         });
         await using var services = BuildServices(ConfigFor(Sandbox), s => s.AddHttpClient(FlyClient.HttpClientName).AddHttpMessageHandler(exec.CreateHandler));
 
-        var result = await services.GetRequiredService<IDeployTarget>().ReadAsync(App, ["alembic", "current"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        var machine = await MigrationMachineAsync();
+        var result = await services.GetRequiredService<IDeployTarget>().ReadAsync(machine, ["alembic", "current"], TimeSpan.FromSeconds(60), CancellationToken.None);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(2, exec.Count);
@@ -183,8 +189,9 @@ public sealed class FlyClientTests : ClientFixture
             return new FlyExecResult(0, "", "");
         };
 
+        var machine = await MigrationMachineAsync();
         var error = await Assert.ThrowsAsync<OutcomeUnknownException>(() =>
-            Fly.ExecAsync(App, Upgrade, TimeSpan.FromSeconds(1), CancellationToken.None));
+            Fly.ExecAsync(machine, Upgrade, TimeSpan.FromSeconds(1), CancellationToken.None));
 
         Assert.Contains("may still be running", error.Message);
     }

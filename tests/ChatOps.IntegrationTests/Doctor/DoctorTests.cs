@@ -64,7 +64,7 @@ public sealed class DoctorTests : IAsyncLifetime
 
         Assert.True(rows.All(r => r.Ok), DoctorCheck.Report(rows));
         Assert.Equal(0, DoctorCheck.ExitCode(rows));
-        foreach (var name in new[] { "GitHub repository", "GitHub checks", "Fly app myloware-api", "Fly exec on myloware-api", "production database", "pg_dump for production", "production tables", "production backup directory", "Own store" })
+        foreach (var name in new[] { "GitHub repository", "GitHub checks", "Fly app myloware-api", "Fly migrations on myloware-api", "production database", "pg_dump for production", "production tables", "production backup directory", "Own store" })
             Assert.True(Row(rows, name).Ok);
     }
 
@@ -253,16 +253,17 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_migrations_app_without_a_started_machine_is_a_problem_for_exec()
+    public async Task A_migrations_app_that_runs_none_of_its_environments_services_is_a_problem_for_the_migrations()
     {
-        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
-        foreach (var machine in bot.Sandbox.Fly.Machines("myloware-api"))
-            await FlyAsync(bot, HttpMethod.Post, $"apps/myloware-api/machines/{machine.Id}/stop");
+        // Staging's app, where no production service runs: no production image carries the migrations it would run.
+        var settings = WithTarget();
+        settings["ChatOps:Environments:production:Migrations:App"] = "myloware-api-staging";
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(settings));
 
         var rows = await CheckAsync(bot);
 
-        AssertProblem(rows, Row(rows, "Fly exec on myloware-api"), "no started machine", "fly machine start -a myloware-api");
-        Assert.True(Row(rows, "Fly app myloware-orchestrator").Ok);
+        AssertProblem(rows, Row(rows, "Fly migrations on myloware-api-staging"), "no service of production runs on it", "Migrations:App");
+        Assert.True(Row(rows, "Fly app myloware-api").Ok);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class ApprovalAndRollbackRuleTests
 
         var second = await bot.SayAsync("/release v0.3.0");
 
-        Assert.Contains("no pending migrations: nothing to approve", second);
+        Assert.Contains("nothing to migrate: no approval needed", second);
         Assert.Contains("✅ Released v0.3.0", second);
         Assert.Equal(1, bot.Sandbox.Mutations.Count("fly.exec:alembic upgrade"));
     }

@@ -119,7 +119,10 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
         return new ExecResult(0, "", "INFO  [alembic.runtime.migration] Running upgrade c3d4e5 -> f6e5d4\n");
     }
 
-    private const string Sql = """
+    /// <summary>What `alembic upgrade … --sql` prints; by default one of the three revisions is destructive.</summary>
+    public string Sql { get; set; } = DestructiveSql;
+
+    private const string DestructiveSql = """
         BEGIN;
 
         -- Running upgrade a1b2c3 -> b2c3d4

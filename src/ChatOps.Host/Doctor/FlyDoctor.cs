@@ -9,9 +9,9 @@ using Microsoft.Extensions.Options;
 namespace ChatOps.Host.Doctor;
 
 /// <summary>
-/// Every app of every environment answers with its machines; the migrations app runs one of the environment's services,
-/// whose release image holds the migrations run in a temporary machine (Fly reveals no token permissions, so the right
-/// to create it shows at the first release); volumes are visible where backups are snapshots.
+/// Every app of every environment answers with its machines (the migrations run in a temporary machine of the migrations
+/// app; Fly reveals no token permissions, so the right to create one shows at the first release); volumes are visible
+/// where backups are snapshots.
 /// </summary>
 internal sealed class FlyDoctor(IHttpClientFactory httpClients, IOptions<FlyOptions> options, ChatOpsSettings settings) : IDoctorChecks
 {
@@ -29,8 +29,7 @@ internal sealed class FlyDoctor(IHttpClientFactory httpClients, IOptions<FlyOpti
         var apps = settings.Environments.Values.SelectMany(e => e.Services.Select(s => s.FlyApp))
             .Concat(settings.Environments.Values.Select(e => e.Migrations.App))
             .Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        var migrationApps = settings.Environments.Where(e => e.Value.Migrations.App.Length > 0)
-            .GroupBy(e => e.Value.Migrations.App, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var migrationApps = settings.Environments.Values.Select(e => e.Migrations.App).Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
         var snapshotApps = settings.Environments.Values.Where(e => e.Backup.Mode == "fly-snapshot")
             .Select(e => e.Backup.App.Length > 0 ? e.Backup.App : e.Migrations.App).Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
         foreach (var app in apps)
@@ -51,15 +50,8 @@ internal sealed class FlyDoctor(IHttpClientFactory httpClients, IOptions<FlyOpti
             rows.Add(machines.Count == 0
                 ? DoctorCheck.Problem($"Fly app {app}", "reachable, but it has no machines to deploy to.", $"deploy the app once by hand: fly deploy -a {app}.")
                 : DoctorCheck.Pass($"Fly app {app}", $"reachable; {machines.Count} machines, {started} started."));
-            if (migrationApps.TryGetValue(app, out var environments))
-            {
-                var without = environments.Where(e => e.Value.Services.All(s => s.FlyApp != app)).Select(e => e.Key).ToList();
-                var image = environments.SelectMany(e => e.Value.Services).First(s => without.Count > 0 || s.FlyApp == app).Image;
-                rows.Add(without.Count == 0
-                    ? DoctorCheck.Pass($"Fly migrations on {app}", $"each release's migrations run in a temporary machine of {app} started from the release's image ({image}).")
-                    : DoctorCheck.Problem($"Fly migrations on {app}", $"no service of {string.Join(", ", without)} runs on it, so no release image of theirs holds its migrations.",
-                        "set Migrations:App to the Fly app of the service whose image carries the Alembic project."));
-            }
+            if (migrationApps.Contains(app))
+                rows.Add(DoctorCheck.Pass($"Fly migrations on {app}", "each release's migrations run in a temporary machine of this app started from the release's own image."));
             if (snapshotApps.Contains(app))
                 rows.Add(await VolumesAsync(client, app, cancellationToken));
         }

@@ -64,6 +64,9 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
             if (s.VersionUrl.Length > 0 && !Uri.TryCreate(s.VersionUrl, UriKind.Absolute, out _))
                 yield return $"{k}:VersionUrl must be an absolute URL.";
         }
+        // The release's migrations are in the release's image of the service that runs on the migrations app.
+        if (env.Migrations.App.Length > 0 && env.Services.Count > 0 && env.Services.All(s => s.FlyApp != env.Migrations.App))
+            yield return $"{key}:Migrations:App '{env.Migrations.App}' must be the FlyApp of one of its Services: the migrations run from that service's release image.";
         if (env.Backup.Mode is not ("pg_dump" or "fly-snapshot"))
             yield return $"{key}:Backup:Mode must be pg_dump or fly-snapshot, not '{env.Backup.Mode}'.";
         if (env.Backup.Mode == "pg_dump" && env.DatabaseUrl.Length == 0)

@@ -253,20 +253,6 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_migrations_app_that_runs_none_of_its_environments_services_is_a_problem_for_the_migrations()
-    {
-        // Staging's app, where no production service runs: no production image carries the migrations it would run.
-        var settings = WithTarget();
-        settings["ChatOps:Environments:production:Migrations:App"] = "myloware-api-staging";
-        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(settings));
-
-        var rows = await CheckAsync(bot);
-
-        AssertProblem(rows, Row(rows, "Fly migrations on myloware-api-staging"), "no service of production runs on it", "Migrations:App");
-        Assert.True(Row(rows, "Fly app myloware-api").Ok);
-    }
-
-    [Fact]
     public async Task A_snapshot_backup_whose_volume_is_being_destroyed_is_a_problem_for_the_volumes()
     {
         // No DatabaseUrl: the sandbox backs production up by snapshotting the migrations app's volume.

@@ -26,6 +26,15 @@ public sealed class StartUpSettingsTests
     }
 
     [Fact]
+    public async Task A_migrations_app_that_runs_none_of_the_services_stops_the_host_with_one_line_naming_the_key()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await SandboxBot.StartAsync(new Dictionary<string, string?> { ["ChatOps:Environments:production:Migrations:App"] = "myloware-db" }));
+
+        Assert.StartsWith("ChatOps:Environments:production:Migrations:App 'myloware-db' must be the FlyApp of one of its Services", Assert.Single(failure.Failures));
+    }
+
+    [Fact]
     public async Task A_console_user_that_is_not_a_name_stops_the_host_with_one_line_naming_the_key()
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>

@@ -122,7 +122,7 @@ public sealed class AlembicImageTests : SandboxFixture
         Assert.EndsWith($"Running upgrade  -> {r[0]}, create runs\n", fromBase.Stderr);
         Assert.Contains("\nDROP TABLE artifacts;\n", drop.Stdout);
         Assert.Equal(255, unknown.ExitCode);
-        Assert.Equal($"FAILED: Can't locate revision identified by '{dropped}'\n", unknown.Stdout);
+        Assert.Equal($"BEGIN;\n\nFAILED: Can't locate revision identified by '{dropped}'\n", unknown.Stdout);
     }
 
     [Fact]

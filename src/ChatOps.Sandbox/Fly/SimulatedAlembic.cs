@@ -236,15 +236,16 @@ public sealed class SimulatedAlembic
         var colon = range.IndexOf(':', StringComparison.Ordinal);
         var from = colon < 0 ? 0 : Find(range[..colon], known);
         var target = colon < 0 ? range : range[(colon + 1)..];
+        // Transactional DDL opens the script with BEGIN before the revisions are looked up.
         if (from == 0 && colon >= 0)
         {
-            return CantLocate(AlembicOffline.Context, range[..colon]);
+            return CantLocate(AlembicOffline.Context, range[..colon], "BEGIN;\n\n");
         }
 
         var to = target is "head" or "heads" ? known : Find(target, known);
         if (to == 0)
         {
-            return CantLocate(AlembicOffline.Context, target);
+            return CantLocate(AlembicOffline.Context, target, "BEGIN;\n\n");
         }
 
         return AlembicOffline.Render(from == 0 ? null : _revisions[from - 1].Id, _revisions.Skip(from).Take(Math.Max(0, to - from)).ToList());
@@ -254,8 +255,8 @@ public sealed class SimulatedAlembic
 
     // Alembic's util.err: the error logged on stderr, FAILED printed on stdout (unindented: exec has no terminal),
     // then sys.exit(-1), which the shell sees as 255.
-    private static FlyExecResult CantLocate(string context, string revision) => new(255,
-        $"FAILED: Can't locate revision identified by '{revision}'\n",
+    private static FlyExecResult CantLocate(string context, string revision, string printed = "") => new(255,
+        $"{printed}FAILED: Can't locate revision identified by '{revision}'\n",
         $"{context}ERROR [alembic.util.messaging] Can't locate revision identified by '{revision}'\n");
 
     private static FlyExecResult Usage(string error) => new(2, "",

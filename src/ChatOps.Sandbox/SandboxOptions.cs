@@ -5,6 +5,11 @@ public sealed class SandboxOptions
     public string Repository { get; set; } = "acme/myloware";
     public string Branch { get; set; } = "main";
     public string InitialTag { get; set; } = "v0.1.0";
+
+    // The release tags CI has pushed an image for, for every app (InitialTag always is). Any other tag is missing
+    // from the registry until a test pushes it (FlyCloud.PushImages).
+    public List<string> PushedTags { get; set; } =
+        ["v0.1.0", "v0.2.0", "v0.2.1", "v0.3.0", "v0.4.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.3.1", "v1.4.0"];
     public List<SandboxApp> Apps { get; set; } = [new("api", "myloware-api", 2), new("orchestrator", "myloware-orchestrator", 2)];
     public string MigrationsApp { get; set; } = "myloware-api";
 

@@ -9,9 +9,23 @@ public sealed class FlyExecTests : SandboxFixture
     private Task<HttpResponseMessage> Exec(object body) =>
         Fly.PostAsync($"apps/{App}/machines/{Sandbox.Fly.Machines(App)[0].Id}/exec", Body(body));
 
+    // The seeded machines run the initial release, whose image holds only the first revision: the pending ones
+    // come with v0.2.0.
+    private async Task DeployAsync(string tag)
+    {
+        var machine = Sandbox.Fly.Machines(App)[0];
+        var config = machine.Config;
+        config["image"] = $"registry.fly.io/{App}:{tag}";
+        var updated = await Json(Fly.PostAsync($"apps/{App}/machines/{machine.Id}", Body(new { config })));
+        using var wait = await Fly.GetAsync($"apps/{App}/machines/{machine.Id}/wait?state=started&timeout=10&instance_id={updated["instance_id"]}");
+        Assert.Equal(HttpStatusCode.OK, wait.StatusCode);
+    }
+
     [Fact]
     public async Task A_successful_exec_omits_exit_code_and_applies_pending_migrations()
     {
+        await DeployAsync("v0.2.0");
+
         using var response = await Exec(new { command = new[] { "alembic", "upgrade", "head" }, timeout = 120 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -25,6 +39,7 @@ public sealed class FlyExecTests : SandboxFixture
     [Fact]
     public async Task A_failing_migration_exits_1_with_a_traceback_and_applies_nothing()
     {
+        await DeployAsync("v0.2.0");
         Sandbox.Faults.FailMigration = true;
         var before = Sandbox.Fly.Alembic.Current;
 
@@ -41,7 +56,7 @@ public sealed class FlyExecTests : SandboxFixture
         var current = await Json(Exec(new { cmd = "alembic current" }));
         var missing = await Json(Exec(new { command = new[] { "rake", "db:migrate" } }));
 
-        Assert.Equal(Sandbox.Fly.Alembic.Current + "\n", (string?)current["stdout"]);
+        Assert.Equal(Sandbox.Fly.Alembic.Current + " (head)\n", (string?)current["stdout"]);
         Assert.Equal(127, (int)missing["exit_code"]!);
         Assert.Equal("sh: 1: rake: not found\n", (string?)missing["stderr"]);
         Assert.Equal(0, Sandbox.Mutations.Count("fly.exec:"));

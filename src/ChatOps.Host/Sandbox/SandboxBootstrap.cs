@@ -35,7 +35,8 @@ public static class SandboxBootstrap
         if (environment.DatabaseUrl.Length > 0)
         {
             var project = configuration["Sandbox:AlembicProject"] is { Length: > 0 } dir ? dir : RealAlembic.DefaultProject;
-            sandbox.Fly.ExecHandler = new RealAlembic(project, TargetDatabase.TargetConnection.Parse(environment.DatabaseUrl).ToUrl(), RealAlembic.DefaultPython).RunAsync;
+            sandbox.Fly.ExecHandler = new RealAlembic(project, TargetDatabase.TargetConnection.Parse(environment.DatabaseUrl).ToUrl(), RealAlembic.DefaultPython,
+                sandbox.Fly.Registry.TagOf).RunAsync;
         }
         return sandbox;
     }

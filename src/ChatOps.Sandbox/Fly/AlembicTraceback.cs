@@ -27,4 +27,22 @@ internal static class AlembicTraceback
         (Background on this error at: https://sqlalche.me/e/20/f405)
 
         """;
+
+    // `--sql` against an env.py written for online migrations only: offline it asks alembic.ini for a URL it never had.
+    public const string OfflineUnavailable = """
+        Traceback (most recent call last):
+          File "/usr/local/bin/alembic", line 8, in <module>
+            sys.exit(main())
+                     ^^^^^^
+          File "/usr/local/lib/python3.12/site-packages/alembic/config.py", line 636, in main
+            CommandLine(prog=prog).main(argv=argv)
+          File "/usr/local/lib/python3.12/site-packages/alembic/command.py", line 406, in upgrade
+            script.run_env()
+          File "/app/migrations/env.py", line 41, in run_migrations_offline
+            context.configure(
+          File "/usr/local/lib/python3.12/site-packages/sqlalchemy/engine/url.py", line 906, in _parse_url
+            raise exc.ArgumentError(
+        sqlalchemy.exc.ArgumentError: Could not parse SQLAlchemy URL from string ''
+
+        """;
 }

@@ -19,6 +19,7 @@ public sealed partial class FlyCloud
     }
 
     // Null when the machine does not exist. An older version never reaches a state again: it was replaced.
+    // A destroyed machine still exists for this (GET and /wait answer it with state destroyed).
     internal bool? HasReached(string app, string id, string state, string version)
     {
         if (FindApp(app) is not { } appState)
@@ -34,7 +35,7 @@ public sealed partial class FlyCloud
             }
 
             Advance(machine, DateTimeOffset.UtcNow);
-            return machine.State == state && (version.Length == 0 || version == machine.InstanceId);
+            return MachineLifecycle.HasReached(machine, state) && (version.Length == 0 || version == machine.InstanceId);
         }
     }
 }

@@ -18,18 +18,24 @@ public sealed partial class FlyCloud
     {
         _options = options;
         _faults = faults;
+        Registry = new SimulatedRegistry();
         _mutations = mutations;
-        Alembic = new SimulatedAlembic(faults);
+        Alembic = new SimulatedAlembic(faults, Registry.TagOf, options.InitialTag);
         ExecHandler = DefaultExecAsync;
         foreach (var app in options.Apps)
         {
             _apps[app.FlyApp] = FlySeed.CreateApp(app, options);
         }
+
+        foreach (var tag in options.PushedTags.Append(options.InitialTag).Distinct(StringComparer.Ordinal))
+        {
+            PushImages(tag);
+        }
     }
 
     public SimulatedAlembic Alembic { get; }
 
-    public SimulatedRegistry Registry { get; } = new();
+    public SimulatedRegistry Registry { get; }
 
     public Func<FlyExecRequest, CancellationToken, Task<FlyExecResult>> ExecHandler { get; set; }
 
@@ -37,13 +43,41 @@ public sealed partial class FlyCloud
 
     internal SandboxLatency Latency => _options.Latencies;
 
-    public IReadOnlyList<SimMachine> Machines(string app)
+    // Pushes `registry.fly.io/<app>:<tag>` for every app, as a release's CI does.
+    public void PushImages(string tag)
+    {
+        foreach (var app in _apps.Keys)
+        {
+            Registry.Push($"{SimulatedRegistry.Host}/{app}:{tag}");
+        }
+    }
+
+    // The machines that exist: a destroyed machine is gone from the list, as Fly's list hides it.
+    public IReadOnlyList<SimMachine> Machines(string app) => Select(app, m => !m.Destroyed);
+
+    public IReadOnlyList<SimMachine> MachinesWithMetadata(string app, string key, string value) =>
+        Select(app, m => !m.Destroyed && m.Metadata.TryGetValue(key, out var v) && v == value);
+
+    // What `include_deleted=true` shows beyond Machines.
+    public IReadOnlyList<SimMachine> DestroyedMachines(string app) => Select(app, m => m.Destroyed);
+
+    // What a machine's main process (`init.cmd`) printed and exited with; null while it runs or when it has none.
+    public FlyExecResult? MainProcessResult(string app, string machineId)
+    {
+        var state = App(app);
+        lock (state.Gate)
+        {
+            return state.Machines.FirstOrDefault(m => m.Id == machineId)?.Exited;
+        }
+    }
+
+    private List<SimMachine> Select(string app, Func<FlyMachine, bool> include)
     {
         var state = App(app);
         lock (state.Gate)
         {
             var now = DateTimeOffset.UtcNow;
-            return [.. state.Machines.Select(m => Snapshot(Advance(m, now)))];
+            return [.. state.Machines.Select(m => Advance(m, now)).Where(include).Select(Snapshot)];
         }
     }
 
@@ -67,7 +101,9 @@ public sealed partial class FlyCloud
     }
 
     // The image a service answers from. Requests land on any machine, so when machines disagree mid-rollout the
-    // simulator picks one stable representative (lowest id) rather than flapping between versions.
+    // simulator picks one stable representative (lowest id) rather than flapping between versions. Only machines
+    // with services take traffic (a migrations machine has none); a machine being replaced is counted with its new
+    // image, as before, since its restart is only a few milliseconds of simulated time.
     internal string? ServiceImage(string app)
     {
         if (!_apps.TryGetValue(app, out var state))
@@ -77,7 +113,10 @@ public sealed partial class FlyCloud
 
         lock (state.Gate)
         {
-            return state.Machines.OrderBy(m => m.Id, StringComparer.Ordinal).FirstOrDefault()?.Image;
+            var now = DateTimeOffset.UtcNow;
+            return state.Machines.Select(m => Advance(m, now))
+                .Where(m => m.HasServices && m.State is "started" or "replacing")
+                .OrderBy(m => m.Id, StringComparer.Ordinal).FirstOrDefault()?.Image;
         }
     }
 
@@ -85,24 +124,7 @@ public sealed partial class FlyCloud
 
     private FlyAppState App(string app) => _apps.GetValueOrDefault(app) ?? throw new ArgumentException($"unknown Fly app {app}", nameof(app));
 
-    internal static FlyMachine Advance(FlyMachine m, DateTimeOffset now)
-    {
-        if (m.State == "replacing" && m.StartsAt is { } startsAt && now >= startsAt)
-        {
-            m.State = "started";
-            m.StartsAt = null;
-            m.UpdatedAt = startsAt;
-            m.Events.Insert(0, new MachineEvent("start", "started", "flyd", startsAt));
-        }
-
-        if (m.State == "started" && m.ChecksPassAt is { } passAt && now >= passAt)
-        {
-            m.Checks = ConfiguredChecks(m.Config, passAt);
-            m.ChecksPassAt = null;
-        }
-
-        return m;
-    }
+    internal static FlyMachine Advance(FlyMachine m, DateTimeOffset now) => MachineLifecycle.Advance(m, now);
 
     // Service checks are named servicecheck-NN-<type>-<port>; top-level checks keep their config key.
     internal static List<SimCheck> ConfiguredChecks(JsonObject config, DateTimeOffset at)
@@ -134,7 +156,7 @@ public sealed partial class FlyCloud
 
     private static SimMachine Snapshot(FlyMachine m) =>
         new(m.Id, m.Name, m.State, m.Image, m.InstanceId, [.. m.Checks], m.Lease is { } l && l.ExpiresAt > DateTimeOffset.UtcNow,
-            (JsonObject)m.Config.DeepClone());
+            (JsonObject)m.Config.DeepClone(), m.Metadata);
 
     private async Task<FlyExecResult> DefaultExecAsync(FlyExecRequest request, CancellationToken cancellationToken)
     {
@@ -145,17 +167,53 @@ public sealed partial class FlyCloud
             lock (_otherAlembics)
             {
                 if (!_otherAlembics.TryGetValue(request.App, out other!))
-                    _otherAlembics[request.App] = other = new SimulatedAlembic(_faults);
+                    _otherAlembics[request.App] = other = new SimulatedAlembic(_faults, Registry.TagOf, _options.InitialTag);
             }
             return await other.ExecAsync(request, cancellationToken);
         }
 
-        if (request.App != _options.MigrationsApp && SimulatedAlembic.CommandText(request.Command).Contains("alembic", StringComparison.Ordinal))
+        if (request.App != _options.MigrationsApp)
         {
             // Only the migrations app's image ships the Alembic project.
-            return new FlyExecResult(127, "", "sh: 1: alembic: not found\n");
+            return ShellChain.Run(request.Command, "alembic", _ => new FlyExecResult(127, "", "sh: 1: alembic: not found\n"));
         }
 
         return await Alembic.ExecAsync(request, cancellationToken);
+    }
+
+    // Runs a machine's `init.cmd` through the exec handler, as the image it was created from, then stops the machine
+    // with the command's exit code. Called once, under the app's lock, when the machine starts.
+    internal void LaunchMainProcess(FlyAppState state, FlyMachine machine)
+    {
+        var request = new FlyExecRequest(state.Name, machine.Id, machine.MainCommand ?? [], null, machine.Image);
+        var version = machine.InstanceId;
+        foreach (var step in SimulatedAlembic.MutatingSteps(request.Command))
+        {
+            // Counted like an exec's: what tests count is how often migrations ran, whichever way they were started.
+            _mutations.Record("fly.exec:" + step);
+        }
+
+        _ = Task.Run(async () =>
+        {
+            FlyExecResult result;
+            try
+            {
+                result = await ExecHandler(request, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // A crash of the handler is the process dying: exit 1, the trace as its output.
+                result = new FlyExecResult(1, "", e.ToString());
+            }
+
+            lock (state.Gate)
+            {
+                machine.Exited = result;
+                if (machine.State == "started" && machine.InstanceId == version)
+                {
+                    MachineLifecycle.Exit(machine, result.ExitCode, DateTimeOffset.UtcNow);
+                }
+            }
+        });
     }
 }

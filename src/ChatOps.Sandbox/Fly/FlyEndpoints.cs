@@ -22,12 +22,18 @@ internal static class FlyEndpoints
             }
 
             var states = request.Query["state"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var summary = bool.TryParse(request.Query["summary"], out var s) && s;
+            var summary = IsTrue(request.Query["summary"]);
+            var includeDeleted = IsTrue(request.Query["include_deleted"]);
+            // metadata.<key>=<value>: every pair given must match the machine's config.metadata.
+            var metadata = request.Query.Where(q => q.Key.StartsWith("metadata.", StringComparison.Ordinal))
+                .Select(q => (Key: q.Key["metadata.".Length..], Value: q.Value.ToString())).ToList();
             lock (state.Gate)
             {
                 var now = DateTimeOffset.UtcNow;
                 return SandboxJson.Json(state.Machines.Select(m => FlyCloud.Advance(m, now))
+                    .Where(m => includeDeleted || !m.Destroyed)
                     .Where(m => states.Length == 0 || states.Contains(m.State))
+                    .Where(m => metadata.All(p => m.Metadata.TryGetValue(p.Key, out var v) && v == p.Value))
                     .Select(m => FlyJson.Machine(m, summary)).ToList());
             }
         });
@@ -47,6 +53,11 @@ internal static class FlyEndpoints
                 return FlyJson.Error(400, "invalid config: image is required");
             }
 
+            if (!fly.Registry.IsPushed(image))
+            {
+                return FlyJson.UnknownImage(image);
+            }
+
             var nonce = request.Headers[NonceHeader].ToString();
             return fly.WithMachine(app, id, m =>
             {
@@ -54,6 +65,11 @@ internal static class FlyEndpoints
                 if (m.Lease is { } lease && lease.ExpiresAt > now && lease.Nonce != nonce)
                 {
                     return FlyJson.Error(409, FlyJson.HeldBy(lease));
+                }
+
+                if (m.Destroyed)
+                {
+                    return FlyJson.Error(412, $"failed_precondition: machine {m.Id} is destroyed");
                 }
 
                 if (body.GetString("current_version") is { } current && current != m.InstanceId)
@@ -64,7 +80,7 @@ internal static class FlyEndpoints
                 // The whole config is replaced; nothing is merged.
                 var keepStopped = body.GetBool("skip_launch") == true && m.State == "stopped";
                 m.Config = (JsonObject)config.DeepClone();
-                m.Digest = image.Contains('@', StringComparison.Ordinal) ? null : fly.Registry.DigestOf(image);
+                m.Digest = fly.Registry.DigestOf(image);
                 m.InstanceId = FlyIds.Ulid();
                 m.UpdatedAt = now;
                 m.Checks = [];
@@ -99,8 +115,8 @@ internal static class FlyEndpoints
             });
         });
 
-        // An operator's `fly machine destroy`: a running machine only with force (kill in fly-go); a destroyed machine
-        // leaves the list.
+        // `fly machine destroy`: a running machine only with force (kill in fly-go). A destroyed machine leaves the
+        // list but still answers GET, with state destroyed.
         apps.MapDelete("/machines/{id}", (string app, string id, HttpRequest request) =>
         {
             if (fly.FindApp(app) is not { } state)
@@ -129,7 +145,12 @@ internal static class FlyEndpoints
                     return FlyJson.Error(412, "failed_precondition: unable to destroy machine, not currently stopped, suspended, or failed");
                 }
 
-                state.Machines.Remove(machine);
+                if (machine.Destroyed)
+                {
+                    return FlyJson.MachineNotFound();
+                }
+
+                MachineLifecycle.Destroy(machine, now, "user");
                 mutations.Record($"fly.destroy:{machine.Id}");
                 return SandboxJson.Json(new { ok = true });
             }
@@ -170,6 +191,7 @@ internal static class FlyEndpoints
             }
         });
 
+        apps.MapCreate(fly, mutations);
         apps.MapLeases(fly, mutations);
         apps.MapExec(fly, mutations);
         apps.MapVolumes(fly, mutations);

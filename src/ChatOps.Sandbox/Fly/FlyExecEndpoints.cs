@@ -30,11 +30,13 @@ internal static class FlyExecEndpoints
                     return FlyJson.Error(400, $"failed_precondition: machine {id} is not started");
             }
 
-            var text = SimulatedAlembic.CommandText(command);
-            if (SimulatedAlembic.IsMutating(text))
+            foreach (var step in SimulatedAlembic.MutatingSteps(command))
             {
-                mutations.Record("fly.exec:" + text);
+                mutations.Record("fly.exec:" + step);
             }
+
+            // The command runs in the machine's own image: its files, its migrations.
+            var image = fly.ImageOf(app, id);
 
             var timeout = body.GetInt("timeout");
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -44,7 +46,7 @@ internal static class FlyExecEndpoints
             {
                 // The profile's exec time is the machine's own start-up of the command, inside the caller's timeout.
                 await Task.Delay(fly.Latency.Exec, limit.Token);
-                result = await fly.ExecHandler(new FlyExecRequest(app, id, command, timeout), limit.Token);
+                result = await fly.ExecHandler(new FlyExecRequest(app, id, command, timeout, image), limit.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

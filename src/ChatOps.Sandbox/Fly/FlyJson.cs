@@ -6,6 +6,11 @@ internal static class FlyJson
 
     public static IResult MachineNotFound() => Error(404, "machine not found");
 
+    // flyd resolves config.image before it creates or updates a machine. The exact status and body real Fly gives
+    // for a tag never pushed are not verified offline; 422 with the resolver's message is the best reading of it.
+    public static IResult UnknownImage(string image) =>
+        SandboxJson.Json(new { error = $"failed to resolve image: manifest unknown: {image}" }, 422);
+
     // `summary` drops config, checks, events and nonce, as the list endpoint does.
     public static Dictionary<string, object?> Machine(FlyMachine m, bool summary = false)
     {
@@ -15,7 +20,7 @@ internal static class FlyJson
             ["id"] = m.Id,
             ["name"] = m.Name,
             ["state"] = m.State,
-            ["region"] = "ord",
+            ["region"] = m.Region,
             ["instance_id"] = m.InstanceId,
             ["version"] = m.InstanceId,
             ["private_ip"] = m.PrivateIp,
@@ -36,8 +41,26 @@ internal static class FlyJson
         {
             json["config"] = m.Config.DeepClone();
             json["checks"] = m.Checks.Select(c => new { name = c.Name, status = c.Status, output = c.Output, updated_at = SandboxJson.Iso(c.UpdatedAt) }).ToList();
-            json["events"] = m.Events.Select(e => new { type = e.Type, status = e.Status, source = e.Source, timestamp = e.At.ToUnixTimeMilliseconds() }).ToList();
+            json["events"] = m.Events.Select(Event).ToList();
             json["nonce"] = "";
+        }
+
+        return json;
+    }
+
+    // An exit event carries the main process's end under request.exit_event, as flyd reports it.
+    private static Dictionary<string, object> Event(MachineEvent e)
+    {
+        var json = new Dictionary<string, object>
+        {
+            ["type"] = e.Type,
+            ["status"] = e.Status,
+            ["source"] = e.Source,
+            ["timestamp"] = e.At.ToUnixTimeMilliseconds(),
+        };
+        if (e.ExitCode is { } code)
+        {
+            json["request"] = new { exit_event = new { exit_code = code, oom_killed = false, requested_stop = false } };
         }
 
         return json;

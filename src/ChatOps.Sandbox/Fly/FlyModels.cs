@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace ChatOps.Sandbox;
 
-public sealed record FlyExecRequest(string App, string MachineId, IReadOnlyList<string> Command, int? TimeoutSeconds);
+// Image is the image the machine runs: a command sees that image's files (empty: not known, e.g. a test's request).
+public sealed record FlyExecRequest(string App, string MachineId, IReadOnlyList<string> Command, int? TimeoutSeconds, string Image = "");
 
 public sealed record FlyExecResult(int ExitCode, string Stdout, string Stderr);
 
@@ -11,9 +12,10 @@ public sealed record SimCheck(string Name, string Status, string Output, DateTim
 // A point-in-time copy of a machine for test assertions; Config is a deep clone.
 public sealed record SimMachine(
     string Id, string Name, string State, string Image, string InstanceId, IReadOnlyList<SimCheck> Checks, bool Leased,
-    JsonObject Config);
+    JsonObject Config, IReadOnlyDictionary<string, string> Metadata);
 
-internal sealed record MachineEvent(string Type, string Status, string Source, DateTimeOffset At);
+// ExitCode is set on `exit` events of a machine whose main process ended.
+internal sealed record MachineEvent(string Type, string Status, string Source, DateTimeOffset At, int? ExitCode = null);
 
 internal sealed record FlyLease(string Nonce, DateTimeOffset ExpiresAt, string Owner, string Description, string Version);
 
@@ -24,6 +26,7 @@ internal sealed class FlyMachine
     public required string Id { get; init; }
     public required string Name { get; init; }
     public required string PrivateIp { get; init; }
+    public string Region { get; init; } = "ord";
     public required DateTimeOffset CreatedAt { get; init; }
     public required JsonObject Config { get; set; }
     public required string InstanceId { get; set; }
@@ -37,7 +40,26 @@ internal sealed class FlyMachine
     public DateTimeOffset? StartsAt { get; set; }
     public DateTimeOffset? ChecksPassAt { get; set; }
 
+    // The main process of a machine created with `init.cmd`: a command run to its end once the machine starts
+    // (Launch starts it, once), or a `sleep` that ends at ExitsAt. Exited holds what the command printed.
+    public IReadOnlyList<string>? MainCommand { get; set; }
+    public Action<FlyMachine>? Launch { get; set; }
+    public TimeSpan? Sleep { get; set; }
+    public DateTimeOffset? ExitsAt { get; set; }
+    public FlyExecResult? Exited { get; set; }
+
     public string Image => Config["image"]?.GetValue<string>() ?? "";
+
+    public bool Destroyed => State == "destroyed";
+
+    public bool AutoDestroy => Config.GetBool("auto_destroy") == true;
+
+    public IReadOnlyDictionary<string, string> Metadata =>
+        (Config["metadata"] as JsonObject ?? []).Where(p => p.Value?.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
+
+    // The proxy routes only to machines with services; a one-off machine (migrations) has none.
+    public bool HasServices => Config["services"] is JsonArray { Count: > 0 };
 
     // What the registry held for the image when this version was created; a later push of the tag does not change it.
     public string? Digest { get; set; }

@@ -32,7 +32,16 @@ internal static class RegistryEndpoints
                 return Error(404, "NAME_UNKNOWN", "repository name not known to registry");
             }
 
-            response.Headers["Docker-Content-Digest"] = fly.Registry.DigestOf($"registry.fly.io/{repository}:{tag}");
+            // A reference is a tag or a digest (`sha256:…`).
+            var image = tag.StartsWith("sha256:", StringComparison.Ordinal)
+                ? $"{SimulatedRegistry.Host}/{repository}@{tag}"
+                : $"{SimulatedRegistry.Host}/{repository}:{tag}";
+            if (fly.Registry.DigestOf(image) is not { } digest)
+            {
+                return Error(404, "MANIFEST_UNKNOWN", "manifest unknown");
+            }
+
+            response.Headers["Docker-Content-Digest"] = digest;
             response.Headers.ContentType = "application/vnd.docker.distribution.manifest.v2+json";
             return Results.Ok();
         });

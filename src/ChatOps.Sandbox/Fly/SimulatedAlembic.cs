@@ -2,8 +2,10 @@ using System.Text;
 
 namespace ChatOps.Sandbox;
 
-// An Alembic project on Postgres, answering with Alembic 1.x's console output (logging on stderr, results on
-// stdout). The database starts at the first revision, so two migrations are pending.
+// An Alembic project on Postgres, answering with Alembic 1.8's console output (logging on stderr, results on
+// stdout; checked against python3-alembic with no terminal, as exec has none). There is one database, and each
+// image holds the revision files of the release it was built from, so a command sees only its image's revisions.
+// The database starts at the first revision, which the initial release holds; two later revisions are pending.
 public sealed class SimulatedAlembic
 {
     private const string ContextLines =
@@ -12,18 +14,25 @@ public sealed class SimulatedAlembic
 
     private readonly Lock _gate = new();
     private readonly SandboxFaults _faults;
-    private readonly List<(string Id, string Message)> _revisions = [];
+    private readonly Func<string, string?> _tagOf;
+    private readonly string _initialTag;
+    private readonly List<AlembicRevision> _revisions = [];
     private readonly List<string> _upgrades = [];
     private int _applied;
 
-    internal SimulatedAlembic(SandboxFaults faults)
+    internal SimulatedAlembic(SandboxFaults faults, Func<string, string?> tagOf, string initialTag)
     {
         _faults = faults;
-        AddRevision("create runs");
+        _tagOf = tagOf;
+        _initialTag = initialTag;
+        AddRevision("create runs", initialTag);
         AddRevision("create artifacts");
         AddRevision("create webhook_events");
         _applied = 1;
     }
+
+    // Whether `--sql` works: an env.py written for online migrations only fails offline.
+    public bool OfflineAvailable { get; set; } = true;
 
     /// <summary>Every revision an upgrade applied, in order: a revision applied twice shows up twice.</summary>
     public IReadOnlyList<string> Upgrades
@@ -46,6 +55,7 @@ public sealed class SimulatedAlembic
         }
     }
 
+    // The newest revision in the repository, whichever image holds it.
     public string Head
     {
         get
@@ -68,57 +78,84 @@ public sealed class SimulatedAlembic
         }
     }
 
-    public string AddRevision(string message)
+    public string? HeadOf(string image)
+    {
+        lock (_gate)
+        {
+            var known = Known(image);
+            return known == 0 ? null : _revisions[known - 1].Id;
+        }
+    }
+
+    public string AddRevision(string message, string? since = null, string? sql = null)
     {
         lock (_gate)
         {
             var id = SandboxJson.RandomHex(12);
-            _revisions.Add((id, message));
+            _revisions.Add(new AlembicRevision(id, message, since, sql ?? AlembicRevision.SqlFor(message)));
             return id;
         }
     }
 
     public Task<FlyExecResult> ExecAsync(FlyExecRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(Run(request.Command));
+        Task.FromResult(Run(request.Command, request.Image.Length == 0 ? null : request.Image));
 
-    public FlyExecResult Run(IReadOnlyList<string> command)
+    // As an image that holds every revision.
+    public FlyExecResult Run(IReadOnlyList<string> command) => Run(command, null);
+
+    public FlyExecResult Run(IReadOnlyList<string> command, string? image) =>
+        ShellChain.Run(command, "alembic", words => Alembic(words, image));
+
+    // The command as a shell would be given it: `sh -c "<line>"` is its line.
+    public static string CommandText(IReadOnlyList<string> command) =>
+        command.Count >= 3 && command[0] is "sh" or "/bin/sh" or "bash" or "/bin/bash" && command[1] == "-c"
+            ? command[2]
+            : string.Join(' ', command);
+
+    // Offline `--sql` only prints SQL, so it changes nothing.
+    internal static bool IsMutating(string commandText) =>
+        commandText.Contains("alembic", StringComparison.Ordinal)
+        && !commandText.Contains("--sql", StringComparison.Ordinal)
+        && (commandText.Contains(" upgrade", StringComparison.Ordinal) || commandText.Contains(" downgrade", StringComparison.Ordinal)
+            || commandText.Contains(" stamp", StringComparison.Ordinal));
+
+    // The alembic steps of a command that change the database, one entry per step.
+    internal static IEnumerable<string> MutatingSteps(IReadOnlyList<string> command) =>
+        ShellChain.Parse(command).Select(s => s.Text).Where(IsMutating);
+
+    private FlyExecResult Alembic(IReadOnlyList<string> words, string? image)
     {
-        var text = CommandText(command);
-        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (words.Count == 0 || words[0] != "alembic")
-        {
-            return new FlyExecResult(127, "", $"sh: 1: {(words.Count > 0 ? words[0] : "")}: not found\n");
-        }
-
-        var args = WithoutGlobalOptions(words.Skip(1).ToList());
+        var args = WithoutGlobalOptions([.. words.Skip(1)]);
+        var offline = args.Remove("--sql");
         lock (_gate)
         {
+            var known = image is null ? _revisions.Count : Known(image);
             return args.FirstOrDefault() switch
             {
-                "current" => new FlyExecResult(0, _applied == 0 ? "" : $"{_revisions[_applied - 1].Id}{(_applied == _revisions.Count ? " (head)" : "")}\n", ContextLines),
-                "heads" => new FlyExecResult(0, $"{_revisions[^1].Id} (head)\n", ""),
-                "history" => new FlyExecResult(0, History(), ""),
-                "upgrade" when args.Count > 1 => Upgrade(args[1]),
+                "current" when _applied > known => CantLocate(ContextLines, _revisions[_applied - 1].Id),
+                "current" => new FlyExecResult(0, _applied == 0 ? "" : $"{_revisions[_applied - 1].Id}{(_applied == known ? " (head)" : "")}\n", ContextLines),
+                "heads" => new FlyExecResult(0, known == 0 ? "" : $"{_revisions[known - 1].Id} (head)\n", ""),
+                "history" => new FlyExecResult(0, History(known), ""),
+                "upgrade" when args.Count > 1 && offline => Offline(args[1], known),
+                "upgrade" when args.Count > 1 => Upgrade(args[1], known),
                 "upgrade" => Usage("the following arguments are required: revision"),
                 var other => Usage($"argument {{branches,check,current,downgrade,edit,ensure_version,heads,history,init,list_templates,merge,revision,show,stamp,upgrade}}: invalid choice: '{other}'"),
             };
         }
     }
 
-    // The command as a shell would see it: `sh -c "<cmd>"` runs its third element, and only the last step of a
-    // `cd /app && alembic …` chain matters here.
-    public static string CommandText(IReadOnlyList<string> command)
+    // How many revisions the image holds: a prefix of the chain, since a file whose parent is missing breaks it.
+    private int Known(string image)
     {
-        var text = command.Count >= 3 && command[0] is "sh" or "/bin/sh" or "bash" && command[1] == "-c"
-            ? command[2]
-            : string.Join(' ', command);
-        return text.Split("&&")[^1].Split(';')[^1].Trim();
-    }
+        var tag = _tagOf(image);
+        var known = 0;
+        while (known < _revisions.Count && ImageRevisions.Knows(tag, _revisions[known].Since, _initialTag))
+        {
+            known++;
+        }
 
-    internal static bool IsMutating(string commandText) =>
-        commandText.Contains("alembic", StringComparison.Ordinal)
-        && (commandText.Contains(" upgrade", StringComparison.Ordinal) || commandText.Contains(" downgrade", StringComparison.Ordinal)
-            || commandText.Contains(" stamp", StringComparison.Ordinal));
+        return known;
+    }
 
     private static List<string> WithoutGlobalOptions(List<string> args)
     {
@@ -138,28 +175,36 @@ public sealed class SimulatedAlembic
         return result;
     }
 
-    private string History()
+    private string History(int known)
     {
         var sb = new StringBuilder();
-        for (var i = _revisions.Count - 1; i >= 0; i--)
+        for (var i = known - 1; i >= 0; i--)
         {
             var down = i == 0 ? "<base>" : _revisions[i - 1].Id;
-            var head = i == _revisions.Count - 1 ? " (head)" : "";
+            var head = i == known - 1 ? " (head)" : "";
             sb.Append($"{down} -> {_revisions[i].Id}{head}, {_revisions[i].Message}\n");
         }
 
         return sb.ToString();
     }
 
-    private FlyExecResult Upgrade(string target)
+    // The number of revisions up to `target` among the first `known`, or 0 when the image does not hold it.
+    private int Goal(string target, int known) =>
+        target is "head" or "heads" ? known
+        : target.StartsWith('+') && int.TryParse(target[1..], out var step) ? Math.Min(known, _applied + step)
+        : _revisions.Take(known).ToList().FindIndex(r => r.Id.StartsWith(target, StringComparison.Ordinal)) + 1;
+
+    private FlyExecResult Upgrade(string target, int known)
     {
-        var goal = target is "head" or "heads"
-            ? _revisions.Count
-            : target.StartsWith('+') && int.TryParse(target[1..], out var step) ? Math.Min(_revisions.Count, _applied + step)
-            : _revisions.FindIndex(r => r.Id.StartsWith(target, StringComparison.Ordinal)) + 1;
+        if (_applied > known)
+        {
+            return CantLocate(ContextLines, _revisions[_applied - 1].Id);
+        }
+
+        var goal = Goal(target, known);
         if (goal == 0)
         {
-            return new FlyExecResult(1, "", $"ERROR [alembic.util.messaging] Can't locate revision identified by '{target}'\n  FAILED: Can't locate revision identified by '{target}'\n");
+            return CantLocate(ContextLines, target);
         }
 
         var log = new StringBuilder(ContextLines);
@@ -179,6 +224,40 @@ public sealed class SimulatedAlembic
         _applied = Math.Max(_applied, goal);
         return new FlyExecResult(0, "", log.ToString());
     }
+
+    // `upgrade <from>:<to> --sql` or `upgrade <to> --sql` (from base). The database is not read.
+    private FlyExecResult Offline(string range, int known)
+    {
+        if (!OfflineAvailable)
+        {
+            return new FlyExecResult(1, "", AlembicTraceback.OfflineUnavailable);
+        }
+
+        var colon = range.IndexOf(':', StringComparison.Ordinal);
+        var from = colon < 0 ? 0 : Find(range[..colon], known);
+        var target = colon < 0 ? range : range[(colon + 1)..];
+        // Transactional DDL opens the script with BEGIN before the revisions are looked up.
+        if (from == 0 && colon >= 0)
+        {
+            return CantLocate(AlembicOffline.Context, range[..colon], "BEGIN;\n\n");
+        }
+
+        var to = target is "head" or "heads" ? known : Find(target, known);
+        if (to == 0)
+        {
+            return CantLocate(AlembicOffline.Context, target, "BEGIN;\n\n");
+        }
+
+        return AlembicOffline.Render(from == 0 ? null : _revisions[from - 1].Id, _revisions.Skip(from).Take(Math.Max(0, to - from)).ToList());
+    }
+
+    private int Find(string id, int known) => _revisions.Take(known).ToList().FindIndex(r => r.Id.StartsWith(id, StringComparison.Ordinal)) + 1;
+
+    // Alembic's util.err: the error logged on stderr, FAILED printed on stdout (unindented: exec has no terminal),
+    // then sys.exit(-1), which the shell sees as 255.
+    private static FlyExecResult CantLocate(string context, string revision, string printed = "") => new(255,
+        $"{printed}FAILED: Can't locate revision identified by '{revision}'\n",
+        $"{context}ERROR [alembic.util.messaging] Can't locate revision identified by '{revision}'\n");
 
     private static FlyExecResult Usage(string error) => new(2, "",
         "usage: alembic [-h] [--version] [-c CONFIG] [-n NAME] [-x X] [--raiseerr] [-q]\n" +

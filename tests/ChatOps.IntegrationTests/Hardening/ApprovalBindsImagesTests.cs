@@ -11,7 +11,7 @@ public sealed class ApprovalBindsImagesTests
     {
         await using var bot = await SandboxBot.StartAsync();
         await bot.SayAsync("/release v0.2.0");
-        var shown = bot.Sandbox.Fly.Registry.DigestOf("registry.fly.io/myloware-api:v0.2.0");
+        var shown = bot.Sandbox.Fly.Registry.DigestOf("registry.fly.io/myloware-api:v0.2.0")!;
         var pushed = bot.Sandbox.Fly.Registry.Repush("registry.fly.io/myloware-api:v0.2.0");
         await bot.SayAsync("/as bob");
 

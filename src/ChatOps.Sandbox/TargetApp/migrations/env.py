@@ -1,4 +1,4 @@
-"""Alembic environment of the sandbox target app: online migrations only, URL from DATABASE_URL."""
+"""Alembic environment of the sandbox target app, URL from DATABASE_URL; offline mode (--sql) prints the SQL."""
 import os
 from logging.config import fileConfig
 
@@ -30,4 +30,14 @@ def run_migrations_online() -> None:
             context.run_migrations()
 
 
-run_migrations_online()
+def run_migrations_offline() -> None:
+    # Only the URL is needed: the dialect renders the SQL, nothing connects.
+    context.configure(url=database_url(), target_metadata=None, literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

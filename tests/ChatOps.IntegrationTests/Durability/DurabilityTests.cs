@@ -48,6 +48,11 @@ public sealed class DurabilityTests
         Assert.Equal(4, mutations.Count("fly.update:"));
         Assert.Equal(1, mutations.Count("github.contents:CHANGELOG.md"));
         Assert.False(string.IsNullOrEmpty(release.BotVersion));
+        // The migration machine was found again by its metadata, not made twice (only a schema check run again after
+        // the machine was destroyed needs a new one), and none is left.
+        Assert.InRange(mutations.Count("fly.create:"), 1, crashAt == "VerifySchema" ? 2 : 1);
+        Assert.Empty(pair.Sandbox.Fly.MachinesWithMetadata("myloware-api", "chatops_role", "migrations"));
+        Assert.Equal(pair.Sandbox.Fly.Alembic.Upgrades.Distinct().Count(), pair.Sandbox.Fly.Alembic.Upgrades.Count);
     }
 
     [Fact]

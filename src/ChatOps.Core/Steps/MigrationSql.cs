@@ -26,10 +26,8 @@ public static partial class MigrationSql
         return verdicts;
     }
 
-    /// <summary>The SQL's statements that change the schema or data, without Alembic's own bookkeeping: the lines worth a glance.</summary>
-    public static IReadOnlyList<string> Lines(string sql) =>
-        [.. sql.Split('\n').Select(l => l.TrimEnd())
-            .Where(l => l.Trim().Length > 0 && l.Trim() is not ("BEGIN;" or "COMMIT;") && !l.Contains("alembic_version", StringComparison.OrdinalIgnoreCase))];
+    /// <summary>The statements that change the schema or data, one a line, without Alembic's own bookkeeping: what is worth a glance.</summary>
+    public static IReadOnlyList<string> Lines(string sql) => [.. Statements(sql).Select(s => s + ";")];
 
     private static IEnumerable<(string Revision, string Body)> Revisions(string sql)
     {

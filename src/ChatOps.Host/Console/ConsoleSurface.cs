@@ -59,4 +59,15 @@ public sealed class ConsoleSurface(ConsoleIO io) : IChatSurface
         io.Write(text + "\n");
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Output worth reading whole (a migration's SQL at the approval, a command's console) is printed under its step;
+    /// the other details are the card's lines already.
+    /// </summary>
+    public Task ShowDetailAsync(ChatChannel channel, string cardMessageId, StepDetail detail, CancellationToken cancellationToken)
+    {
+        if (detail.Output is { } output)
+            io.Write($"  #{detail.ReleaseId} {detail.Step}: {detail.Text}\n" + string.Concat(output.Split('\n').Select(l => $"  │ {l.TrimEnd()}\n")));
+        return Task.CompletedTask;
+    }
 }

@@ -64,6 +64,29 @@ public sealed class TelegramSurface(
         return null;
     }
 
+    /// <summary>
+    /// Output worth reading whole (a migration's SQL at the approval, a command's console) as a reply to the card, in
+    /// the chat's turn; what one message cannot hold is cut and says how much. The other details are the card's lines.
+    /// </summary>
+    public Task ShowDetailAsync(ChatChannel channel, string cardMessageId, StepDetail detail, CancellationToken cancellationToken)
+    {
+        if (detail.Output is not { } output)
+            return Task.CompletedTask;
+        var chatId = ChatId(channel);
+        var heading = $"<b>#{detail.ReleaseId} {TelegramCardView.Escape(detail.Step)}</b>: {TelegramCardView.Escape(detail.Text)}\n";
+        var room = TelegramCardView.MaxLength - heading.Length - 100;
+        var escaped = TelegramCardView.Escape(output);
+        var shown = escaped.Length <= room ? escaped : escaped[..room];
+        // Never cut an entity (&amp;) in two: Telegram refuses the whole message then.
+        if (shown.LastIndexOf('&') is var amp and >= 0 && shown.IndexOf(';', amp) < 0)
+            shown = shown[..amp];
+        var cut = shown.Length < escaped.Length ? $"\n… {escaped.Length - shown.Length:N0} more characters not shown" : "";
+        var html = $"{heading}<pre>{shown}</pre>{cut}";
+        var card = int.TryParse(cardMessageId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
+        return _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
+            chatId: chatId, text: html, parseMode: ParseMode.Html, replyParameters: ReplyTo(card), linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
+    }
+
     private Task SayAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken) =>
         _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
             chatId: chatId, text: TelegramCardView.Plain(text), replyParameters: ReplyTo(replyTo), linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));

@@ -18,7 +18,7 @@ public sealed class RollbackTests
     private static void AssertEverythingOn(SandboxBot bot, string tag)
     {
         foreach (var app in Apps)
-            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.EndsWith($":{tag}", m.Image));
+            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal(tag, ChatOps.Core.Chat.StatusReporter.TagOf(m.Image)));
     }
 
     /// <summary>#1 v0.2.0 released, #2 v0.3.0 failed at Verify and was never rolled back, #3 v0.4.0 released on top of it.</summary>

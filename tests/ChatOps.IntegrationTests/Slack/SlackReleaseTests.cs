@@ -47,7 +47,7 @@ public sealed class SlackReleaseTests
         var final = bot.Slack.CallsTo("chat.update").First(c => ((string?)c.Body["text"] ?? "").Contains("Released", StringComparison.Ordinal));
         Assert.True(ack.At < final.At);
         foreach (var app in new[] { "myloware-api", "myloware-orchestrator" })
-            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal($"registry.fly.io/{app}:v0.2.0", m.Image));
+            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.StartsWith($"registry.fly.io/{app}:v0.2.0@sha256:", m.Image));
     }
 
     [Fact]

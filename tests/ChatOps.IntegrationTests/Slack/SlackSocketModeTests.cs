@@ -35,7 +35,7 @@ public sealed class SlackSocketModeTests
         Assert.Equal(card.Ts, released.Ts);
         Assert.Empty(released.Buttons);
         foreach (var app in new[] { "myloware-api", "myloware-orchestrator" })
-            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal($"registry.fly.io/{app}:v0.2.0", m.Image));
+            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.StartsWith($"registry.fly.io/{app}:v0.2.0@sha256:", m.Image));
 
         var mention = bot.Slack.NewMention(Releaser, Channel, "status");
         Assert.Equal(200, (await bot.Slack.EventAsync(mention)).Status);

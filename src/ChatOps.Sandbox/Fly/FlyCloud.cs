@@ -19,7 +19,6 @@ public sealed partial class FlyCloud
     {
         _options = options;
         _faults = faults;
-        Registry = new SimulatedRegistry();
         _mutations = mutations;
         Alembic = new SimulatedAlembic(faults, Registry.TagOf, options.InitialTag);
         ExecHandler = DefaultExecAsync;
@@ -36,7 +35,7 @@ public sealed partial class FlyCloud
 
     public SimulatedAlembic Alembic { get; }
 
-    public SimulatedRegistry Registry { get; }
+    public SimulatedRegistry Registry { get; } = new();
 
     public Func<FlyExecRequest, CancellationToken, Task<FlyExecResult>> ExecHandler { get; set; }
 

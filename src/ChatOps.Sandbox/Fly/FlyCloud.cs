@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace ChatOps.Sandbox;
@@ -18,7 +19,6 @@ public sealed partial class FlyCloud
     {
         _options = options;
         _faults = faults;
-        Registry = new SimulatedRegistry();
         _mutations = mutations;
         Alembic = new SimulatedAlembic(faults, Registry.TagOf, options.InitialTag);
         ExecHandler = DefaultExecAsync;
@@ -35,7 +35,7 @@ public sealed partial class FlyCloud
 
     public SimulatedAlembic Alembic { get; }
 
-    public SimulatedRegistry Registry { get; }
+    public SimulatedRegistry Registry { get; } = new();
 
     public Func<FlyExecRequest, CancellationToken, Task<FlyExecResult>> ExecHandler { get; set; }
 
@@ -181,9 +181,32 @@ public sealed partial class FlyCloud
         return await Alembic.ExecAsync(request, cancellationToken);
     }
 
+    // init.cmd is the machine's main process: `sleep N` holds it started for N seconds, any other command runs to
+    // its end. Without init.cmd the image's own command runs, which never ends here. Read on create and update,
+    // since an update replaces the whole config.
+    internal void ArmMainProcess(FlyAppState state, FlyMachine machine)
+    {
+        var command = (machine.Config["init"] as JsonObject)?["cmd"] is JsonArray { Count: > 0 } cmd
+            ? cmd.Select(a => a?.ToString() ?? "").ToList()
+            : null;
+        machine.Sleep = null;
+        machine.ExitsAt = null;
+        machine.MainCommand = null;
+        machine.Launch = null;
+        if (command is ["sleep", var seconds, ..])
+        {
+            machine.Sleep = TimeSpan.FromSeconds(double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 0);
+        }
+        else if (command is { Count: > 0 })
+        {
+            machine.MainCommand = command;
+            machine.Launch = m => LaunchMainProcess(state, m);
+        }
+    }
+
     // Runs a machine's `init.cmd` through the exec handler, as the image it was created from, then stops the machine
     // with the command's exit code. Called once, under the app's lock, when the machine starts.
-    internal void LaunchMainProcess(FlyAppState state, FlyMachine machine)
+    private void LaunchMainProcess(FlyAppState state, FlyMachine machine)
     {
         var request = new FlyExecRequest(state.Name, machine.Id, machine.MainCommand ?? [], null, machine.Image);
         var version = machine.InstanceId;

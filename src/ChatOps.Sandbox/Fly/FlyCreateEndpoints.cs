@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace ChatOps.Sandbox;
@@ -33,7 +32,6 @@ internal static class FlyCreateEndpoints
 
             var now = DateTimeOffset.UtcNow;
             var launch = body.GetBool("skip_launch") != true;
-            var command = Command(config);
             var machine = new FlyMachine
             {
                 Id = FlyIds.MachineId(),
@@ -49,16 +47,7 @@ internal static class FlyCreateEndpoints
                 StartsAt = launch ? now + fly.Latency.MachineReplace : null,
                 ChecksPassAt = launch ? now + fly.Latency.MachineReplace + fly.Latency.ChecksAfterStart : null,
             };
-            if (command is ["sleep", var seconds, ..])
-            {
-                machine.Sleep = TimeSpan.FromSeconds(double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 0);
-            }
-            else if (command is { Count: > 0 })
-            {
-                machine.MainCommand = command;
-                machine.Launch = m => fly.LaunchMainProcess(state, m);
-            }
-
+            fly.ArmMainProcess(state, machine);
             machine.Events.Add(new MachineEvent("launch", "created", "user", now));
             lock (state.Gate)
             {
@@ -69,8 +58,4 @@ internal static class FlyCreateEndpoints
             return SandboxJson.Json(FlyJson.Machine(machine));
         });
     }
-
-    // init.cmd is the machine's main process; without it the image's own command runs, which never ends here.
-    private static List<string>? Command(JsonObject config) =>
-        (config["init"] as JsonObject)?["cmd"] is JsonArray { Count: > 0 } cmd ? [.. cmd.Select(a => a?.ToString() ?? "")] : null;
 }

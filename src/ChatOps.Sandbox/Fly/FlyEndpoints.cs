@@ -88,6 +88,11 @@ internal static class FlyEndpoints
                 m.StartsAt = keepStopped ? null : now + fly.Latency.MachineReplace;
                 m.ChecksPassAt = keepStopped ? null : now + fly.Latency.MachineReplace + fly.Latency.ChecksAfterStart;
                 m.Events.Insert(0, new MachineEvent("update", keepStopped ? "stopped" : "replacing", "user", now));
+                if (fly.FindApp(app) is { } appState)
+                {
+                    fly.ArmMainProcess(appState, m);
+                }
+
                 mutations.Record($"fly.update:{m.Id}:{image}");
                 return SandboxJson.Json(FlyJson.Machine(m));
             });
@@ -103,6 +108,11 @@ internal static class FlyEndpoints
                 if (m.Lease is { } lease && lease.ExpiresAt > now && lease.Nonce != nonce)
                 {
                     return FlyJson.Error(409, FlyJson.HeldBy(lease));
+                }
+
+                if (m.Destroyed)
+                {
+                    return FlyJson.Error(412, $"failed_precondition: machine {m.Id} is destroyed");
                 }
 
                 m.State = "stopped";

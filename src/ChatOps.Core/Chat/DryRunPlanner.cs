@@ -37,7 +37,8 @@ public sealed class DryRunPlanner(ChatOpsSettings settings, ReleasePorts ports, 
         try
         {
             var running = await RunningTagAsync(env, cancellationToken);
-            var lines = ReleaseChanges.Of(running, await ports.SourceControl.GetChangesAsync(running, tag, cancellationToken)).Describe().ToList();
+            // The tag does not exist before the release makes it: the commit it would name does.
+            var lines = ReleaseChanges.Of(running, await ports.SourceControl.GetChangesAsync(running, preflight.Sha, cancellationToken)).Describe().ToList();
             text.Append("  In the release: ").Append(lines[0]).Append('\n');
             foreach (var line in lines.Skip(1))
                 text.Append("  ").Append(line).Append('\n');

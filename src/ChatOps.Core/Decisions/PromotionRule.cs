@@ -1,6 +1,7 @@
 using System.Globalization;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
+using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Decisions;
 
@@ -59,17 +60,10 @@ public static class PromotionRule
     {
         var images = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var machine in source.Outputs.Machines.Where(m => m.After is not null))
-            images.TryAdd(machine.Service, Pinned(machine.After!, machine.Digest));
+            images.TryAdd(machine.Service, DeployStep.Pin(machine.After!, machine.Digest));
         return images;
     }
 
-    public static string Pinned(string image, string? digest)
-    {
-        if (digest is null)
-            return image;
-        var at = image.IndexOf('@', StringComparison.Ordinal);
-        return (at >= 0 ? image[..at] : image) + "@" + digest;
-    }
 
     private static string Bake(EnvironmentSettings target, string format) =>
         target.MinBake > TimeSpan.Zero ? string.Format(CultureInfo.InvariantCulture, format, Words(target.MinBake)) : "";

@@ -28,10 +28,15 @@ public sealed class DeployStep : IReleaseStep
 
     /// <summary>
     /// The image pinned to a digest (<c>registry.fly.io/app:v1.2.0@sha256:…</c>): the tag stays readable, the digest is
-    /// what runs. An image already pinned, or without a known digest, is left as it is.
+    /// what runs. Without a known digest the image is left as it is.
     /// </summary>
-    public static string Pin(string image, string? digest) =>
-        digest is null || image.Contains('@', StringComparison.Ordinal) ? image : $"{image}@{digest}";
+    public static string Pin(string image, string? digest)
+    {
+        if (digest is null)
+            return image;
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        return (at >= 0 ? image[..at] : image) + "@" + digest;
+    }
 
     /// <summary>
     /// Rolls each service's machines to its image in the shape Deploy uses, recording the image each machine ran

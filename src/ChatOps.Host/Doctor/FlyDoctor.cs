@@ -26,12 +26,12 @@ internal sealed class FlyDoctor(IHttpClientFactory httpClients, IOptions<FlyOpti
         var api = new FlyApi(httpClients, options.Value);
         using var client = api.Open();
         var rows = new List<DoctorCheck>();
-        var apps = settings.Environments.Values.SelectMany(e => e.Services.Select(s => s.FlyApp))
-            .Concat(settings.Environments.Values.Select(e => e.Migrations.App))
-            .Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var migrationApps = settings.Environments.Values.Select(e => e.Migrations.App).Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
         var snapshotApps = settings.Environments.Values.Where(e => e.Backup.Mode == "fly-snapshot")
             .Select(e => e.Backup.App.Length > 0 ? e.Backup.App : e.Migrations.App).Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var apps = settings.Environments.Values.SelectMany(e => e.Services.Select(s => s.FlyApp))
+            .Concat(migrationApps).Concat(snapshotApps)
+            .Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         foreach (var app in apps)
         {
             List<JsonObject> machines;

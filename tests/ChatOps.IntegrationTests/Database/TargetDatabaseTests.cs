@@ -151,6 +151,26 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_destructive_revision_is_marked_so_at_the_gate_from_real_alembics_offline_sql_and_applied_from_the_new_image()
+    {
+        await SeedAsync();
+        await using var bot = await StartAsync();
+        await bot.ReleaseApprovedAsync("v0.2.0");
+
+        var gate = await bot.SayAsync("/release v0.3.0");
+
+        Assert.Contains("5e6f7a8b9c0d drop webhook_events.payload — destructive: drops column webhook_events.payload", gate);
+        Assert.Contains("⚠ destructive: going back needs the backup restore", gate);
+        Assert.Contains("ALTER TABLE webhook_events DROP COLUMN payload;", gate);
+        await bot.SayAsync("/as bob");
+        var done = await bot.SayAsync("/approve 2");
+
+        Assert.Contains("✅ Released v0.3.0", done);
+        Assert.Contains("alembic_version 5e6f7a8b9c0d", done);
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'webhook_events' AND column_name = 'payload'"));
+    }
+
+    [Fact]
     public async Task Rollback_check_names_the_target_the_migrations_since_and_the_backup_and_changes_nothing()
     {
         await SeedAsync();
@@ -160,9 +180,12 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
         var check = await bot.SayAsync("/rollback --check");
 
         Assert.Contains("Target: v0.1.0", check);
-        Assert.Contains("3c4d5e6f7a8b create webhook_events (#1)", check);
+        Assert.Contains("3c4d5e6f7a8b create webhook_events (#1, additive)", check);
+        Assert.Contains("4d5e6f7a8b9c add runs.priority (#1, additive)", check);
+        Assert.Contains("Old code on a newer schema: revision 4d5e6f7a8b9c is unknown to v0.1.0.", check);
         Assert.Contains("backup_pre_v0.2.0_", check);
-        Assert.Contains("Unsafe: the images of v0.1.0 would run on a schema 2 migrations newer", check);
+        // The verdicts come from the SQL real Alembic printed offline at the approval: a new table and a column with a default.
+        Assert.Contains("Safe: the migrations since v0.1.0 are additive only, so its images can go back without a restore.", check);
         Assert.Single(await bot.Store.ListAsync("production", activeOnly: false, limit: 10, CancellationToken.None));
     }
 

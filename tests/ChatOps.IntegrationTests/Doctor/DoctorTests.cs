@@ -109,8 +109,12 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task A_fly_app_the_token_cannot_find_is_a_problem_naming_the_setting()
     {
-        // Staging's migrations run on an app of their own that the Fly organisation does not have.
-        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["ChatOps:Environments:staging:Migrations:App"] = "myloware-migrate-staging" }));
+        // Staging's volume snapshots are taken on an app of their own that the Fly organisation does not have.
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?>
+        {
+            ["ChatOps:Environments:staging:Backup:Mode"] = "fly-snapshot",
+            ["ChatOps:Environments:staging:Backup:App"] = "myloware-migrate-staging",
+        }));
 
         var rows = await CheckAsync(bot);
 

@@ -44,6 +44,8 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
                 var (hostIndex, overTelegram) = plan[environment][i];
                 var host = world.Hosts[hostIndex];
                 var tag = $"v{major}.{i + 1}.0";
+                // CI pushed the image of every tag before anyone typed /release.
+                world.Sandbox.Fly.PushImages(tag);
                 await world.AskForReleaseAsync(host, overTelegram, tag, environment);
                 var started = await world.FindReleaseAsync(host, tag, environment);
                 var (ended, resumed) = await FaultWorld.DriveAsync(world.Hosts[1 - hostIndex], started.Id, resumes: 3, TimeSpan.FromMinutes(3));

@@ -35,6 +35,8 @@ public sealed class KillSuiteTests(ITestOutputHelper output)
             for (var i = 0; i < ReleasesPerEnvironment; i++)
             {
                 var tag = $"v{major}.{i + 1}.0";
+                // CI pushed the image of every tag before anyone typed /release.
+                world.Sandbox.Fly.PushImages(tag);
                 // Each production release brings a migration, so a kill can land while one is applied.
                 if (environment == "production")
                     world.Sandbox.Fly.Alembic.AddRevision($"kill suite change {i + 1}");

@@ -24,6 +24,8 @@ public static class MutationLedger
         var entries = log.Entries;
         var sections = (changelog ?? "").Split('\n');
         int Count(string entry) => entries.Count(e => e == entry);
+        // A deploy pins the approved digest after the tag: …:v1.2.0@sha256:….
+        int Deployed(string entry) => entries.Count(e => e == entry || e.StartsWith(entry + "@", StringComparison.Ordinal));
         var problems = new List<string>();
         void Expect(Release release, string what, int count, bool done)
         {
@@ -41,7 +43,7 @@ public static class MutationLedger
             foreach (var app in apps[release.Environment])
             {
                 foreach (var machine in fly.Machines(app))
-                    Expect(release, $"the update of machine {machine.Id} ({app})", Count($"fly.update:{machine.Id}:registry.fly.io/{app}:{release.Tag}"), Done(ReleaseState.Deploy));
+                    Expect(release, $"the update of machine {machine.Id} ({app})", Deployed($"fly.update:{machine.Id}:registry.fly.io/{app}:{release.Tag}"), Done(ReleaseState.Deploy));
             }
         }
         return problems;

@@ -174,6 +174,9 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
     public Task<bool> IsProcessedAsync(string platform, string updateId, CancellationToken cancellationToken) =>
         Read(() => _updates.ContainsKey((platform, updateId)));
 
+    public Task<DateTimeOffset?> LastHandledAsync(string platform, CancellationToken cancellationToken) =>
+        Read(() => _updates.Where(u => u.Key.Item1 == platform).Select(u => (DateTimeOffset?)u.Value).Max());
+
     public Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken) => Read(() =>
     {
         var old = _updates.Where(u => u.Value < before).Select(u => u.Key).ToList();

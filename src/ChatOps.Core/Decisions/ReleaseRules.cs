@@ -194,6 +194,13 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
             ? null
             : $"{user} may not read releases here: status, history and plans are open in allowed chats ({place.AllowKey}), elsewhere only to releasers and approvers.";
 
+    /// <summary>
+    /// Whether the bot may ask the chat platform who this person is (Slack's users.info): only for someone with a role,
+    /// in a chat the bot talks in. The names shown are those of requesters and approvers; a stranger, or anyone in a
+    /// chat the bot refuses, is answered without the bot asking anything about them.
+    /// </summary>
+    public bool MayLookUp(ChatUser user, ChatPlace? place) => MayTalkIn(user, place) is null && HasRole(user);
+
     private bool HasRole(ChatUser user) => !SharedIdentities.Contains(user.Id) && (Access.IsReleaser(user) || Access.IsApprover(user));
 }
 

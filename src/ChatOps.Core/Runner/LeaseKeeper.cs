@@ -79,26 +79,33 @@ public sealed class LeaseKeeper(IReleaseLeases leases, RunnerSettings settings, 
     /// <summary>
     /// Renews every third of the lease's lifetime. A renewal that fails (the store is briefly away) is tried again
     /// until the lease would run out; then, or when another instance has the lease, the work is cancelled at once.
+    /// Each renewal has its own deadline, never later than the moment the work must stop: a call that hangs (a
+    /// connection whose peer vanished) would otherwise keep the work going past the lease's expiry, when another
+    /// instance may already have taken the release over.
     /// </summary>
     private async Task KeepAsync(long releaseId, DateTimeOffset heldUntil, CancellationTokenSource work, CancellationToken cancellationToken)
     {
         var every = settings.LeaseTtl / 3;
+        // Time for the work to notice its cancellation before the lease, as this instance counts it, runs out.
+        var margin = settings.LeaseTtl / 10;
         try
         {
             while (true)
             {
                 await Task.Delay(every, clock, cancellationToken);
-                var until = clock.GetUtcNow() + settings.LeaseTtl;
-                switch (await TryRenewAsync(releaseId, cancellationToken))
+                var now = clock.GetUtcNow();
+                var stopBy = heldUntil - margin;
+                var deadline = stopBy - now < settings.LeaseTtl / 3 ? stopBy - now : settings.LeaseTtl / 3;
+                switch (deadline > TimeSpan.Zero ? await TryRenewAsync(releaseId, deadline, cancellationToken) : null)
                 {
                     case true:
-                        heldUntil = until;
+                        heldUntil = now + settings.LeaseTtl;
                         continue;
                     case false:
                         log.LogWarning("Lost the lease on release {ReleaseId} to another instance; stopping work on it here", releaseId);
                         await work.CancelAsync();
                         return;
-                    case null when clock.GetUtcNow() + every >= heldUntil:
+                    case null when clock.GetUtcNow() + every >= stopBy:
                         log.LogWarning("Could not renew the lease on release {ReleaseId} before it runs out; stopping work on it here", releaseId);
                         await work.CancelAsync();
                         return;
@@ -114,12 +121,23 @@ public sealed class LeaseKeeper(IReleaseLeases leases, RunnerSettings settings, 
         }
     }
 
-    /// <summary>True when renewed, false when another owner has it, null when the store could not be asked.</summary>
-    private async Task<bool?> TryRenewAsync(long releaseId, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when renewed, false when another owner has it, null when the store could not be asked or did not answer
+    /// within <paramref name="deadline"/>.
+    /// </summary>
+    private async Task<bool?> TryRenewAsync(long releaseId, TimeSpan deadline, CancellationToken cancellationToken)
     {
+        // On this instance's clock, as the renewals are timed.
+        using var expiry = new CancellationTokenSource(deadline, clock);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
         try
         {
-            return await leases.RenewAsync(releaseId, settings.Owner, settings.LeaseTtl, cancellationToken);
+            return await leases.RenewAsync(releaseId, settings.Owner, settings.LeaseTtl, attempt.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Renewing the lease on release {ReleaseId} did not answer within {Deadline}; giving that call up", releaseId, deadline);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace ChatOps.Host.Doctor;
 
 /// <summary>Telegram: getMe, and the webhook Telegram holds against the mode configured here.</summary>
-internal sealed class TelegramDoctor(ITelegramBotClient bot, IOptions<TelegramOptions> options) : IDoctorChecks
+internal sealed class TelegramDoctor(ITelegramBotClient bot, IUpdateLog updates, IOptions<TelegramOptions> options) : IDoctorChecks
 {
     public string Name => "Telegram";
 
@@ -37,7 +37,10 @@ internal sealed class TelegramDoctor(ITelegramBotClient bot, IOptions<TelegramOp
                 rows.Add(DoctorCheck.Problem("Telegram webhook", $"Telegram holds '{hook.Url}', not Telegram:WebhookUrl {o.WebhookUrl}.",
                     "restart the bot (it calls setWebhook at start-up), or fix Telegram:WebhookUrl."));
             else if (hook.LastErrorMessage is { Length: > 0 } error)
-                rows.Add(DoctorCheck.Problem("Telegram webhook", $"set, but the last delivery failed: {error} ({hook.PendingUpdateCount} updates waiting).",
+                rows.Add(await DeliveredSinceAsync(hook.LastErrorDate, cancellationToken) is { } handled
+                    ? DoctorCheck.Pass("Telegram webhook", $"set to Telegram:WebhookUrl; a delivery failed at {hook.LastErrorDate:u} ({error}), "
+                        + $"but updates got through since (the last handled at {handled:u}); {hook.PendingUpdateCount} updates waiting.")
+                    : DoctorCheck.Problem("Telegram webhook", $"set, but the last delivery failed: {error} ({hook.PendingUpdateCount} updates waiting).",
                     "check that the URL answers from the internet (fly logs) and that TELEGRAM_WEBHOOK_SECRET matches."));
             else
                 rows.Add(DoctorCheck.Pass("Telegram webhook", $"set to Telegram:WebhookUrl; {hook.PendingUpdateCount} updates waiting."));
@@ -50,6 +53,22 @@ internal sealed class TelegramDoctor(ITelegramBotClient bot, IOptions<TelegramOp
                     "set Telegram:WebhookUrl to that URL, or restart the bot (it deletes a webhook before polling), and make sure only one machine polls."));
         }
         return rows;
+    }
+
+    /// <summary>When the newest Telegram update was handled, if that was after the webhook's last failed delivery.</summary>
+    /// <remarks>
+    /// getWebhookInfo tells when a delivery last failed (last_error_date) but not when one last succeeded: it has no
+    /// such field (reference/telegram-bot-api.md; last_synchronization_error_date is about Telegram's datacenters, not
+    /// deliveries). The newest update the bot's store recorded as handled stands for the last successful delivery: in
+    /// webhook mode every update arrives by a delivery. The store forgets old updates, so after a long quiet spell an
+    /// old error is reported again, which errs on the side of a look.
+    /// </remarks>
+    private async Task<DateTimeOffset?> DeliveredSinceAsync(DateTime? errorAt, CancellationToken cancellationToken)
+    {
+        if (errorAt is not { } at)
+            return null;
+        var handled = await updates.LastHandledAsync(TelegramSurface.PlatformName, cancellationToken);
+        return handled > new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) ? handled : null;
     }
 }
 

@@ -5,7 +5,8 @@ namespace ChatOps.Host.Doctor;
 
 /// <summary>
 /// Runs every group of read-only checks, each bounded in time; a check that throws or times out is a problem row
-/// with its reason, never a crash of the doctor.
+/// with its reason, never a crash of the doctor. When the caller's budget for the whole run is spent, the rows done
+/// stand and every group not finished is a problem row saying it was not checked in time.
 /// </summary>
 internal sealed class HostDoctor(IEnumerable<IDoctorChecks> groups) : IDoctor
 {
@@ -16,20 +17,29 @@ internal sealed class HostDoctor(IEnumerable<IDoctorChecks> groups) : IDoctor
         var rows = new List<DoctorCheck>();
         foreach (var group in groups)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                rows.Add(NotInTime(group));
+                continue;
+            }
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(CheckTimeout);
             try
             {
-                rows.AddRange(await group.CheckAsync(limit.Token));
+                // WaitAsync: a check that does not heed its token still cannot hold the report past the budget.
+                rows.AddRange(await group.CheckAsync(limit.Token).WaitAsync(limit.Token));
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                var why = e is OperationCanceledException ? $"no answer within {CheckTimeout.TotalSeconds:0} s" : e.Message;
-                rows.Add(DoctorCheck.Problem(group.Name, why, group.GeneralFix));
+                rows.Add(cancellationToken.IsCancellationRequested ? NotInTime(group)
+                    : DoctorCheck.Problem(group.Name, e is OperationCanceledException ? $"no answer within {CheckTimeout.TotalSeconds:0} s" : e.Message, group.GeneralFix));
             }
         }
         return rows;
     }
+
+    private static DoctorCheck NotInTime(IDoctorChecks group) =>
+        DoctorCheck.Problem(group.Name, "not checked in time: the doctor's time ran out first.", "run the doctor again; if it runs out again, " + group.GeneralFix);
 }
 
 /// <summary>The checks of one outside system; a failure it does not expect is reported with <see cref="GeneralFix"/>.</summary>

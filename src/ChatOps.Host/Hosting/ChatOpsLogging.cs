@@ -48,6 +48,7 @@ public static class ChatOpsLogging
         foreach (var env in configuration.GetSection("ChatOps:Environments").GetChildren())
         {
             values.Add(env["ApiKey"]);
+            values.Add(env["Observability:LangSmithApiKey"]);
             values.Add(PasswordOf(env["DatabaseUrl"]));
         }
         values.Add(PasswordOf(configuration.GetConnectionString("ChatOps")));

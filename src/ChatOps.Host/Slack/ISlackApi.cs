@@ -19,6 +19,9 @@ public interface ISlackApi
     /// <summary>A reply through a slash command's or a click's <c>response_url</c>.</summary>
     Task RespondAsync(string responseUrl, SlackReply reply, CancellationToken cancellationToken);
 
+    /// <summary><c>auth.test</c>: the id of the workspace (team) the bot token belongs to.</summary>
+    Task<string> TeamIdAsync(CancellationToken cancellationToken);
+
     /// <summary><c>users.info</c> (scope <c>users:read</c>): the person behind a user id, by the name people see.</summary>
     Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken);
 }

@@ -34,6 +34,12 @@ public sealed class SlackClient(IHttpClientFactory http, IOptions<SlackOptions> 
             : throw new SlackApiException("apps.connections.open", "no_websocket_url_in_answer");
     }
 
+    public async Task<string> TeamIdAsync(CancellationToken cancellationToken)
+    {
+        var body = await CallAsync("auth.test", options.Value.BotToken, null, onlyRateLimits: false, cancellationToken);
+        return body.Text("team_id") ?? throw new SlackApiException("auth.test", "no_team_id_in_answer");
+    }
+
     public async Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken)
     {
         // A read method: Slack takes its arguments as a form or a query, not as JSON.

@@ -15,7 +15,8 @@ public static class SlackEndpoints
 
     /// <summary>
     /// <c>POST /slack/commands</c>, <c>/slack/interactions</c>, <c>/slack/events</c>: a request without a valid v0
-    /// signature inside the 5-minute window gets 401 and changes nothing; a valid one is acknowledged at once and
+    /// signature inside the 5-minute window, or from another workspace than the bot's (<see cref="SlackWorkspace"/>),
+    /// gets 401 and changes nothing; a valid one is acknowledged at once and
     /// handled in the background. Off (404) without <c>Slack:SigningSecret</c>, as in Socket Mode only.
     /// </summary>
     public static void MapSlack(this WebApplication app)
@@ -24,29 +25,36 @@ public static class SlackEndpoints
         if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(SlackInbox)) != true)
             return;
         var slack = app.MapGroup("/slack");
-        slack.MapPost("/commands", (HttpRequest request, SlackInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
-            VerifiedAsync(request, options.Value, clock, log, body =>
+        slack.MapPost("/commands", (HttpRequest request, SlackInbox inbox, SlackWorkspace workspace, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
+            VerifiedAsync(request, options.Value, clock, log, async body =>
             {
                 var form = new JsonObject();
                 foreach (var (key, value) in QueryHelpers.ParseQuery(body))
                     form[key] = value.ToString();
+                if (!await workspace.AdmitsAsync("command", form, request.HttpContext.RequestAborted))
+                    return Results.Unauthorized();
                 return Results.Json(inbox.OnCommand(form).ToJson());
             }));
-        slack.MapPost("/interactions", (HttpRequest request, SlackInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
-            VerifiedAsync(request, options.Value, clock, log, body =>
+        slack.MapPost("/interactions", (HttpRequest request, SlackInbox inbox, SlackWorkspace workspace, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
+            VerifiedAsync(request, options.Value, clock, log, async body =>
             {
                 if (!QueryHelpers.ParseQuery(body).TryGetValue("payload", out var payload) || SlackJson.ParseObject(payload.ToString()) is not { } json)
                     return Results.BadRequest();
+                if (!await workspace.AdmitsAsync("click", json, request.HttpContext.RequestAborted))
+                    return Results.Unauthorized();
                 inbox.OnInteraction(json);
                 return Results.Ok();
             }));
-        slack.MapPost("/events", (HttpRequest request, SlackInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
-            VerifiedAsync(request, options.Value, clock, log, body =>
+        slack.MapPost("/events", (HttpRequest request, SlackInbox inbox, SlackWorkspace workspace, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log) =>
+            VerifiedAsync(request, options.Value, clock, log, async body =>
             {
                 if (SlackJson.ParseObject(body) is not { } json)
                     return Results.BadRequest();
+                // Slack's handshake when the events URL is set carries no workspace; the signature is enough for it.
                 if (json.Text("type") == "url_verification")
                     return Results.Json(new { challenge = json.Text("challenge") ?? "" });
+                if (!await workspace.AdmitsAsync("event", json, request.HttpContext.RequestAborted))
+                    return Results.Unauthorized();
                 if (request.Headers[RetryHeader].ToString() is { Length: > 0 } retry)
                     log.LogInformation("Slack redelivered event {EventId} (retry {Retry}, {Reason})", json.Text("event_id"), retry, request.Headers["X-Slack-Retry-Reason"].ToString());
                 inbox.OnEvent(json);
@@ -54,7 +62,7 @@ public static class SlackEndpoints
             }));
     }
 
-    private static async Task<IResult> VerifiedAsync(HttpRequest request, SlackOptions options, TimeProvider clock, ILogger log, Func<string, IResult> handle)
+    private static async Task<IResult> VerifiedAsync(HttpRequest request, SlackOptions options, TimeProvider clock, ILogger log, Func<string, Task<IResult>> handle)
     {
         if (!options.AcceptsHttp)
             return Results.NotFound();
@@ -69,7 +77,7 @@ public static class SlackEndpoints
             log.LogWarning("Refused a call to {Path}: signature {Check}", request.Path.Value, check);
             return Results.Unauthorized();
         }
-        return handle(Encoding.UTF8.GetString(raw));
+        return await handle(Encoding.UTF8.GetString(raw));
     }
 
     private static async Task<byte[]?> ReadAsync(HttpRequest request)

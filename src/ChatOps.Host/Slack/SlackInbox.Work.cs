@@ -37,8 +37,10 @@ public sealed partial class SlackInbox
     {
         try
         {
-            // Slack sends only the id: the name is asked for first, so that the card and the answer can show it.
-            if ((request switch { IncomingMessage m => m.User, ButtonPress p => p.User, _ => null }) is { } user)
+            // Slack sends only the id: the name is asked for first, so that the card and the answer can show it; never
+            // for someone the bot is about to refuse.
+            var (user, place) = request switch { IncomingMessage m => (m.User, m.Place), ButtonPress p => (p.User, p.Place), _ => (null, null) };
+            if (user is not null && rules.MayLookUp(user, place))
                 await people.LearnAsync(user.Id[(user.Platform.Length + 1)..], cancellationToken);
             return await handle();
         }

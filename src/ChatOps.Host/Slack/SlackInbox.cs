@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Chat;
+using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace ChatOps.Host.Slack;
 /// keys: the command's trigger_id (hashed), the click's action_ts and user, the event's event_id.
 /// </summary>
 public sealed partial class SlackInbox(
-    ChatOpsBot bot, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log)
+    ChatOpsBot bot, ReleaseRules rules, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options,
+    TimeProvider clock, ILogger<SlackInbox> log)
 {
     private const int MaxAckLength = 120;
 

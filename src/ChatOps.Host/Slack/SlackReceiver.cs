@@ -11,7 +11,7 @@ namespace ChatOps.Host.Slack;
 /// leads to a fresh URL from apps.connections.open and a new socket. Slack being down never stops the bot.
 /// </summary>
 public sealed class SlackReceiver(
-    ISlackApi api, SlackInbox inbox, SlackSocketHealth health, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackReceiver> log) : BackgroundService
+    ISlackApi api, SlackInbox inbox, SlackWorkspace workspace, SlackSocketHealth health, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackReceiver> log) : BackgroundService
 {
     private const int MaxMessage = 4 << 20;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
@@ -135,6 +135,10 @@ public sealed class SlackReceiver(
             return;
         var ack = new JsonObject { ["envelope_id"] = id };
         var payload = envelope["payload"] as JsonObject;
+        // Another workspace's envelope is acknowledged, so Slack does not send it again, and otherwise ignored.
+        if (payload is not null && envelope.Text("type") is "slash_commands" or "interactive" or "events_api"
+            && !await workspace.AdmitsAsync(envelope.Text("type")!, payload, cancellationToken))
+            payload = null;
         switch (envelope.Text("type"))
         {
             case "slash_commands" when payload is not null:

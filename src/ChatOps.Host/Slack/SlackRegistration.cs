@@ -27,6 +27,8 @@ public static class SlackRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ISlackApi, SlackClient>();
         services.AddSingleton<SlackPeople>();
+        services.AddSingleton<SlackWorkspace>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlackWorkspace>());
 
         services.AddSingleton<SlackSurface>();
         services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<SlackSurface>());

@@ -88,8 +88,8 @@ public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> l
                 await using (var file = File.OpenRead(backup.Location))
                 await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
                 {
-                    await CopyWithoutTimeoutResetsAsync(gzip, process.StandardInput, ct);
-                    process.StandardInput.Close();
+                    if (!await FeedAsync(gzip, process.StandardInput, ct))
+                        log.LogInformation("psql stopped reading the dump {Backup} before its end; its exit code and errors say why", Path.GetFileName(backup.Location));
                 }
                 await stdout;
             }, cancellationToken);
@@ -136,15 +136,35 @@ public sealed class TargetPostgres(TimeProvider clock, ILogger<TargetPostgres> l
     // pg_dump's header turns both timeouts off for the session; the restore keeps the limits it was given instead.
     private static readonly HashSet<string> TimeoutResets = new(StringComparer.Ordinal) { "SET statement_timeout = 0;", "SET lock_timeout = 0;" };
 
-    private static async Task CopyWithoutTimeoutResetsAsync(Stream dump, StreamWriter psql, CancellationToken cancellationToken)
+    /// <summary>Writes the dump to psql and closes its input; false when psql stopped reading before the end.</summary>
+    /// <remarks>
+    /// With ON_ERROR_STOP psql exits at its first error (a lock timeout, a failed statement) while the rest of a dump
+    /// larger than the pipe's buffer is still being written: the write then fails with a broken pipe. That is not the
+    /// failure to report; psql's exit code and its stderr are, so the feeding just stops and psql is waited for.
+    /// </remarks>
+    private static async Task<bool> FeedAsync(Stream dump, StreamWriter psql, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(dump);
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        // Only a failed write means psql left; a failure to read the backup file is its own error and propagates.
+        var reading = true;
+        try
         {
-            if (!TimeoutResets.Contains(line))
-                await psql.WriteLineAsync(line.AsMemory(), cancellationToken);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                reading = false;
+                if (!TimeoutResets.Contains(line))
+                    await psql.WriteLineAsync(line.AsMemory(), cancellationToken);
+                reading = true;
+            }
+            reading = false;
+            await psql.FlushAsync(cancellationToken);
+            psql.Close();
+            return true;
         }
-        await psql.FlushAsync(cancellationToken);
+        catch (IOException) when (!reading && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private static string Ms(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);

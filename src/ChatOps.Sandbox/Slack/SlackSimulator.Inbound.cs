@@ -13,13 +13,17 @@ public sealed partial class SlackSimulator
 
     private static readonly HttpClient Sender = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    // The workspace the people who type and click are in: another one plays a foreign workspace, which Slack signs
+    // all the same when the app is installed there too (or its signing secret leaked).
+    public string SendingTeamId { get; set; } = TeamId;
+
     public Task<SlackDelivery> CommandAsync(string user, string channel, string command, string text, SigningTweak? tweak = null)
     {
         var hook = NextId("hook-");
         var fields = new Dictionary<string, string?>
         {
             ["token"] = "legacy-verification-token",
-            ["team_id"] = TeamId,
+            ["team_id"] = SendingTeamId,
             ["team_domain"] = "sandbox",
             ["channel_id"] = channel,
             ["channel_name"] = "releases",
@@ -45,12 +49,12 @@ public sealed partial class SlackSimulator
         var payload = new JsonObject
         {
             ["type"] = "block_actions",
-            ["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = TeamId },
+            ["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = SendingTeamId },
             ["api_app_id"] = "A0CHATOPS",
             ["token"] = "legacy-verification-token",
             ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = message.Ts, ["channel_id"] = message.Channel, ["is_ephemeral"] = false },
             ["trigger_id"] = $"{NextId("")}.{Random.Shared.NextInt64():x}",
-            ["team"] = new JsonObject { ["id"] = TeamId, ["domain"] = "sandbox" },
+            ["team"] = new JsonObject { ["id"] = SendingTeamId, ["domain"] = "sandbox" },
             ["channel"] = new JsonObject { ["id"] = message.Channel, ["name"] = "releases" },
             ["message"] = MessageJson(message),
             ["state"] = new JsonObject { ["values"] = new JsonObject() },
@@ -79,7 +83,7 @@ public sealed partial class SlackSimulator
         return new JsonObject
         {
             ["token"] = "legacy-verification-token",
-            ["team_id"] = TeamId,
+            ["team_id"] = SendingTeamId,
             ["api_app_id"] = "A0CHATOPS",
             ["type"] = "event_callback",
             ["event_id"] = NextId("Ev0SANDBOX"),
@@ -93,7 +97,7 @@ public sealed partial class SlackSimulator
                 ["channel"] = channel,
                 ["event_ts"] = ts,
             },
-            ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = TeamId, ["user_id"] = BotUserId, ["is_bot"] = true }),
+            ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = SendingTeamId, ["user_id"] = BotUserId, ["is_bot"] = true }),
         };
     }
 

@@ -18,6 +18,9 @@ public sealed partial class TelegramSimulator
     // webhook: 502 Bad Gateway"); null: no delivery failed. The simulator posts to no webhook itself, so tests set it.
     public string? WebhookLastError { get; set; }
 
+    // When that delivery failed (getWebhookInfo's last_error_date); null: at the moment getWebhookInfo is asked.
+    public DateTimeOffset? WebhookLastErrorAt { get; set; }
+
     public int PendingUpdates
     {
         get
@@ -165,7 +168,7 @@ public sealed partial class TelegramSimulator
             var info = new JsonObject { ["url"] = Webhook?.Url ?? "", ["has_custom_certificate"] = false, ["pending_update_count"] = _updates.Count };
             if (WebhookLastError is { } error)
             {
-                info["last_error_date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                info["last_error_date"] = (WebhookLastErrorAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
                 info["last_error_message"] = error;
             }
             return info;

@@ -111,6 +111,33 @@ public sealed class LeaseKeeperTests
     }
 
     [Fact]
+    public async Task A_renewal_that_hangs_is_cut_off_by_its_own_deadline_and_the_work_stops_before_the_lease_runs_out()
+    {
+        var id = await SeedAsync();
+        var leases = new HangingLeases(_store);
+        var keeper = new LeaseKeeper(leases, new RunnerSettings([], "test") { LeaseTtl = Ttl, Owner = "here" }, _clock, NullLogger<LeaseKeeper>.Instance);
+        var expiry = _clock.GetUtcNow() + Ttl;
+        var started = new TaskCompletionSource();
+        var work = keeper.HoldAsync(id, async token =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return 0;
+        }, CancellationToken.None);
+        await started.Task;
+
+        _clock.Advance(Ttl / 3);
+        await leases.Called.Task;
+        // Up to a second before the lease runs out in the store, when another instance may take the release over.
+        _clock.Advance(expiry - _clock.GetUtcNow() - TimeSpan.FromSeconds(1));
+
+        // Only a safety net for the code before the fix, whose hanging renewal held the work up for ever.
+        await Assert.ThrowsAsync<LeaseLostException>(() => work.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(_clock.GetUtcNow() < expiry);
+        Assert.True(leases.CutOff >= 1);
+    }
+
+    [Fact]
     public async Task A_second_holder_on_this_instance_is_told_the_release_is_busy()
     {
         var id = await SeedAsync();
@@ -163,6 +190,37 @@ public sealed class LeaseKeeperTests
     {
         for (var i = 0; i < 40 && !work.IsCompleted; i++)
             await AdvanceAsync(TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>The store's leases, with renewals that never answer, as on a connection whose peer went away.</summary>
+    private sealed class HangingLeases(IReleaseLeases inner) : IReleaseLeases
+    {
+        private int _cutOff;
+
+        public TaskCompletionSource Called { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int CutOff => Volatile.Read(ref _cutOff);
+
+        public Task<bool> TryClaimAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
+            inner.TryClaimAsync(releaseId, owner, ttl, cancellationToken);
+
+        public async Task<bool> RenewAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken)
+        {
+            Called.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _cutOff);
+            }
+            return true;
+        }
+
+        public Task ReleaseAsync(long releaseId, string owner, CancellationToken cancellationToken) => inner.ReleaseAsync(releaseId, owner, cancellationToken);
+
+        public Task<IReadOnlyList<long>> UnclaimedAsync(CancellationToken cancellationToken) => inner.UnclaimedAsync(cancellationToken);
     }
 
     /// <summary>The store's leases, with renewals that fail on demand as when the database is briefly away.</summary>

@@ -234,6 +234,42 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_webhook_error_older_than_the_last_update_the_bot_handled_is_no_problem()
+    {
+        const string secret = "doctor_secret-1";
+        await using var bot = await TelegramBotHost.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Telegram:WebhookUrl"] = "https://bot.example.com/telegram/webhook", ["Telegram:WebhookSecret"] = secret }));
+        await bot.WaitForAsync("setWebhook", () => bot.Telegram.Webhook);
+        // The webhook failed an hour ago (a deploy, say); the deliveries since got through.
+        bot.Telegram.WebhookLastError = "Wrong response from the webhook: 502 Bad Gateway";
+        bot.Telegram.WebhookLastErrorAt = DateTimeOffset.UtcNow.AddHours(-1);
+        var whoami = bot.Telegram.NewTextUpdate(TelegramBotHost.Group, TelegramBotHost.Releaser, "/whoami");
+        Assert.Equal(System.Net.HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, whoami, secret));
+
+        var rows = await CheckAsync(bot);
+
+        var row = Row(rows, "Telegram webhook");
+        Assert.True(row.Ok, row.ToString());
+        Assert.Contains("502 Bad Gateway", row.Detail);
+        Assert.Contains("since", row.Detail);
+    }
+
+    [Fact]
+    public async Task A_webhook_error_newer_than_the_last_update_the_bot_handled_is_still_a_problem()
+    {
+        const string secret = "doctor_secret-1";
+        await using var bot = await TelegramBotHost.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Telegram:WebhookUrl"] = "https://bot.example.com/telegram/webhook", ["Telegram:WebhookSecret"] = secret }));
+        await bot.WaitForAsync("setWebhook", () => bot.Telegram.Webhook);
+        var whoami = bot.Telegram.NewTextUpdate(TelegramBotHost.Group, TelegramBotHost.Releaser, "/whoami");
+        Assert.Equal(System.Net.HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, whoami, secret));
+        bot.Telegram.WebhookLastError = "Wrong response from the webhook: 502 Bad Gateway";
+        bot.Telegram.WebhookLastErrorAt = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        var rows = await CheckAsync(bot);
+
+        AssertProblem(rows, Row(rows, "Telegram webhook"), "the last delivery failed: Wrong response from the webhook: 502 Bad Gateway", "TELEGRAM_WEBHOOK_SECRET matches");
+    }
+
+    [Fact]
     public async Task A_telegram_token_that_getMe_refuses_is_a_problem()
     {
         await using var bot = await TelegramBotHost.StartAsync(TestSettings.Sandbox(WithTarget(), new Dictionary<string, string?> { ["Telegram:BotToken"] = "654321:NOT-THE-TOKEN" }));
@@ -311,6 +347,28 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Contains("Fix: check DATABASE_URL", stdout);
         Assert.Contains("ok       GitHub repository", stdout);
         Assert.DoesNotContain("secret-password", stdout + stderr);
+    }
+
+    [Fact]
+    public async Task When_the_doctors_time_runs_out_it_reports_the_rows_done_and_marks_the_rest_not_checked_in_time()
+    {
+        await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(WithTarget()));
+        // Fly hangs; the doctor's budget runs out while it waits for Fly, after GitHub's rows were done.
+        bot.Sandbox.Faults.FlyHold.Close();
+        using var budget = new CancellationTokenSource();
+        _ = bot.Sandbox.Faults.FlyHold.Reached.ContinueWith(_ => budget.Cancel(), TaskScheduler.Default);
+
+        var rows = await bot.Get<IDoctor>().CheckAsync(budget.Token);
+        bot.Sandbox.Faults.FlyHold.Release();
+
+        Assert.True(Row(rows, "GitHub repository").Ok, DoctorCheck.Report(rows));
+        foreach (var name in new[] { "Fly", "Target database", "Store" })
+        {
+            var row = rows.Single(r => r.Name == name);
+            Assert.False(row.Ok);
+            Assert.Contains("not checked in time", row.Detail);
+        }
+        Assert.Equal(1, DoctorCheck.ExitCode(rows));
     }
 
     [Fact]

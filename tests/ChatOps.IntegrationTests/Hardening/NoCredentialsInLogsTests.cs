@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.IntegrationTests.Slack;
+using ChatOps.IntegrationTests.Store;
 using ChatOps.IntegrationTests.Telegram;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,65 @@ public sealed class NoCredentialsInLogsTests
     }
 
     [Fact]
+    public async Task Over_slack_no_log_line_holds_a_buttons_action_token_even_when_handling_the_click_fails()
+    {
+        var store = new PostgresTestDatabase();
+        await store.InitializeAsync();
+        try
+        {
+            var logs = new LogLines();
+            var settings = new Dictionary<string, string?>(Verbose) { ["ConnectionStrings:ChatOps"] = store.ConnectionString };
+            await using var bot = await SlackBotHost.StartAsync(settings: settings, configure: s => s.AddSingleton<ILogEventSink>(logs));
+            await bot.Slack.CommandAsync(SlackBotHost.Releaser, SlackBotHost.Channel, "/release", "v0.2.0");
+            var card = await bot.CardWithButtonAsync("Release #1", "Approve migrations");
+            var tokens = card.Buttons.Select(b => b.Value).ToList();
+            Assert.NotEmpty(tokens);
+            // The store goes away under the click, so the click's failure is logged with what was pressed.
+            await store.ExecuteAsync("ALTER TABLE processed_updates RENAME TO processed_updates_away");
+
+            var approve = await bot.Slack.ClickAsync(SlackBotHost.Approver, card, "Approve migrations");
+            var answer = await bot.ReplyToAsync(approve);
+            await store.ExecuteAsync("ALTER TABLE processed_updates_away RENAME TO processed_updates");
+
+            Assert.Contains("did not work", answer.Text);
+            Assert.Contains(logs.Lines, l => l.Contains("could not be handled", StringComparison.Ordinal));
+            AssertClean(logs, tokens);
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void The_langsmith_api_key_of_every_environment_is_masked_in_the_log_output()
+    {
+        const string key = "lsv2_pt_0123456789abcdef0123456789abcdef_0123456789";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ChatOps:Environments:staging:Observability:LangSmithApiKey"] = key,
+        }).Build();
+        var output = new StringWriter();
+        var before = Console.Error;
+        Console.SetError(output);
+        try
+        {
+            var logger = new Serilog.LoggerConfiguration();
+            ChatOps.Host.Hosting.ChatOpsLogging.Configure(logger, configuration);
+            using (var log = logger.CreateLogger())
+                log.Warning("LangSmith answered 401 for key {Key}", key);
+        }
+        finally
+        {
+            Console.SetError(before);
+        }
+
+        Assert.Contains(key, ChatOps.Host.Hosting.ChatOpsLogging.Secrets(configuration));
+        Assert.Contains("LangSmith answered 401 for key", output.ToString());
+        Assert.DoesNotContain(key, output.ToString());
+    }
+
+    [Fact]
     public async Task Over_telegram_no_log_line_holds_the_bot_token_or_any_other_secret()
     {
         var logs = new LogLines();
@@ -81,7 +141,8 @@ public sealed class NoCredentialsInLogsTests
     private static IEnumerable<string> Secrets(BotHost bot)
     {
         var configuration = bot.Services.GetRequiredService<IConfiguration>();
-        var keys = SecretKeys.Concat(configuration.GetSection("ChatOps:Environments").GetChildren().Select(e => $"ChatOps:Environments:{e.Key}:ApiKey"));
+        var keys = SecretKeys.Concat(configuration.GetSection("ChatOps:Environments").GetChildren()
+            .SelectMany(e => new[] { $"ChatOps:Environments:{e.Key}:ApiKey", $"ChatOps:Environments:{e.Key}:Observability:LangSmithApiKey" }));
         // Short values ("test") would match ordinary words; real secrets are long, and the sandbox's are too.
         return keys.Select(k => configuration[k]).OfType<string>().Where(v => v.Length >= 8).Distinct();
     }

@@ -37,6 +37,31 @@ public sealed class SlackEndpointTests
     }
 
     [Fact]
+    public async Task Commands_clicks_and_mentions_from_another_workspace_get_401_and_change_nothing()
+    {
+        await using var bot = await StartAsync();
+        await bot.Slack.CommandAsync(Releaser, Channel, "/release", "v0.2.0");
+        var card = await bot.CardWithButtonAsync("Release #1", "Approve migrations");
+        var hooksBefore = bot.Slack.HookPosts().Count;
+        // Another workspace where the app is installed too: Slack signs its requests with the same secret.
+        bot.Slack.SendingTeamId = "T0ELSEWHERE";
+
+        Assert.Equal(401, (await bot.Slack.CommandAsync(Releaser, Channel, "/lock", "foreign")).Status);
+        Assert.Equal(401, (await bot.Slack.ClickAsync(Approver, card, "Approve migrations")).Status);
+        Assert.Equal(401, (await bot.Slack.EventAsync(bot.Slack.NewMention(Releaser, Channel, "release v0.3.0"))).Status);
+
+        // The bot's own workspace right after is served: the 401s were for the workspace alone.
+        bot.Slack.SendingTeamId = SlackSimulator.TeamId;
+        var whoami = await bot.ReplyToAsync(await bot.Slack.CommandAsync(Releaser, Channel, "/whoami", ""));
+        Assert.Contains($"You are slack:{Releaser}", whoami.Text);
+        Assert.Equal(hooksBefore + 1, bot.Slack.HookPosts().Count);
+        Assert.DoesNotContain(bot.Slack.CallsTo("users.info"), c => (string?)c.Body["user"] == Approver);
+        Assert.Equal(Core.Releases.ReleaseState.AwaitApproval, (await bot.ReleaseAsync(1)).State);
+        Assert.Single(await bot.ReleasesAsync());
+        Assert.Null((await bot.Get<Core.Ports.IEnvironmentStore>().GetAsync("production", CancellationToken.None)).Lock);
+    }
+
+    [Fact]
     public async Task The_url_verification_challenge_is_echoed()
     {
         await using var bot = await StartAsync();

@@ -1,4 +1,6 @@
 using ChatOps.Core.Releases;
+using ChatOps.Host.Slack;
+using Microsoft.Extensions.DependencyInjection;
 using static ChatOps.IntegrationTests.Slack.SlackBotHost;
 
 namespace ChatOps.IntegrationTests.Slack;
@@ -27,6 +29,30 @@ public sealed class SlackNamesAndLinksTests
         Assert.Contains("Rita Releaser request", status.Text);
         Assert.Single(bot.Slack.CallsTo("users.info"), c => (string?)c.Body["user"] == Releaser);
         Assert.Single(bot.Slack.CallsTo("users.info"), c => (string?)c.Body["user"] == Approver);
+    }
+
+    [Fact]
+    public async Task Users_info_is_never_asked_about_someone_the_bot_refuses()
+    {
+        // Live, with only the releases channel allowed.
+        await using var bot = await StartAsync(
+            settings: new Dictionary<string, string?> { ["Slack:AllowedChannelIds:0"] = Channel },
+            configure: s => s.PostConfigure<SlackOptions>(o => o.Live = true));
+        foreach (var id in new[] { Releaser, Approver, Stranger })
+            bot.Slack.AddUser(id, $"Person {id}");
+
+        var offList = await bot.ReplyToAsync(await bot.Slack.CommandAsync(Approver, "C0ELSEWHERE", "/status", ""));
+        var strangerInPrivate = await bot.ReplyToAsync(await bot.Slack.CommandAsync(Stranger, "D0STRANGER", "/status", ""));
+        var strangerInChannel = await bot.ReplyToAsync(await bot.Slack.CommandAsync(Stranger, Channel, "/release", "v0.2.0"));
+        var served = await bot.ReplyToAsync(await bot.Slack.CommandAsync(Releaser, "D0RELEASER", "/whoami", ""));
+
+        Assert.Contains("C0ELSEWHERE", offList.Text);
+        Assert.Contains("only for people with a role", strangerInPrivate.Text);
+        Assert.Contains("⛔", strangerInChannel.Text);
+        Assert.Contains($"slack:{Releaser}", served.Text);
+        Assert.DoesNotContain(bot.Slack.CallsTo("users.info"), c => (string?)c.Body["user"] is Approver or Stranger);
+        Assert.Single(bot.Slack.CallsTo("users.info"), c => (string?)c.Body["user"] == Releaser);
+        Assert.Empty(await bot.ReleasesAsync());
     }
 
     [Fact]

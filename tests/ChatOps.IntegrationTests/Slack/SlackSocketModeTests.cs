@@ -7,6 +7,27 @@ namespace ChatOps.IntegrationTests.Slack;
 public sealed class SlackSocketModeTests
 {
     [Fact]
+    public async Task Envelopes_from_another_workspace_are_acknowledged_and_change_nothing()
+    {
+        await using var bot = await StartAsync(socketMode: true);
+        await bot.WaitUntilAsync("the bot's Socket Mode connection", () => bot.Slack.HasLiveSocket);
+        bot.Slack.SendingTeamId = "T0ELSEWHERE";
+
+        var foreign = await bot.Slack.CommandAsync(Releaser, Channel, "/release", "v0.2.0");
+        Assert.Equal(200, foreign.Status);
+        Assert.Equal(200, (await bot.Slack.EventAsync(bot.Slack.NewMention(Releaser, Channel, "release v0.2.0"))).Status);
+
+        // Envelopes are handled in order on the one connection: once the next is answered, the foreign ones were seen.
+        bot.Slack.SendingTeamId = ChatOps.Sandbox.SlackSimulator.TeamId;
+        var whoami = await bot.ReplyToAsync(await bot.Slack.CommandAsync(Releaser, Channel, "/whoami", ""));
+        Assert.Contains($"You are slack:{Releaser}", whoami.Text);
+        Assert.Equal("", foreign.AckText);
+        Assert.Empty(bot.Slack.HookPosts(foreign.HookId));
+        Assert.Empty(await bot.ReleasesAsync());
+        Assert.Empty(bot.Slack.Messages(Channel));
+    }
+
+    [Fact]
     public async Task A_whole_release_runs_over_socket_mode_through_a_disconnect_request_and_a_dropped_connection()
     {
         await using var bot = await StartAsync(socketMode: true);

@@ -16,6 +16,19 @@ public abstract class UpdateLogContract(ITestStore stores) : StoreContract(store
     }
 
     [Fact]
+    public async Task The_last_handled_update_is_known_per_platform_and_none_is_null()
+    {
+        var platform = $"p-{Guid.NewGuid():N}";
+        Assert.Null(await Store.Updates.LastHandledAsync(platform, None));
+
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await Store.Updates.TryMarkProcessedAsync(platform, "1", None);
+
+        Assert.True(await Store.Updates.LastHandledAsync(platform, None) > before);
+        Assert.Null(await Store.Updates.LastHandledAsync(platform + "-other", None));
+    }
+
+    [Fact]
     public async Task Concurrent_deliveries_of_one_update_are_processed_once()
     {
         var id = Guid.NewGuid().ToString("N");

@@ -9,6 +9,7 @@ public sealed class PostgresUpdateLog(PostgresDatabase database) : IUpdateLog
 {
     private const string DeleteUpdates = "DELETE FROM processed_updates WHERE at < $1";
     private const string SelectUpdate = "SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2";
+    private const string SelectLastHandled = "SELECT max(at) FROM processed_updates WHERE platform = $1";
 
     public async Task<bool> TryMarkProcessedAsync(string platform, string updateId, CancellationToken cancellationToken)
     {
@@ -20,6 +21,12 @@ public sealed class PostgresUpdateLog(PostgresDatabase database) : IUpdateLog
     {
         await using var command = database.Statements.Command(SelectUpdate, platform, updateId);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task<DateTimeOffset?> LastHandledAsync(string platform, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.Command(SelectLastHandled, platform);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
     public async Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken)

@@ -16,6 +16,10 @@ public sealed class SqliteUpdateLog(SqliteDatabase database) : IUpdateLog
         database.ReadAsync(async c => await c.ExecuteScalarAsync<long?>(
             "SELECT 1 FROM processed_updates WHERE platform = @platform AND update_id = @updateId", new { platform, updateId }) is not null);
 
+    public Task<DateTimeOffset?> LastHandledAsync(string platform, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c => await c.ExecuteScalarAsync<long?>(
+            "SELECT max(at) FROM processed_updates WHERE platform = @platform", new { platform }) is { } ms ? At(ms) : (DateTimeOffset?)null);
+
     public Task<int> ForgetAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         database.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM processed_updates WHERE at < @before", new { before = Ms(before) }, tx),
             cancellationToken, recordsUpdate: false);

@@ -71,10 +71,23 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
     /// <summary>Called as each machine update begins: a test can act in the middle of a deploy.</summary>
     public Func<string, string, Task>? BeforeUpdate { get; set; }
 
+    /// <summary>Tags whose machines are updated but never turn healthy: the update waits until it is cancelled.</summary>
+    public ConcurrentDictionary<string, byte> HangingTags { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Completes when a machine of a hanging tag waits to turn healthy.</summary>
+    public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (BeforeUpdate is { } before)
             await before(machineId, image);
+        var name = image.Split('@')[0];
+        if (HangingTags.ContainsKey(name[(name.LastIndexOf(':') + 1)..]))
+        {
+            _images[machineId] = image;
+            Hanging.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
         _images[machineId] = image;
         Updates.Enqueue((machineId, image));
         return new MachineStatus(machineId, "started", image, Healthy: true);

@@ -167,7 +167,7 @@ public sealed class StartDecisions(
         {
             _ when Runbook.IsBeforePointOfNoReturn(running) => $"Release #{running.Id} had changed nothing yet: it is cancelled, and there is nothing to roll back.",
             ReleaseState.Migrate => $"Release #{running.Id} is migrating the database; a migration is never cut off. It stops when Migrate ends, then {then}.",
-            ReleaseState.Deploy => $"Release #{running.Id} stops after the machine it is replacing now, then {then}.",
+            ReleaseState.Deploy => $"Release #{running.Id} stops now (a machine still waiting to turn healthy is not waited for), then {then}.",
             _ => $"Release #{running.Id} stops when {running.State} ends, then {then}.",
         });
     }

@@ -34,7 +34,10 @@ public sealed class StepExecutor(
             if (stopsBetweenMachines && (await releases.GetAsync(release.Id, ct))?.StopRequest is { RollsBack: true } stop)
                 throw new StopRequestedException(stop);
         }, progress.ReportAsync, (text, output, ct) => recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, text) { Output = output }, ct));
-        var outcome = await RunAsync(step, context, release, cancellationToken);
+        // A rollout's safe points are between machines, and a machine that will not turn healthy is one too: it has been
+        // replaced already, so waiting out its health timeout proves nothing more. A watch ends the wait when a stop comes.
+        await using var watch = stopsBetweenMachines ? new StopWatch(releases, release.Id, runnerSettings.StopPollInterval, clock, cancellationToken) : null;
+        var outcome = await RunAsync(step, context, release, watch?.Token ?? cancellationToken, watch);
         // The card's summary says the error in one line; beside the card it is said whole, on every attempt.
         if (outcome.Result == StepResult.Failed)
             await recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, Failure(outcome, record)) { IsError = true }, cancellationToken);
@@ -45,7 +48,7 @@ public sealed class StepExecutor(
         (record.Attempts > 1 ? $"attempt {record.Attempts} failed" : "failed")
         + (outcome.OutcomeUnknown ? " (its outcome is unknown: someone must look)" : "") + $": {outcome.Detail}";
 
-    private async Task<StepOutcome> RunAsync(IReleaseStep step, StepContext context, Release release, CancellationToken cancellationToken)
+    private async Task<StepOutcome> RunAsync(IReleaseStep step, StepContext context, Release release, CancellationToken cancellationToken, StopWatch? watch)
     {
         try
         {
@@ -54,6 +57,10 @@ public sealed class StepExecutor(
         catch (StopRequestedException stopped)
         {
             return StepOutcome.Fail($"stopped between two machines by {stopped.Request.By} to roll back") with { Stop = stopped.Request };
+        }
+        catch (OperationCanceledException) when (watch?.Seen is { } stop)
+        {
+            return StepOutcome.Fail($"stopped by {stop.By} to roll back while a machine was still turning healthy") with { Stop = stop };
         }
         catch (OutcomeUnknownException unknown)
         {
@@ -64,6 +71,60 @@ public sealed class StepExecutor(
             log.LogWarning(e, "Step {Step} of release {ReleaseId} failed", step.State, release.Id);
             return StepOutcome.Fail(e is TaskCanceledException or TimeoutException ? $"timed out: {e.Message}" : e.Message);
         }
+    }
+}
+
+/// <summary>
+/// Reads the release now and then while a rollout runs: a stop to roll back asked for meanwhile, here or on another
+/// instance, cancels <see cref="Token"/>, so a machine's health wait ends at once instead of at its timeout.
+/// </summary>
+internal sealed class StopWatch : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop;
+    private readonly CancellationTokenSource _done = new();
+    private readonly Task _watching;
+
+    public StopWatch(IReleaseStore releases, long releaseId, TimeSpan interval, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _watching = WatchAsync(releases, releaseId, interval, clock);
+    }
+
+    public CancellationToken Token => _stop.Token;
+
+    /// <summary>The stop that ended the step, once one was seen.</summary>
+    public StopRequest? Seen { get; private set; }
+
+    private async Task WatchAsync(IReleaseStore releases, long releaseId, TimeSpan interval, TimeProvider clock)
+    {
+        try
+        {
+            while (!_done.IsCancellationRequested && !_stop.IsCancellationRequested)
+            {
+                await Task.Delay(interval, clock, _done.Token);
+                if ((await releases.GetAsync(releaseId, _done.Token))?.StopRequest is { RollsBack: true } stop)
+                {
+                    Seen = stop;
+                    await _stop.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_done.IsCancellationRequested)
+        {
+            // The step ended first.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A store that cannot be read leaves the step to its own safe points between machines.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _done.CancelAsync();
+        await _watching;
+        _stop.Dispose();
+        _done.Dispose();
     }
 }
 

@@ -19,6 +19,9 @@ public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string
     /// <summary>How long a claim on a release lasts unless renewed; another instance takes over after it.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a rollout looks for a stop asked for meanwhile (here or on another instance), to end a machine's health wait.</summary>
+    public TimeSpan StopPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often a running step's card is redrawn when the step says nothing (elapsed time, a stall).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(15);
 

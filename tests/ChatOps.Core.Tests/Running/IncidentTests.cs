@@ -34,7 +34,7 @@ public sealed class IncidentTests : CoreScenario
         await SayAsync(Bob, "/approve 2");
         await Core.WhenIdleAsync();
 
-        Assert.Contains("stops after the machine it is replacing now", asked!.Message);
+        Assert.Contains("stops now (a machine still waiting to turn healthy is not waited for)", asked!.Message);
         var stopped = await ReleaseAsync(2);
         var rollback = await ReleaseAsync(3);
         Assert.Equal(ReleaseState.Failed, stopped.State);
@@ -173,6 +173,31 @@ public sealed class IncidentTests : CoreScenario
         var rollback = await ReleaseAsync(3);
         Assert.Equal(ReleaseState.RolledBack, rollback.State);
         Assert.Equal(Alice.Id, rollback.Requester);
+        Assert.Equal("v1.0.1", rollback.Tag);
+    }
+
+    [Fact]
+    public async Task A_rollback_asked_while_a_machine_never_turns_healthy_ends_the_wait_at_once_and_rolls_back()
+    {
+        await ReleasedAsync("v1.0.1", 1);
+        Core.Fleet.HangingTags.TryAdd("v1.1.0", 0);
+        await SayAsync(Alice, "/release v1.1.0");
+        // Not waited on: the deploy hangs until something ends it.
+        var approved = Core.Bot.HandleAsync(new IncomingMessage(Bob, SignalSurface.Channel, "/approve 2", null), CancellationToken.None);
+        await Core.Fleet.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await approved;
+
+        var asked = await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+        // The watch reads the release once a second; no deploy timeout (five minutes) passes.
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Core.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains("stops now", asked.Message);
+        var stopped = await ReleaseAsync(2);
+        Assert.Equal(ReleaseState.Failed, stopped.State);
+        Assert.Contains("while a machine was still turning healthy", stopped.Step("Deploy").Detail);
+        var rollback = await ReleaseAsync(3);
+        Assert.Equal(ReleaseState.RolledBack, rollback.State);
         Assert.Equal("v1.0.1", rollback.Tag);
     }
 }

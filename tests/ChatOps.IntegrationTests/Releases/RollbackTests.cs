@@ -95,7 +95,7 @@ public sealed class RollbackTests
         var asked = await bot.Get<StartDecisions>().StartRollbackAsync("production", null, false, Alice, ConsoleChat.Channel, CancellationToken.None);
 
         Assert.True(asked.Accepted, asked.Message);
-        Assert.Contains("stops after the machine it is replacing now", asked.Message);
+        Assert.Contains("stops now (a machine still waiting to turn healthy is not waited for)", asked.Message);
         var rollback = await bot.WaitForStateAsync(2, ReleaseState.RolledBack);
         var stopped = await bot.ReleaseAsync(1);
         Assert.Equal(ReleaseState.Failed, stopped.State);

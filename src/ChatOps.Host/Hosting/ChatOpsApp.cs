@@ -40,6 +40,8 @@ public sealed class ChatOpsApp : IAsyncDisposable
         ISimulators? simulators = null;
         if (ChatOpsMode.IsSandbox(builder.Configuration))
         {
+            // The example world at the bottom: every other source overrides it.
+            builder.Configuration.Sources.Insert(0, SandboxExample.Beneath(builder.Configuration));
             simulators = sharedSimulators ?? await SandboxSimulators.StartAsync(builder.Configuration, cancellationToken);
             builder.Configuration.AddInMemoryCollection(simulators.Aim(builder.Configuration));
             if (overrides is not null)
@@ -79,6 +81,9 @@ public sealed class ChatOpsApp : IAsyncDisposable
         var environmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
             ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
         ConfigureSources(configuration, args, overrides: null, environmentName);
+        // The simulators verb serves a live bot's settings as they are; only where they name no environment does it
+        // simulate the example world.
+        configuration.Sources.Insert(0, SandboxExample.Beneath(configuration));
         return configuration;
     }
 

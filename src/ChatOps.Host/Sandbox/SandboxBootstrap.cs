@@ -22,7 +22,7 @@ public static class SandboxBootstrap
             options.Apps = apps;
         if (environment.Migrations.App.Length > 0)
             options.MigrationsApp = environment.Migrations.App;
-        options.VolumeApps = [.. environments.Select(e => e.Backup.App.Length > 0 ? e.Backup.App : e.Migrations.App).Where(a => a.Length > 0)];
+        options.VolumeApps = [.. environments.Select(SnapshotApp).Where(a => a.Length > 0)];
         if (configuration.GetSection("GitHub:RequiredChecks").Get<string[]>() is { Length: > 0 } checks)
             options.RequiredChecks = checks;
         if (configuration["GitHub:Repository"] is { Length: > 0 } repository)
@@ -81,10 +81,18 @@ public static class SandboxBootstrap
             {
                 // No database to dump in the sandbox: the simulated Fly volume is snapshotted instead.
                 overlay[$"{key}:Backup:Mode"] = "fly-snapshot";
+                if (env.Backup.App.Length == 0 && env.Migrations.App.Length == 0)
+                    overlay[$"{key}:Backup:App"] = SnapshotApp(env);
             }
         }
         return overlay;
     }
+
+    // The app whose simulated volume a sandbox backup snapshots: the backup's, the migrations', else the first service's.
+    private static string SnapshotApp(EnvironmentSettings env) =>
+        env.Backup.App.Length > 0 ? env.Backup.App
+        : env.Migrations.App.Length > 0 ? env.Migrations.App
+        : env.Services.FirstOrDefault()?.FlyApp ?? "";
 
     private static string BaseOf(string healthUrl) =>
         Uri.TryCreate(healthUrl, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "";

@@ -76,6 +76,14 @@ public static class SandboxBootstrap
                 var match = bases.Keys.FirstOrDefault(b => b.Length > 0 && smoke.StartsWith(b, StringComparison.OrdinalIgnoreCase));
                 if (match is not null)
                     overlay[$"{key}:SmokeTests:{i}:Url"] = bases[match] + smoke[match.Length..];
+                else if (bases.Count > 0)
+                {
+                    // A probe of a host no service names is never sent out: its path goes to the first simulated service
+                    // (by string, so that a {placeholder} stays as it is).
+                    var scheme = smoke.IndexOf("://", StringComparison.Ordinal);
+                    var path = scheme < 0 ? -1 : smoke.IndexOf('/', scheme + 3);
+                    overlay[$"{key}:SmokeTests:{i}:Url"] = bases.Values.First() + (path < 0 ? "/" : smoke[path..]);
+                }
             }
             if (env.DatabaseUrl.Length == 0)
             {

@@ -1,5 +1,7 @@
 using ChatOps.Core.Settings;
+using ChatOps.Host.Sandbox;
 using ChatOps.IntegrationTests.Harness;
+using Microsoft.Extensions.Configuration;
 
 namespace ChatOps.IntegrationTests.Hosting;
 
@@ -40,6 +42,25 @@ public sealed class SandboxTargetTests
         var settings = bot.Get<ChatOpsSettings>();
         Assert.Equal("postgres://sandbox:pw@127.0.0.1:1/sandbox_target", settings.Environments["production"].DatabaseUrl);
         Assert.Equal("", settings.Environments["staging"].DatabaseUrl);
+    }
+
+    [Fact]
+    public async Task A_sandbox_smoke_test_aimed_at_a_host_no_service_names_goes_to_a_simulated_service()
+    {
+        await using var bot = await SandboxBot.StartAsync();
+        // As an operator's own setting would sit: beneath the keys that aim the sandbox (a test's settings sit above them).
+        var operatorSettings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ChatOps:Environments:production:Services:0:Name"] = "api",
+            ["ChatOps:Environments:production:Services:0:FlyApp"] = "myloware-api",
+            ["ChatOps:Environments:production:Services:0:HealthUrl"] = "https://myloware-api.fly.dev/health",
+            ["ChatOps:Environments:production:SmokeTests:0:Url"] = "https://elsewhere.example/v1/runs/{runId}",
+        }).Build();
+
+        var url = SandboxBootstrap.Overlay(operatorSettings, bot.Sandbox)["ChatOps:Environments:production:SmokeTests:0:Url"];
+
+        Assert.StartsWith("http://127.0.0.1:", url);
+        Assert.EndsWith("/v1/runs/{runId}", url);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Settings;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Hosting;
@@ -44,6 +45,8 @@ public sealed partial class ShippedSettingsTests
         Assert.Equal(["telegram:111111111"], settings.Access.Releasers);
         Assert.Equal(["telegram:222222222"], settings.Access.Approvers);
         Assert.Equal("acme/my-app", app.Services.GetRequiredService<IOptions<GitHubOptions>>().Value.Repository);
+        // The first lines of /plan.
+        Assert.Equal("Environments:\n  production (default): api on my-api; migrations on my-api; backup pg_dump; 0 smoke tests", EnvironmentsText.Describe(settings));
     }
 
     [Fact]

@@ -32,12 +32,10 @@ WORKDIR /app
 COPY --from=build /app ./
 USER $APP_UID
 # ASPNETCORE_HTTP_PORTS is the base image's own (8080): the bot listens on every interface there, as Fly expects.
-# Backup directory: the environments of appsettings.json; another environment name sets its own the same way.
+# No environment is named here: a relative Backup:Directory (default backups) lies beside the store, /data/backups.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ChatOps__Mode=live \
     ChatOps__StorePath=/data/chatops.db \
-    ChatOps__Environments__production__Backup__Directory=/data/backups \
-    ChatOps__Environments__staging__Backup__Directory=/data/backups \
     Console__Enabled=false \
     Logging__Format=json \
     DOTNET_NOLOGO=1

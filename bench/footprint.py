@@ -46,9 +46,7 @@ def stop(p):
 
 
 BOT = ["dotnet", HOST]
-# Straight to production: the example's promotion from staging is not what is measured here.
-BOT_ENV = {"ChatOps__Mode": "sandbox", "Urls": f"http://127.0.0.1:{PORT}", "Console__Enabled": "false",
-           "ChatOps__Environments__production__PromoteFrom": ""}
+BOT_ENV = {"ChatOps__Mode": "sandbox", "Urls": f"http://127.0.0.1:{PORT}", "Console__Enabled": "false"}
 MINIMAL = ["dotnet", BENCH, "minimal-endpoint", "--url", f"http://127.0.0.1:{PORT}", "--seconds", "120"]
 
 
@@ -126,20 +124,22 @@ def hundred_releases(base=None, name="sandbox console, Sandbox:Latency=zero"):
         stop(c.p)
 
 
+def _service(env, i, name, app):
+    key = f"ChatOps__Environments__{env}__Services__{i}__"
+    return {key + "Name": name, key + "FlyApp": app, key + "Image": f"registry.fly.io/{app}:{{tag}}",
+            key + "HealthUrl": f"https://{app}.fly.dev/health", key + "VersionUrl": f"https://{app}.fly.dev/version"}
+
+
 # Live mode: the bot against the simulators as a separate process (the `simulators` verb), so the bot's own
 # process holds only what production holds. The chat is the console (stdin), as in scripts/container-smoke.sh.
+# Every environment and service set in full, as docs/deploy-fly.md sets them: the image's appsettings.json names none.
 LIVE_SETTINGS = {
     "GitHub__Repository": "bench/target-app",
-    "ChatOps__Environments__production__Services__0__FlyApp": "bench-api",
-    "ChatOps__Environments__production__Services__0__Image": "registry.fly.io/bench-api:{tag}",
-    "ChatOps__Environments__production__Services__1__FlyApp": "bench-orchestrator",
-    "ChatOps__Environments__production__Services__1__Image": "registry.fly.io/bench-orchestrator:{tag}",
+    **_service("production", 0, "api", "bench-api"),
+    **_service("production", 1, "orchestrator", "bench-orchestrator"),
     "ChatOps__Environments__production__Migrations__App": "bench-api",
-    "ChatOps__Environments__production__PromoteFrom": "",
-    "ChatOps__Environments__staging__Services__0__FlyApp": "bench-api-staging",
-    "ChatOps__Environments__staging__Services__0__Image": "registry.fly.io/bench-api-staging:{tag}",
-    "ChatOps__Environments__staging__Services__1__FlyApp": "bench-orchestrator-staging",
-    "ChatOps__Environments__staging__Services__1__Image": "registry.fly.io/bench-orchestrator-staging:{tag}",
+    **_service("staging", 0, "api", "bench-api-staging"),
+    **_service("staging", 1, "orchestrator", "bench-orchestrator-staging"),
     "ChatOps__Environments__staging__Migrations__App": "bench-api-staging",
     "Sandbox__Latency": "zero",
 }
@@ -165,10 +165,11 @@ def start_simulators():
 def live_mode(data):
     sims, aim = start_simulators()
     try:
-        env = dict(LIVE_SETTINGS, **aim, **{
+        # The simulators' addresses replace the services' URLs (a later key wins).
+        env = {**LIVE_SETTINGS, **aim, **{
             "ChatOps__Mode": "live", "Urls": f"http://127.0.0.1:{PORT}", "ChatOps__StorePath": f"{data}/chatops.db",
             "ChatOps__Access__Releasers__0": "console:alice", "ChatOps__Access__Approvers__0": "console:bob",
-            "Console__Enabled": "true"})
+            "Console__Enabled": "true"}}
         times, rss = [], []
         for i in range(RUNS):
             env["ChatOps__StorePath"] = f"{data}/startup-{i}.db"

@@ -97,26 +97,23 @@ timeout "$(budget 30)" runuser -u postgres -- psql -h "$root/pg" -p "$pg_port" -
   "INSERT INTO runs (run_id, status) VALUES ('run-seed-1', 'published'), ('run-seed-2', 'running')" smoke_target \
   || fail "could not seed the target database"
 
-# What to release, where: shared by the simulators (which build their Fly apps and repository from it) and the bot.
-# Not the example values of appsettings.json, which live mode refuses.
+# What to release, where: exactly the variables docs/deploy-fly.md §3 tells a reader to set (one environment, one
+# service, its database), with this test's names. Shared by the simulators, which build their Fly app and repository
+# from them, and the bot. Nothing else: the image's appsettings.json names no environment of its own.
 settings=(
   "GitHub__Repository=smoke/target-app"
+  "ChatOps__Access__Releasers__0=console:alice"
+  "ChatOps__Access__Approvers__0=console:bob"
+  "ChatOps__Environments__production__Services__0__Name=api"
   "ChatOps__Environments__production__Services__0__FlyApp=smoke-api"
   "ChatOps__Environments__production__Services__0__Image=registry.fly.io/smoke-api:{tag}"
-  "ChatOps__Environments__production__Services__1__FlyApp=smoke-orchestrator"
-  "ChatOps__Environments__production__Services__1__Image=registry.fly.io/smoke-orchestrator:{tag}"
+  "ChatOps__Environments__production__Services__0__HealthUrl=https://smoke-api.fly.dev/health"
+  "ChatOps__Environments__production__Services__0__VersionUrl=https://smoke-api.fly.dev/version"
   "ChatOps__Environments__production__Migrations__App=smoke-api"
+  "ChatOps__Environments__production__Migrations__ExpectedTables__0=runs"
+  "ChatOps__Environments__production__Migrations__ExpectedTables__1=artifacts"
+  "ChatOps__Environments__production__Migrations__ExpectedTables__2=webhook_events"
   "ChatOps__Environments__production__DatabaseUrl=$target_url"
-  "ChatOps__Environments__production__Backup__Mode=pg_dump"
-  # The example promotes production from staging; this smoke releases straight to production, and names staging's
-  # apps too, since live mode refuses every example value it finds.
-  "ChatOps__Environments__production__PromoteFrom="
-  "ChatOps__Environments__staging__Services__0__FlyApp=smoke-api-staging"
-  "ChatOps__Environments__staging__Services__0__Image=registry.fly.io/smoke-api-staging:{tag}"
-  "ChatOps__Environments__staging__Services__1__FlyApp=smoke-orchestrator-staging"
-  "ChatOps__Environments__staging__Services__1__Image=registry.fly.io/smoke-orchestrator-staging:{tag}"
-  "ChatOps__Environments__staging__Migrations__App=smoke-api-staging"
-  "ChatOps__Environments__staging__Backup__Mode=fly-snapshot"
 )
 
 # The outside world: GitHub, Fly (whose exec runs the real alembic against the target) and the target services.
@@ -143,17 +140,13 @@ image_env=(
   "ASPNETCORE_URLS=http://127.0.0.1:$bot_port"
   "ChatOps__Mode=live"
   "ChatOps__StorePath=$data/chatops.db"
-  "ChatOps__Environments__production__Backup__Directory=$data/backups"
-  "ChatOps__Environments__staging__Backup__Directory=$data/backups"
   "Logging__Format=json"
   "DOTNET_NOLOGO=1"
 )
-# The image has Console__Enabled=false; the console chat (stdin) is the chat this test drives, in live mode.
-# Lists are set item by item from the environment, as docs/deploy-fly.md says.
+# The image has Console__Enabled=false; the console chat (stdin) is the chat this test drives, in live mode, in place
+# of the guide's Telegram token (whose people are console:alice and console:bob here).
 run_env=(
   "Console__Enabled=true"
-  "ChatOps__Access__Releasers__0=console:alice"
-  "ChatOps__Access__Approvers__0=console:bob"
   "ChatOps__VerifyInterval=00:00:00.200"
 )
 # A typed /rollback asks for a second press: "1" presses its "Yes, roll back production".

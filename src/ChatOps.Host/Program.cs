@@ -13,11 +13,17 @@ else
 Log.Logger = bootstrap.CreateBootstrapLogger();
 try
 {
+    var command = CommandLine.Parse(args);
+    if (command.Help || command.Version)
+    {
+        Console.Out.WriteLine(command.Help ? CommandLine.HelpText : $"ChatOps.Host {ChatOpsServices.BotVersion}");
+        return 0;
+    }
     // `ChatOps.Host simulators`: only the loopback simulators, for scripts/container-smoke.sh (never in live mode).
-    if (args.FirstOrDefault() == ChatOps.Host.Sandbox.SimulatorsCommand.Verb)
-        return await RunSimulatorsAsync(args[1..]);
-    await using var app = await ChatOpsApp.CreateAsync(args);
-    if (args.FirstOrDefault() == "doctor")
+    if (command.Verb == CommandLine.Simulators)
+        return await RunSimulatorsAsync(command.Options);
+    await using var app = await ChatOpsApp.CreateAsync(command.Options);
+    if (command.Verb == CommandLine.Doctor)
         return await RunDoctorAsync(app);
     await app.Web.RunAsync();
     return 0;

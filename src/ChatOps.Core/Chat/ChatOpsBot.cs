@@ -204,8 +204,9 @@ public sealed class ChatOpsBot(
         _ => "",
     };
 
-    private static string PlanText() =>
-        Runbook.Describe()
+    private string PlanText() =>
+        EnvironmentsText.Describe(settings) + "\n\n"
+        + Runbook.Describe()
         + "\n\nRelease workflow (Mermaid):\n```mermaid\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Release).Trim() + "\n```"
         + "\n\nRollback workflow (Mermaid):\n```mermaid\n" + ReleaseWorkflow.ToMermaid(ReleaseKind.Rollback).Trim() + "\n```";
 }

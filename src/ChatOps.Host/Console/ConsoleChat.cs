@@ -3,6 +3,7 @@ using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Runner;
 using ChatOps.Host.Chat;
+using ChatOps.Host.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Console;
@@ -18,6 +19,7 @@ public sealed class ConsoleChat(
     ReleaseQueue work,
     ReleaseRules rules,
     IOptions<ConsoleOptions> options,
+    StartupBanner banner,
     IHostApplicationLifetime lifetime,
     ILogger<ConsoleChat> log) : BackgroundService
 {
@@ -31,6 +33,8 @@ public sealed class ConsoleChat(
     {
         await Task.Yield();
         io.Write($"ChatOps console — you are {_user}. /help lists the commands, /as <name> changes who speaks, /quit leaves.\n");
+        foreach (var line in banner.Lines)
+            io.Write(line + "\n");
         try
         {
             while (!stoppingToken.IsCancellationRequested)

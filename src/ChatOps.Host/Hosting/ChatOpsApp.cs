@@ -38,16 +38,25 @@ public sealed class ChatOpsApp : IAsyncDisposable
         ConfigureSources(builder.Configuration, args, overrides, builder.Environment.EnvironmentName);
 
         ISimulators? simulators = null;
+        var banner = StartupBanner.None;
         if (ChatOpsMode.IsSandbox(builder.Configuration))
         {
+            // The example world at the bottom, the sandbox's own databases at the top: then the simulators are built
+            // from, and the bot aimed at, what the sandbox may touch, whatever the other layers say.
+            builder.Configuration.Sources.Insert(0, SandboxExample.Beneath(builder.Configuration));
+            var databases = SandboxTargets.Databases(builder.Configuration);
+            builder.Configuration.AddInMemoryCollection(databases);
             simulators = sharedSimulators ?? await SandboxSimulators.StartAsync(builder.Configuration, cancellationToken);
             builder.Configuration.AddInMemoryCollection(simulators.Aim(builder.Configuration));
             if (overrides is not null)
                 builder.Configuration.AddInMemoryCollection(overrides);
+            builder.Configuration.AddInMemoryCollection(databases);
             builder.Configuration["ChatOps:ResolvedMode"] = "sandbox";
+            banner = new StartupBanner(SandboxTargets.Describe(builder.Configuration));
         }
         else
             builder.Configuration["ChatOps:ResolvedMode"] = "live";
+        builder.Services.AddSingleton(banner);
 
         builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger.ReadFrom.Services(services), builder.Configuration));
         builder.Services.AddChatOps(builder.Configuration, sandbox: simulators is not null);
@@ -79,6 +88,9 @@ public sealed class ChatOpsApp : IAsyncDisposable
         var environmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
             ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
         ConfigureSources(configuration, args, overrides: null, environmentName);
+        // The simulators verb serves a live bot's settings as they are; only where they name no environment does it
+        // simulate the example world.
+        configuration.Sources.Insert(0, SandboxExample.Beneath(configuration));
         return configuration;
     }
 

@@ -7,7 +7,7 @@ public static class ChatOpsMode
 {
     public static readonly string[] TokenKeys = ["Telegram:BotToken", "Slack:BotToken", "Fly:ApiToken", "GitHub:Token"];
 
-    // The example values of the top-level appsettings.json: fine against the simulators, never a real target.
+    // The sandbox's example world (Sandbox/example-world.json): fine against the simulators, never a real target.
     private static readonly string[] DemoValues = ["acme/myloware", "myloware-api", "myloware-orchestrator", "myloware-api-staging", "myloware-orchestrator-staging"];
 
     /// <summary>
@@ -48,11 +48,16 @@ public static class ChatOpsMode
         var problems = new List<string>();
         if (missing.Count > 0)
             problems.Add("missing " + string.Join(", ", missing));
+        if (!configuration.GetSection("ChatOps:Environments").GetChildren().Any())
+            problems.Add(NoEnvironment);
         var demo = DemoKeys(configuration).ToList();
         if (demo.Count > 0)
             problems.Add("still the example value: " + string.Join(", ", demo));
         return problems;
     }
+
+    public const string NoEnvironment =
+        "no environment to release to: name one with its services, e.g. ChatOps__Environments__production__Services__0__Name=api, …__FlyApp, …__Image, …__HealthUrl (docs/deploy-fly.md §3)";
 
     private static IEnumerable<string> DemoKeys(IConfiguration configuration)
     {

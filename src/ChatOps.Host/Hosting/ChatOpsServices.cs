@@ -28,7 +28,11 @@ public static class ChatOpsServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IValidateOptions<ChatOpsSettings>, ChatOpsSettingsValidator>();
-        services.AddOptions<ChatOpsSettings>().BindConfiguration("ChatOps").ValidateOnStart();
+        services.AddOptions<ChatOpsSettings>().BindConfiguration("ChatOps")
+            // A relative Backup:Directory lies beside the bot's own data (ChatOps:StorePath's folder, the image's /data
+            // volume), not under the read-only folder the bot runs from: so the image names no environment to say where.
+            .PostConfigure(settings => AnchorBackups(settings, configuration["ChatOps:StorePath"] is { Length: > 0 } store ? store : new StoreOptions().StorePath))
+            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChatOpsSettings>>().Value);
 
         services.AddStore(configuration, sandbox);
@@ -60,5 +64,12 @@ public static class ChatOpsServices
         services.AddHostedService<ReleaseRunnerService>();
         services.AddConsoleChat(configuration, sandbox);
         return services;
+    }
+
+    private static void AnchorBackups(ChatOpsSettings settings, string storePath)
+    {
+        var data = Path.GetDirectoryName(storePath) ?? "";
+        foreach (var env in settings.Environments.Values.Where(e => !Path.IsPathRooted(e.Backup.Directory)))
+            env.Backup.Directory = Path.Combine(data, env.Backup.Directory);
     }
 }

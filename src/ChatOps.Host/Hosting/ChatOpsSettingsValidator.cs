@@ -22,7 +22,9 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
         {
             errors.Add($"ChatOps:TagPattern is not a valid regular expression: {e.Message}");
         }
-        if (!options.Environments.ContainsKey(options.DefaultEnvironment))
+        if (options.Environments.Count == 0)
+            errors.Add("ChatOps:Environments names no environment to release to: name one with its services (docs/deploy-fly.md §3).");
+        else if (!options.Environments.ContainsKey(options.DefaultEnvironment))
             errors.Add($"ChatOps:DefaultEnvironment '{options.DefaultEnvironment}' is not one of ChatOps:Environments ({string.Join(", ", options.Environments.Keys)}).");
         foreach (var user in options.Access.Releasers.Concat(options.Access.Approvers))
         {

@@ -22,7 +22,7 @@ public static class SandboxBootstrap
             options.Apps = apps;
         if (environment.Migrations.App.Length > 0)
             options.MigrationsApp = environment.Migrations.App;
-        options.VolumeApps = [.. environments.Select(e => e.Backup.App.Length > 0 ? e.Backup.App : e.Migrations.App).Where(a => a.Length > 0)];
+        options.VolumeApps = [.. environments.Select(SnapshotApp).Where(a => a.Length > 0)];
         if (configuration.GetSection("GitHub:RequiredChecks").Get<string[]>() is { Length: > 0 } checks)
             options.RequiredChecks = checks;
         if (configuration["GitHub:Repository"] is { Length: > 0 } repository)
@@ -76,15 +76,31 @@ public static class SandboxBootstrap
                 var match = bases.Keys.FirstOrDefault(b => b.Length > 0 && smoke.StartsWith(b, StringComparison.OrdinalIgnoreCase));
                 if (match is not null)
                     overlay[$"{key}:SmokeTests:{i}:Url"] = bases[match] + smoke[match.Length..];
+                else if (bases.Count > 0)
+                {
+                    // A probe of a host no service names is never sent out: its path goes to the first simulated service
+                    // (by string, so that a {placeholder} stays as it is).
+                    var scheme = smoke.IndexOf("://", StringComparison.Ordinal);
+                    var path = scheme < 0 ? -1 : smoke.IndexOf('/', scheme + 3);
+                    overlay[$"{key}:SmokeTests:{i}:Url"] = bases.Values.First() + (path < 0 ? "/" : smoke[path..]);
+                }
             }
             if (env.DatabaseUrl.Length == 0)
             {
                 // No database to dump in the sandbox: the simulated Fly volume is snapshotted instead.
                 overlay[$"{key}:Backup:Mode"] = "fly-snapshot";
+                if (env.Backup.App.Length == 0 && env.Migrations.App.Length == 0)
+                    overlay[$"{key}:Backup:App"] = SnapshotApp(env);
             }
         }
         return overlay;
     }
+
+    // The app whose simulated volume a sandbox backup snapshots: the backup's, the migrations', else the first service's.
+    private static string SnapshotApp(EnvironmentSettings env) =>
+        env.Backup.App.Length > 0 ? env.Backup.App
+        : env.Migrations.App.Length > 0 ? env.Migrations.App
+        : env.Services.FirstOrDefault()?.FlyApp ?? "";
 
     private static string BaseOf(string healthUrl) =>
         Uri.TryCreate(healthUrl, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "";

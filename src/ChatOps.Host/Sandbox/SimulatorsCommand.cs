@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ChatOps.Host.Hosting;
 
 namespace ChatOps.Host.Sandbox;
 
@@ -11,7 +12,7 @@ namespace ChatOps.Host.Sandbox;
 /// </summary>
 public static class SimulatorsCommand
 {
-    public const string Verb = "simulators";
+    public const string Verb = CommandLine.Simulators;
 
     public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output)
     {

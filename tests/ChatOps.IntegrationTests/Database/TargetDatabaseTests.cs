@@ -27,7 +27,7 @@ public sealed class TargetDatabaseTests : IAsyncLifetime
     private Task<SandboxBot> StartAsync(string? databaseUrl = null, IDictionary<string, string?>? more = null) => SandboxBot.StartAsync(
         new Dictionary<string, string?>
         {
-            ["ChatOps:Environments:production:DatabaseUrl"] = databaseUrl ?? _database.ConnectionString,
+            ["Sandbox:DatabaseUrl"] = databaseUrl ?? _database.ConnectionString,
             ["ChatOps:Environments:production:Backup:Mode"] = "pg_dump",
             ["ChatOps:Environments:production:Backup:Directory"] = _backups,
         }.Concat(more ?? new Dictionary<string, string?>()).ToDictionary());

@@ -22,7 +22,7 @@ public sealed class DoctorTests : IAsyncLifetime
 
     private Dictionary<string, string?> WithTarget(string? backupDirectory = null) => new()
     {
-        ["ChatOps:Environments:production:DatabaseUrl"] = _target.ConnectionString,
+        ["Sandbox:DatabaseUrl"] = _target.ConnectionString,
         ["ChatOps:Environments:production:Backup:Directory"] = backupDirectory ?? Path.Combine(Path.GetTempPath(), "chatops-doctor-" + Guid.NewGuid().ToString("N")),
     };
 
@@ -156,7 +156,7 @@ public sealed class DoctorTests : IAsyncLifetime
     {
         await using var bot = await SandboxBot.StartAsync(TestSettings.Sandbox(new Dictionary<string, string?>
         {
-            ["ChatOps:Environments:production:DatabaseUrl"] = "postgres://nobody:secret-password@127.0.0.1:1/none",
+            ["Sandbox:DatabaseUrl"] = "postgres://nobody:secret-password@127.0.0.1:1/none",
             ["ChatOps:Environments:production:Backup:Directory"] = Path.GetTempPath(),
         }));
 
@@ -414,7 +414,7 @@ public sealed class DoctorTests : IAsyncLifetime
             {
                 ["ChatOps__Mode"] = "sandbox",
                 ["ChatOps__StorePath"] = store,
-                ["ChatOps__Environments__production__DatabaseUrl"] = _target.ConnectionString,
+                ["Sandbox__DatabaseUrl"] = _target.ConnectionString,
                 ["ChatOps__Environments__production__Backup__Directory"] = Path.Combine(Path.GetTempPath(), "chatops-doctor-" + Guid.NewGuid().ToString("N")),
                 ["PATH"] = path,
                 ["Logging__Level"] = "Fatal",

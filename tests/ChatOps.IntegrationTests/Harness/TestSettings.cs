@@ -16,8 +16,6 @@ public static class TestSettings
             ["Sandbox:DelayMilliseconds"] = "20",
             ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
             ["Logging:Level"] = "Warning",
-            // Most scenarios release straight to production; the promotion tests put the rule back.
-            ["ChatOps:Environments:production:PromoteFrom"] = "",
         };
         foreach (var layer in layers)
         {

@@ -26,7 +26,7 @@ public sealed class StartUpModeTests
     }
 
     [Fact]
-    public async Task Live_mode_refuses_the_example_repository_and_apps_of_appsettings_json()
+    public async Task Live_mode_refuses_the_sandbox_s_example_repository_and_apps_copied_into_its_settings()
     {
         var (exit, _, stderr) = await HostProcess.RunAsync(new Dictionary<string, string>
         {
@@ -34,6 +34,9 @@ public sealed class StartUpModeTests
             ["TELEGRAM_BOT_TOKEN"] = "123456:TEST",
             ["GITHUB_TOKEN"] = "ghp_example",
             ["FLY_API_TOKEN"] = "fly-example",
+            ["GitHub__Repository"] = "acme/myloware",
+            ["ChatOps__Environments__production__Services__0__Name"] = "api",
+            ["ChatOps__Environments__production__Services__0__FlyApp"] = "myloware-api",
         }, "--Urls=http://127.0.0.1:0");
 
         Assert.True(exit == 2, $"exit {exit}\n{stderr}");

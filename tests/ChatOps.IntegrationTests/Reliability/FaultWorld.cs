@@ -44,7 +44,7 @@ public sealed class FaultWorld : IAsyncDisposable
     public EscapedExceptions Logs { get; } = new();
     public IReadOnlyList<FaultSuiteHost> Hosts => _hosts;
 
-    /// <summary>The Fly apps of each environment, as appsettings.json names them.</summary>
+    /// <summary>The Fly apps of each environment, as the sandbox's example world names them.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Apps = new Dictionary<string, string[]>
     {
         ["production"] = ["myloware-api", "myloware-orchestrator"],

@@ -43,7 +43,7 @@ public sealed class KillWorld : IAsyncDisposable
     public IReadOnlyList<KillableHost> Hosts => _hosts;
 
     /// <summary>
-    /// The Fly apps of each environment. Live mode refuses the example names of appsettings.json, so the suite
+    /// The Fly apps of each environment. Live mode refuses the names of the sandbox's example world, so the suite
     /// names its own and puts them in the settings.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> Apps = new Dictionary<string, string[]>
@@ -110,7 +110,6 @@ public sealed class KillWorld : IAsyncDisposable
             ["Telegram:AllowedChatIds:0"] = Group.ToString(CultureInfo.InvariantCulture),
             ["ChatOps:Access:Releasers:0"] = $"telegram:{TelegramReleaser}",
             ["ChatOps:Access:Approvers:0"] = $"telegram:{TelegramApprover}",
-            ["ChatOps:Environments:production:PromoteFrom"] = "",
             ["Logging:Level"] = "Warning",
             ["Logging:Format"] = "json",
         };
@@ -118,6 +117,9 @@ public sealed class KillWorld : IAsyncDisposable
         {
             for (var i = 0; i < apps.Length; i++)
             {
+                // Every service in full, as an operator sets it: the shipped appsettings.json names none.
+                settings[$"ChatOps:Environments:{environment}:Services:{i}:Name"] = apps[i].Contains("orchestrator", StringComparison.Ordinal) ? "orchestrator" : "api";
+                settings[$"ChatOps:Environments:{environment}:Services:{i}:HealthUrl"] = $"https://{apps[i]}.fly.dev/health";
                 settings[$"ChatOps:Environments:{environment}:Services:{i}:FlyApp"] = apps[i];
                 settings[$"ChatOps:Environments:{environment}:Services:{i}:Image"] = $"registry.fly.io/{apps[i]}:{{tag}}";
             }

@@ -69,6 +69,37 @@ public sealed class MigrationMachineTests
     }
 
     [Fact]
+    public async Task Status_counts_the_apps_machines_only_while_a_migration_machine_waits_beside_them()
+    {
+        await using var bot = await SandboxBot.StartAsync();
+        await bot.SayAsync("/release v0.2.0");
+        Assert.Single(MigrationMachines(bot));
+
+        var status = await bot.SayAsync("/status");
+
+        Assert.Contains("api: v0.1.0 on 2 machines", status);
+    }
+
+    [Fact]
+    public async Task The_sweep_destroys_a_migration_machine_whose_release_the_store_does_not_know_once_it_is_old()
+    {
+        await using var bot = await SandboxBot.StartAsync();
+        var fly = bot.Get<ChatOps.Core.Ports.IDeployTarget>();
+        await fly.StartMigrationMachineAsync(MigrationsApp, 99, "registry.fly.io/myloware-api:v0.2.0", waitStarted: true, CancellationToken.None);
+        var clock = new AheadClock();
+        var sweep = new ChatOps.Core.Runner.MigrationMachineSweep(bot.Get<ChatOps.Core.Steps.ReleasePorts>(), bot.Get<ChatOps.Core.Settings.ChatOpsSettings>(),
+            bot.Store, bot.Get<ChatOps.Core.Runner.LeaseKeeper>(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ChatOps.Core.Runner.MigrationMachineSweep>.Instance);
+
+        // Young, it may belong to a release being written right now.
+        await sweep.SweepAsync(CancellationToken.None);
+        Assert.Single(MigrationMachines(bot));
+        clock.MoveAhead(TimeSpan.FromMinutes(5));
+        await sweep.SweepAsync(CancellationToken.None);
+
+        Assert.Empty(MigrationMachines(bot));
+    }
+
+    [Fact]
     public async Task A_rejected_release_leaves_no_machine()
     {
         await using var bot = await SandboxBot.StartAsync();

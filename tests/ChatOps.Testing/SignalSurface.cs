@@ -26,8 +26,13 @@ public sealed class SignalSurface : IChatSurface
 
     public void Forget(long releaseId) => _signals.TryRemove(releaseId, out _);
 
-    public Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
+    /// <summary>Called before each card is shown: a test can act while whoever publishes it still holds the release.</summary>
+    public Func<ReleaseCard, Task>? BeforeCard { get; set; }
+
+    public async Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
     {
+        if (BeforeCard is { } before)
+            await before(card);
         if (RecordCards)
             Cards.Enqueue(card);
         var signals = For(card.ReleaseId);
@@ -35,7 +40,7 @@ public sealed class SignalSurface : IChatSurface
             signals.Gate.TrySetResult();
         if (card.IsFinal)
             signals.Done.TrySetResult(card.State);
-        return Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");
+        return messageId ?? $"card-{card.ReleaseId}";
     }
 
     /// <summary>What the bot said besides its cards, in order.</summary>

@@ -72,8 +72,8 @@ public enum StopIntent
     RollBackWithDatabase,
 }
 
-/// <summary>Someone asked to stop the release while a step ran: to cancel it, or to roll back what it moved.</summary>
-public sealed record StopRequest(string By, StopIntent Intent)
+/// <summary>Someone asked to stop the release while a step ran: to cancel it, or to roll back what it moved; and when, where the store kept it.</summary>
+public sealed record StopRequest(string By, StopIntent Intent, DateTimeOffset? At = null)
 {
     public bool RollsBack => Intent != StopIntent.Cancel;
 }

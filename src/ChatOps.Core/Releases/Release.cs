@@ -36,9 +36,12 @@ public sealed class Release
 
     public bool IsActive => !Runbook.IsFinished(State);
 
-    /// <summary>True once Migrate or Deploy has begun: production is no longer as it was.</summary>
+    /// <summary>
+    /// True once Migrate or Deploy has begun: production is no longer as it was. A skipped step (no migrations
+    /// configured, or none pending) ran nothing, so it changed nothing.
+    /// </summary>
     public bool ChangedProduction =>
-        Steps.Any(s => s.Status != StepStatus.Pending && s.Name is nameof(ReleaseState.Migrate) or nameof(ReleaseState.Deploy));
+        Steps.Any(s => s.Status is not (StepStatus.Pending or StepStatus.Skipped) && s.Name is nameof(ReleaseState.Migrate) or nameof(ReleaseState.Deploy));
 
     /// <summary>True once this release or rollback has begun to change what runs in its environment.</summary>
     public bool ChangedEnvironment =>

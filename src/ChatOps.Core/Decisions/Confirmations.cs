@@ -34,14 +34,19 @@ public sealed class Confirmations(
             return Decision.No(refusal);
         if (await releases.GetAsync(rollback.ReleaseId, cancellationToken) is not { } release)
             return Decision.No($"There is no release #{rollback.ReleaseId}.");
+        var recent = await releases.ListAsync(release.Environment, activeOnly: false, limit: 100, cancellationToken);
         // A stale button is refused at once, not after the person has confirmed it.
-        if (!release.IsActive
-            && ReleaseRules.IsStaleToRollBack(release, await releases.ListAsync(release.Environment, activeOnly: false, limit: 100, cancellationToken)) is { } stale)
+        if (!release.IsActive && ReleaseRules.IsStaleToRollBack(release, recent) is { } stale)
             return Decision.No(stale);
+        // The target is named before the second press: the person confirms a tag, not "the last good release".
+        var plan = RollbackPlanner.Plan(new RollbackRequest(release.Environment, null, false, user, channel, release.BotVersion, now), release, recent);
+        if (!release.IsActive && plan.Rollback is null)
+            return Decision.No(plan.Refusal!);
+        var target = plan.Rollback is { } back ? $" to {back.Tag} ({back.Outputs.RollbackReason})" : "";
         var confirm = await buttons.OfferConfirmAsync(release.Id, cancellationToken);
         var what = release.IsActive
-            ? $"Release #{release.Id} stops at its next safe point and what it moved goes back"
-            : $"Every service of {release.Environment} goes back to the images of the last good release";
+            ? $"Release #{release.Id} stops at its next safe point and what it moved goes back{target}"
+            : $"Every service of {release.Environment} goes back{target}";
         return await AskAsync(confirm, $"Yes, roll back {release.Environment}", $"⚠️ Roll back {release.Environment}? {what}, and {release.Environment} stays locked until /unlock.",
             user, channel, cancellationToken);
     }

@@ -91,16 +91,17 @@ public sealed class StartDecisions(
             return Decision.No(refusal);
         var recent = await releases.ListAsync(environment, activeOnly: false, limit: 100, cancellationToken);
         var restore = withDatabase ? ", the database restored from its backup after an approver's approval" : "";
+        var request = new RollbackRequest(environment, toTag, withDatabase, user, null, runnerSettings.BotVersion, clock.GetUtcNow());
         switch (recent.FirstOrDefault(r => r.IsActive))
         {
+            case { Kind: ReleaseKind.Release } running when toTag is null:
+                var back = RollbackPlanner.Plan(request, running, recent).Rollback;
+                return Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{(back is null ? "" : $" to {back.Tag}")}{restore}");
             case { Kind: ReleaseKind.Release } running:
-                return toTag is null
-                    ? Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{restore}")
-                    : Decision.No(RunningRefusal(running));
+                return Decision.No(RunningRefusal(running));
             case { } busy:
                 return Decision.No($"{environment} is busy: rollback #{busy.Id} to {busy.Tag} by {busy.Requester} is at {Cards.CardRenderer.Label(busy.State.ToString())}. Wait for it.");
         }
-        var request = new RollbackRequest(environment, toTag, withDatabase, user, null, runnerSettings.BotVersion, clock.GetUtcNow());
         var plan = RollbackPlanner.Plan(request, null, recent);
         return plan.Rollback is { } rollback
             ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}")

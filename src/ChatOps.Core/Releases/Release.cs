@@ -49,8 +49,18 @@ public sealed class Release
 
     /// <summary>Reached Released and was not rolled back since (by a rollback that finished).</summary>
     public bool IsGoodIn(IReadOnlyList<Release> history) =>
-        Kind == ReleaseKind.Release && State == ReleaseState.Released
-        && !(Outputs.RollbackReleaseId is { } rollback && history.Any(r => r.Id == rollback && r.State == ReleaseState.RolledBack));
+        Kind == ReleaseKind.Release && State == ReleaseState.Released && RolledBackBy(history) is null;
+
+    /// <summary>
+    /// The first finished rollback since this release that took it away: one that undid it, started from its tag, or
+    /// went back to a release older than it. A release a rollback went back past was left deliberately by an operator,
+    /// so nothing later goes back to it or promotes it.
+    /// </summary>
+    public Release? RolledBackBy(IReadOnlyList<Release> history) =>
+        history.Where(r => r.Kind == ReleaseKind.Rollback && r.State == ReleaseState.RolledBack && r.Id > Id
+                && (r.Id == Outputs.RollbackReleaseId || r.RollbackOf == Id || r.PreviousTag == Tag
+                    || r.Outputs.RollbackTargetReleaseId is { } target && target < Id))
+            .OrderBy(r => r.Id).FirstOrDefault();
 
     public StepRecord Step(string name)
     {

@@ -38,7 +38,7 @@ public static class Notices
                         ? $"Production changed; rollback #{by} takes it back."
                         : $"Production changed: press Roll back, or type /rollback {release.Environment}."
                     : "Production was not changed."),
-            ReleaseState.RollbackFailed => $"🔥 Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\nProduction is in between two releases: it needs a human now.",
+            ReleaseState.RollbackFailed => $"🔥 Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\nProduction is in between two releases: it needs a human now. {release.Environment} stays locked until /unlock {release.Environment}.",
             ReleaseState.NeedsAttention => $"⚠️ Needs attention: {what} stopped at {step} after {took}.\nWhy: {release.Error}\nCheck, then /resume {release.Id} or /cancel {release.Id}.",
             _ => $"{what} is {release.State}.",
         };

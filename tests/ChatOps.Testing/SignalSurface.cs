@@ -52,9 +52,13 @@ public sealed class SignalSurface : IChatSurface
     /// <summary>The new messages that called people, in order.</summary>
     public ConcurrentQueue<Notice> Notices { get; } = new();
 
+    /// <summary>The same new messages with the chat each went to.</summary>
+    public ConcurrentQueue<(ChatChannel Channel, Notice Notice)> NoticesIn { get; } = new();
+
     public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
     {
         Notices.Enqueue(notice);
+        NoticesIn.Enqueue((channel, notice));
         return Task.CompletedTask;
     }
 

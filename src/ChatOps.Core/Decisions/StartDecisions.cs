@@ -25,8 +25,9 @@ public sealed class StartDecisions(
     public static readonly ChatUser AutoRollback = new("chatops:auto-rollback");
 
     /// <param name="skipPromotion">An approver's reason to release without the promotion rule (--skip-promotion); null keeps the rule.</param>
+    /// <param name="privateChat">Asked for in a one-to-one chat with the bot, where no approver sees the card.</param>
     public async Task<StartResult> StartReleaseAsync(string environment, string tag, ChatUser user, ChatChannel? channel, CancellationToken cancellationToken,
-        string? skipPromotion = null)
+        string? skipPromotion = null, bool privateChat = false)
     {
         var now = clock.GetUtcNow();
         if (rules.MayRelease(user) is { } refusal)
@@ -46,6 +47,7 @@ public sealed class StartDecisions(
             Tag = tag,
             Requester = user.Id,
             Channel = channel,
+            PrivateChat = privateChat,
             State = Runbook.Start,
             BotVersion = runnerSettings.BotVersion,
             CreatedAt = now,

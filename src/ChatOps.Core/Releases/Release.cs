@@ -13,6 +13,8 @@ public sealed class Release
     public string? PreviousTag { get; set; }
     public string Requester { get; set; } = "";
     public ChatChannel? Channel { get; set; }
+    /// <summary>Requested in a one-to-one chat with the bot: its card is there, where no approver sees it.</summary>
+    public bool PrivateChat { get; set; }
     public string? CardMessageId { get; set; }
     public ReleaseState State { get; set; }
     /// <summary>For Failed and NeedsAttention: the step that stopped.</summary>

@@ -82,9 +82,9 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
         return GateVerdict.Allowed;
     }
 
-    public static string PendingStop(Release release, StopRequest stop) =>
+    private static string PendingStop(Release release, StopRequest stop) =>
         $"A stop was asked{(stop.At is { } at ? $" at {Chat.ChatTime.Minute(at)}" : "")} by {stop.By}; it is carried out first: release #{release.Id} "
-        + (stop.RollsBack ? "stops, and what it moved (nothing yet) goes back." : "is cancelled.") + " Nothing was approved.";
+        + $"is cancelled{(stop.RollsBack ? " (it changed nothing yet, so nothing is rolled back)" : "")}. Nothing was approved.";
 
     /// <summary>Stopping a running release (to cancel it or roll it back): its requester or an approver.</summary>
     public string? MayStop(Release running, ChatUser user) => Access.CanStop(user, running.RequestedBy);

@@ -73,6 +73,21 @@ public sealed class PromotionRuleTests
     }
 
     [Fact]
+    public void A_tag_that_a_rollback_to_an_older_release_went_back_past_is_refused()
+    {
+        var older = Staged(2, "v0.1.0", ReleaseState.Released, Now.AddHours(-4), BothServices);
+        var released = Staged(3, "v0.2.0", ReleaseState.Released, Now.AddHours(-3), BothServices);
+        var newer = Staged(4, "v0.3.0", ReleaseState.Released, Now.AddHours(-2), BothServices);
+        var rollback = new Release { Id = 5, Kind = ReleaseKind.Rollback, Environment = "staging", Tag = "v0.1.0", PreviousTag = "v0.3.0", RollbackOf = 4, State = ReleaseState.RolledBack, Requester = "console:carol" };
+        rollback.Outputs.RollbackTargetReleaseId = 2;
+        newer.Outputs.RollbackReleaseId = 5;
+
+        var verdict = PromotionRule.Check("production", Production, "v0.2.0", [rollback, newer, released, older], Now);
+
+        Assert.StartsWith("v0.2.0 was rolled back on staging by rollback #5 (console:carol) after release #3", verdict.Refusal);
+    }
+
+    [Fact]
     public void A_staging_release_without_an_image_for_every_production_service_is_refused()
     {
         var verdict = PromotionRule.Check("production", Production, "v0.2.0", [Staged(3, "v0.2.0", ReleaseState.Released, Now.AddHours(-1), BothServices[0])], Now);

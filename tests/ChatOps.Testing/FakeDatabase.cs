@@ -11,8 +11,11 @@ public sealed class FakeDatabase(TimeProvider clock) : IDatabaseOperations
         Task.FromResult(new BackupRecord("pg_dump", $"/data/backups/{environment}/{tag}.dump", 48_213_504,
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", clock.GetUtcNow()));
 
+    /// <summary>Tables the schema check finds missing; none by default.</summary>
+    public IReadOnlyList<string> MissingTables { get; set; } = [];
+
     public Task<SchemaReport> VerifySchemaAsync(EnvironmentSettings settings, string? expectedHead, CancellationToken cancellationToken) =>
-        Task.FromResult(new SchemaReport([], expectedHead, expectedHead, $"3 tables present, alembic at {expectedHead}"));
+        Task.FromResult(new SchemaReport(MissingTables, expectedHead, expectedHead, $"3 tables present, alembic at {expectedHead}"));
 
     private int _restores;
 

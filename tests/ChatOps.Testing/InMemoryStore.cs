@@ -66,7 +66,7 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
 
     public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => Write(() =>
     {
-        _stopRequests.TryAdd(requested.ReleaseId!.Value, new StopRequest(requested.Actor, StopIntents.Of(requested)));
+        _stopRequests.TryAdd(requested.ReleaseId!.Value, new StopRequest(requested.Actor, StopIntents.Of(requested), requested.At));
         _events.Add(requested);
         return 0;
     });

@@ -26,8 +26,13 @@ public sealed class SignalSurface : IChatSurface
 
     public void Forget(long releaseId) => _signals.TryRemove(releaseId, out _);
 
-    public Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
+    /// <summary>Called before each card is shown: a test can act while whoever publishes it still holds the release.</summary>
+    public Func<ReleaseCard, Task>? BeforeCard { get; set; }
+
+    public async Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
     {
+        if (BeforeCard is { } before)
+            await before(card);
         if (RecordCards)
             Cards.Enqueue(card);
         var signals = For(card.ReleaseId);
@@ -35,7 +40,7 @@ public sealed class SignalSurface : IChatSurface
             signals.Gate.TrySetResult();
         if (card.IsFinal)
             signals.Done.TrySetResult(card.State);
-        return Task.FromResult<string?>(messageId ?? $"card-{card.ReleaseId}");
+        return messageId ?? $"card-{card.ReleaseId}";
     }
 
     /// <summary>What the bot said besides its cards, in order.</summary>
@@ -47,9 +52,13 @@ public sealed class SignalSurface : IChatSurface
     /// <summary>The new messages that called people, in order.</summary>
     public ConcurrentQueue<Notice> Notices { get; } = new();
 
+    /// <summary>The same new messages with the chat each went to.</summary>
+    public ConcurrentQueue<(ChatChannel Channel, Notice Notice)> NoticesIn { get; } = new();
+
     public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
     {
         Notices.Enqueue(notice);
+        NoticesIn.Enqueue((channel, notice));
         return Task.CompletedTask;
     }
 

@@ -11,14 +11,32 @@ namespace ChatOps.Core.Cards;
 /// </summary>
 public static class Notices
 {
-    public static Notice GateOpened(Release release, IReadOnlyList<ChatUser> approvers, DateTimeOffset expiresAt, DateTimeOffset now) =>
+    /// <param name="calledIn">The chat the call goes to (<see cref="ApprovalChat"/>).</param>
+    public static Notice GateOpened(Release release, IReadOnlyList<ChatUser> approvers, DateTimeOffset expiresAt, DateTimeOffset now, ChatChannel calledIn) =>
         new(approvers, $"🔔 {release.Title} waits for your approval {WhatFor(release)}.\n"
-            + $"Approve or reject on the card, or type /approve {release.Id} or /reject {release.Id}.\n"
+            + HowToDecide(release, calledIn) + "\n"
             + $"The approval expires at {At(expiresAt, now)}; after that the release is cancelled.");
 
-    public static Notice GateReminder(Release release, IReadOnlyList<ChatUser> approvers, DateTimeOffset expiresAt, DateTimeOffset now) =>
+    public static Notice GateReminder(Release release, IReadOnlyList<ChatUser> approvers, DateTimeOffset expiresAt, DateTimeOffset now, ChatChannel calledIn) =>
         new(approvers, $"⏰ Reminder: {release.Title} still waits for an approval {WhatFor(release)}. "
-            + $"It expires at {At(expiresAt, now)}: /approve {release.Id} or /reject {release.Id}.");
+            + $"It expires at {At(expiresAt, now)}: /approve {release.Id} or /reject {release.Id}."
+            + (release.PrivateChat ? "\n" + HowToDecide(release, calledIn) : ""));
+
+    /// <summary>
+    /// Where the approvers are called: the release's chat; for one asked for in a private chat, which no approver sees,
+    /// the group chat of the environment's latest release asked for in one (on the same platform), else the private
+    /// chat after all, with a note that says so.
+    /// </summary>
+    /// <param name="recent">The environment's releases, newest first.</param>
+    public static ChatChannel? ApprovalChat(Release release, IReadOnlyList<Release> recent) =>
+        !release.PrivateChat || release.Channel is not { } asked
+            ? release.Channel
+            : recent.FirstOrDefault(r => r.Id != release.Id && !r.PrivateChat && r.Channel is { } c && c.Platform == asked.Platform && c != asked)?.Channel ?? asked;
+
+    private static string HowToDecide(Release release, ChatChannel calledIn) =>
+        !release.PrivateChat ? $"Approve or reject on the card, or type /approve {release.Id} or /reject {release.Id}."
+        : calledIn != release.Channel ? $"{release.Requester} asked for it in a private chat with the bot, where its card is: type /approve {release.Id} or /reject {release.Id} here."
+        : $"⚠️ It was asked for in a private chat, and no approver can see this private chat: forward this to an approver, who types /approve {release.Id} or /reject {release.Id} in any chat with the bot.";
 
     /// <summary>The message that ends a release: to the requester, and for an expired gate to the approvers who were called.</summary>
     public static Notice Closing(Release release, IReadOnlyList<ChatUser> alsoCalled, IReadOnlyList<CardButton> buttons)
@@ -38,7 +56,7 @@ public static class Notices
                         ? $"Production changed; rollback #{by} takes it back."
                         : $"Production changed: press Roll back, or type /rollback {release.Environment}."
                     : "Production was not changed."),
-            ReleaseState.RollbackFailed => $"🔥 Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\nProduction is in between two releases: it needs a human now.",
+            ReleaseState.RollbackFailed => $"🔥 Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\nProduction is in between two releases: it needs a human now. {release.Environment} stays locked until /unlock {release.Environment}.",
             ReleaseState.NeedsAttention => $"⚠️ Needs attention: {what} stopped at {step} after {took}.\nWhy: {release.Error}\nCheck, then /resume {release.Id} or /cancel {release.Id}.",
             _ => $"{what} is {release.State}.",
         };

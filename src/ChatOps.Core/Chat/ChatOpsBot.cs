@@ -44,7 +44,7 @@ public sealed class ChatOpsBot(
             return new BotReply(stranger, IsRefusal: true);
         Func<Task<BotReply>> handle = async () => parsed.Error is { } error
             ? new BotReply(error, IsRefusal: true)
-            : await ExecuteAsync(parsed.Command!, message.User, message.Channel, cancellationToken);
+            : await ExecuteAsync(parsed.Command!, message.User, message.Channel, message.Place, cancellationToken);
         return parsed.Error is not null || ChangesNothing(parsed.Command)
             ? await ClaimedFirstAsync(message.User.Platform, message.UpdateId, handle, cancellationToken)
             : await OncePerUpdateAsync(message.User.Platform, message.UpdateId, handle, cancellationToken);
@@ -112,13 +112,13 @@ public sealed class ChatOpsBot(
         });
     }
 
-    private async Task<BotReply> ExecuteAsync(ChatCommand command, ChatUser user, ChatChannel channel, CancellationToken cancellationToken) => command switch
+    private async Task<BotReply> ExecuteAsync(ChatCommand command, ChatUser user, ChatChannel channel, ChatPlace? place, CancellationToken cancellationToken) => command switch
     {
         ReleaseCommand { DryRun: true } release => rules.MayRelease(user) is { } refusal
             ? new BotReply(refusal, IsRefusal: true)
             : new BotReply(await dryRun.PlanAsync(release.Environment, release.Tag.Value, cancellationToken)),
-        ReleaseCommand release => Started(await starts.StartReleaseAsync(release.Environment, release.Tag.Value, user, channel, cancellationToken, release.SkipPromotion)),
-        PromoteCommand promote => await PromoteAsync(promote, user, channel, cancellationToken),
+        ReleaseCommand release => Started(await starts.StartReleaseAsync(release.Environment, release.Tag.Value, user, channel, cancellationToken, release.SkipPromotion, place?.Private == true)),
+        PromoteCommand promote => await PromoteAsync(promote, user, channel, place, cancellationToken),
         RollbackCommand { Check: true } check => new BotReply(await starts.CheckRollbackAsync(check.Environment, check.To?.Value, check.WithDatabase, user, cancellationToken)),
         RollbackCommand rollback => Reply(await confirmations.AskAsync(rollback, user, channel, cancellationToken)),
         ApproveCommand approve => Reply(await approvals.DecideAsync(approve.ReleaseId, null, user, approve: true, cancellationToken)),
@@ -140,12 +140,12 @@ public sealed class ChatOpsBot(
     };
 
     /// <summary>/promote is /release to the environment that promotes from the source, under the same rule.</summary>
-    private async Task<BotReply> PromoteAsync(PromoteCommand promote, ChatUser user, ChatChannel channel, CancellationToken cancellationToken)
+    private async Task<BotReply> PromoteAsync(PromoteCommand promote, ChatUser user, ChatChannel channel, ChatPlace? place, CancellationToken cancellationToken)
     {
         var route = rules.Route(promote.From, promote.To);
         if (route.Refusal is { } refusal)
             return new BotReply(refusal, IsRefusal: true);
-        return Started(await starts.StartReleaseAsync(route.To!, promote.Tag.Value, user, channel, cancellationToken, promote.SkipPromotion));
+        return Started(await starts.StartReleaseAsync(route.To!, promote.Tag.Value, user, channel, cancellationToken, promote.SkipPromotion, place?.Private == true));
     }
 
     /// <summary>/cancel without an id cancels what runs in the default environment.</summary>

@@ -34,11 +34,14 @@ public sealed class AccessPolicy(AccessSettings settings)
         return null;
     }
 
-    /// <summary>Rejecting or cancelling stops a change: the requester or any approver may do it.</summary>
+    /// <summary>
+    /// Rejecting, cancelling or stopping a running release to roll it back undoes someone's change: its requester or an
+    /// approver may do it, another releaser may not (they can ask an approver, or roll back once it has ended).
+    /// </summary>
     public string? CanStop(ChatUser user, ChatUser requester) =>
-        IsSamePerson(user, requester.Id) || IsApprover(user) || IsReleaser(user)
+        IsSamePerson(user, requester.Id) || IsApprover(user)
             ? null
-            : $"{user} may not stop this release: only releasers and approvers can.";
+            : $"{user} may not stop a release {requester} requested: only its requester and approvers can.";
 
     public IReadOnlyList<string> RolesOf(ChatUser user)
     {

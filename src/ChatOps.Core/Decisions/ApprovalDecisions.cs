@@ -25,8 +25,14 @@ public sealed class ApprovalDecisions(
     {
         // A press the stored release already refuses is answered at once: it never waits for the lease behind a
         // step that is still building the plan (migration previews on a slow Fly take minutes).
-        if ((await JudgeAsync(await releases.GetAsync(releaseId, cancellationToken), releaseId, token, user, approve, cancellationToken)).Refusal is { } early)
+        var stored = await releases.GetAsync(releaseId, cancellationToken);
+        if ((await JudgeAsync(stored, releaseId, token, user, approve, cancellationToken)).Refusal is { } early)
+        {
+            // The stop the approval gave way to is carried out now, not at the next sweep.
+            if (stored?.StopRequest is not null)
+                queue.Enqueue(releaseId);
             return early;
+        }
         var decision = await held.DecideAsync(releaseId, async (release, leased) =>
         {
             var (refusal, button) = await JudgeAsync(release, releaseId, token, user, approve, leased);

@@ -34,16 +34,25 @@ public sealed class Confirmations(
             return Decision.No(refusal);
         if (await releases.GetAsync(rollback.ReleaseId, cancellationToken) is not { } release)
             return Decision.No($"There is no release #{rollback.ReleaseId}.");
+        if (release.IsActive && rules.MayStop(release, user) is { } notTheirs)
+            return Decision.No(notTheirs);
+        var recent = await releases.ListAsync(release.Environment, activeOnly: false, limit: 100, cancellationToken);
         // A stale button is refused at once, not after the person has confirmed it.
-        if (!release.IsActive
-            && ReleaseRules.IsStaleToRollBack(release, await releases.ListAsync(release.Environment, activeOnly: false, limit: 100, cancellationToken)) is { } stale)
+        if (!release.IsActive && ReleaseRules.IsStaleToRollBack(release, recent) is { } stale)
             return Decision.No(stale);
+        // The target is named before the second press: the person confirms a tag, not "the last good release".
+        var plan = RollbackPlanner.Plan(new RollbackRequest(release.Environment, null, false, user, channel, release.BotVersion, now), release, recent);
+        if (!release.IsActive && plan.Rollback is null)
+            return Decision.No(plan.Refusal!);
+        var target = plan.Rollback is { } back ? $" to {back.Tag} ({back.Outputs.RollbackReason})" : "";
         var confirm = await buttons.OfferConfirmAsync(release.Id, cancellationToken);
+        var locked = $", and {release.Environment} stays locked until /unlock.";
         var what = release.IsActive
-            ? $"Release #{release.Id} stops at its next safe point and what it moved goes back"
-            : $"Every service of {release.Environment} goes back to the images of the last good release";
-        return await AskAsync(confirm, $"Yes, roll back {release.Environment}", $"⚠️ Roll back {release.Environment}? {what}, and {release.Environment} stays locked until /unlock.",
-            user, channel, cancellationToken);
+            ? RollbackPlanner.StopsWithoutRollback(release, await environments.GetAsync(release.Environment, cancellationToken)) is { } stops
+                ? stops + "."
+                : $"Release #{release.Id} stops at its next safe point and what it moved goes back{target}{locked}"
+            : $"Every service of {release.Environment} goes back{target}{locked}";
+        return await AskAsync(confirm, $"Yes, roll back {release.Environment}", $"⚠️ Roll back {release.Environment}? {what}", user, channel, cancellationToken);
     }
 
     /// <summary>A typed /rollback (not --check): refused at once when it would be, else asked with what it would do.</summary>
@@ -54,8 +63,7 @@ public sealed class Confirmations(
         if (!preview.Accepted)
             return preview;
         var confirm = await buttons.OfferConfirmAsync(CardAction.ConfirmRollback, Typed(command), null, cancellationToken);
-        return await AskAsync(confirm, $"Yes, roll back {environment}", $"⚠️ Roll back {environment}? {preview.Message}, and {environment} stays locked until /unlock.",
-            user, channel, cancellationToken);
+        return await AskAsync(confirm, $"Yes, roll back {environment}", $"⚠️ Roll back {environment}? {preview.Message}", user, channel, cancellationToken);
     }
 
     /// <summary>

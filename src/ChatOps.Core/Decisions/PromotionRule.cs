@@ -26,7 +26,7 @@ public static class PromotionRule
             return PromotionVerdict.No($"{environment} takes only what {from} released: {tag} has not reached Released on {from} ({why}). "
                 + $"/release {tag} {from} first{Bake(target, ", then wait {0}")}, then /promote {tag}; an approver may override with --skip-promotion \"<reason>\".");
         }
-        if (RolledBackSince(source, sourceHistory) is { } rollback)
+        if (source.RolledBackBy(sourceHistory) is { } rollback)
             return PromotionVerdict.No($"{tag} was rolled back on {from} by rollback #{rollback.Id} ({rollback.Requester}) after release #{source.Id}: "
                 + $"it is not promoted to {environment}. Release a fixed tag to {from} first.");
         var releasedAt = ReleasedAt(source);
@@ -45,12 +45,6 @@ public static class PromotionRule
     /// <summary>When a release reached Released: recorded at its end; for records older than that, its last step's end.</summary>
     public static DateTimeOffset ReleasedAt(Release release) =>
         release.Outputs.ReleasedAt ?? release.Steps.Where(s => s.FinishedAt is not null).Select(s => s.FinishedAt!.Value).DefaultIfEmpty(release.UpdatedAt).Max();
-
-    /// <summary>A finished rollback on the source that took this release's tag away: one that undid it, or one that started from it.</summary>
-    private static Release? RolledBackSince(Release source, IReadOnlyList<Release> history) =>
-        history.Where(r => r.Kind == ReleaseKind.Rollback && r.State == ReleaseState.RolledBack && r.Id > source.Id
-                && (r.Id == source.Outputs.RollbackReleaseId || r.PreviousTag == source.Tag))
-            .OrderBy(r => r.Id).FirstOrDefault();
 
     /// <summary>
     /// Per service, the exact image the source's machines landed on: pinned to the digest Fly reported (so a re-pushed

@@ -66,6 +66,10 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
             return GateVerdict.Quiet($"There is no release #{releaseId}.");
         if (release.State != ReleaseState.AwaitApproval)
             return GateVerdict.Quiet($"Release #{releaseId} is not waiting for approval; it is {release.State}.");
+        // A stop stored while someone else held the release (another instance, a reminder) was promised to the person
+        // who asked; an approval let in before it would carry the release past the point of no return and make it "too late".
+        if (approve && release.StopRequest is { } stop)
+            return GateVerdict.Quiet(PendingStop(release, stop));
         if (release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status is not StepStatus.Waiting)
             return GateVerdict.Quiet($"Release #{releaseId} is still preparing what is to be approved (the migration plan); the approvers are called when it is ready.");
         var action = approve ? CardAction.Approve : CardAction.Reject;
@@ -77,6 +81,13 @@ public sealed class ReleaseRules(ChatOpsSettings settings)
             return GateVerdict.Audited("The plan changed since this approval was asked for; approve the new card.");
         return GateVerdict.Allowed;
     }
+
+    private static string PendingStop(Release release, StopRequest stop) =>
+        $"A stop was asked{(stop.At is { } at ? $" at {Chat.ChatTime.Minute(at)}" : "")} by {stop.By}; it is carried out first: release #{release.Id} "
+        + $"is cancelled{(stop.RollsBack ? " (it changed nothing yet, so nothing is rolled back)" : "")}. Nothing was approved.";
+
+    /// <summary>Stopping a running release (to cancel it or roll it back): its requester or an approver.</summary>
+    public string? MayStop(Release running, ChatUser user) => Access.CanStop(user, running.RequestedBy);
 
     public string? MayCancel(Release? release, long releaseId, ChatUser user)
     {

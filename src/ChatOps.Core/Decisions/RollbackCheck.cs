@@ -14,6 +14,10 @@ public static class RollbackCheck
     public static string Summarize(RollbackRequest request, Release? failed, IReadOnlyList<Release> recent, EnvironmentState environment, DateTimeOffset now)
     {
         var text = new StringBuilder($"Rollback check for {request.Environment} (nothing was changed):\n");
+        // A release that runs but changed nothing yet is what /rollback stops: there is no target, only a cancel.
+        if (failed is null && request.ToTag is null && recent.FirstOrDefault(r => r.IsActive) is { Kind: ReleaseKind.Release } runs
+            && RollbackPlanner.StopsWithoutRollback(runs, environment) is { } stops)
+            return text.Append($"  {stops}.\nSafe: nothing in production changes.").ToString();
         var plan = RollbackPlanner.Plan(request, failed, recent);
         if (plan.Rollback is not { } rollback)
             return text.Append($"  ❌ {plan.Refusal}\nUnsafe: there is no rollback to run.").ToString();

@@ -1,4 +1,5 @@
 using ChatOps.Core.Domain;
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Decisions;
@@ -72,6 +73,30 @@ public static class RollbackPlanner
             return null;
         var before = bad.Outputs.Machines.Where(m => m.Before.Length > 0).GroupBy(m => m.Service).ToDictionary(g => g.Key, g => g.First().Before);
         return new RollbackTarget(previous, null, before, $"no earlier release here reached Released; {previous} is what ran before #{bad.Id}");
+    }
+
+    /// <summary>
+    /// What /rollback does to a release that runs but has changed nothing yet: it is stopped there (cancelled before the
+    /// point of no return), nothing goes back and nothing is locked. Null once it changed production.
+    /// </summary>
+    public static string? StopsWithoutRollback(Release running, EnvironmentState environment)
+    {
+        if (running.ChangedProduction)
+            return null;
+        var ends = Runbook.IsBeforePointOfNoReturn(running) || running.State == ReleaseState.NeedsAttention ? "is cancelled" : "stops before it changes anything";
+        return $"Release #{running.Id} ({running.Tag}) {ends}: it changed nothing yet, so nothing is rolled back or locked, and {running.Environment} keeps running {RunningNow(environment)}";
+    }
+
+    /// <summary>The tag every service runs, or each service's where they differ.</summary>
+    public static string RunningNow(EnvironmentState environment)
+    {
+        var tags = environment.Services.Select(s => s.Tag).Distinct(StringComparer.Ordinal).ToList();
+        return tags.Count switch
+        {
+            0 => "what it runs now",
+            1 => tags[0],
+            _ => string.Join(", ", environment.Services.Select(s => $"{s.Service} {s.Tag}")),
+        };
     }
 
     private static Dictionary<string, string> Deployed(Release release) =>

@@ -25,8 +25,9 @@ public sealed class StartDecisions(
     public static readonly ChatUser AutoRollback = new("chatops:auto-rollback");
 
     /// <param name="skipPromotion">An approver's reason to release without the promotion rule (--skip-promotion); null keeps the rule.</param>
+    /// <param name="privateChat">Asked for in a one-to-one chat with the bot, where no approver sees the card.</param>
     public async Task<StartResult> StartReleaseAsync(string environment, string tag, ChatUser user, ChatChannel? channel, CancellationToken cancellationToken,
-        string? skipPromotion = null)
+        string? skipPromotion = null, bool privateChat = false)
     {
         var now = clock.GetUtcNow();
         if (rules.MayRelease(user) is { } refusal)
@@ -46,6 +47,7 @@ public sealed class StartDecisions(
             Tag = tag,
             Requester = user.Id,
             Channel = channel,
+            PrivateChat = privateChat,
             State = Runbook.Start,
             BotVersion = runnerSettings.BotVersion,
             CreatedAt = now,
@@ -91,19 +93,25 @@ public sealed class StartDecisions(
             return Decision.No(refusal);
         var recent = await releases.ListAsync(environment, activeOnly: false, limit: 100, cancellationToken);
         var restore = withDatabase ? ", the database restored from its backup after an approver's approval" : "";
+        var request = new RollbackRequest(environment, toTag, withDatabase, user, null, runnerSettings.BotVersion, clock.GetUtcNow());
+        var locked = $", and {environment} stays locked until /unlock.";
         switch (recent.FirstOrDefault(r => r.IsActive))
         {
+            case { Kind: ReleaseKind.Release } running when toTag is null:
+                if (rules.MayStop(running, user) is { } notTheirs)
+                    return Decision.No(notTheirs);
+                if (RollbackPlanner.StopsWithoutRollback(running, await environments.GetAsync(environment, cancellationToken)) is { } stops)
+                    return Decision.Yes(stops + ".");
+                var back = RollbackPlanner.Plan(request, running, recent).Rollback;
+                return Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{(back is null ? "" : $" to {back.Tag}")}{restore}{locked}");
             case { Kind: ReleaseKind.Release } running:
-                return toTag is null
-                    ? Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{restore}")
-                    : Decision.No(RunningRefusal(running));
+                return Decision.No(RunningRefusal(running));
             case { } busy:
                 return Decision.No($"{environment} is busy: rollback #{busy.Id} to {busy.Tag} by {busy.Requester} is at {Cards.CardRenderer.Label(busy.State.ToString())}. Wait for it.");
         }
-        var request = new RollbackRequest(environment, toTag, withDatabase, user, null, runnerSettings.BotVersion, clock.GetUtcNow());
         var plan = RollbackPlanner.Plan(request, null, recent);
         return plan.Rollback is { } rollback
-            ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}")
+            ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}{locked}")
             : Decision.No(plan.Refusal!);
     }
 
@@ -157,6 +165,8 @@ public sealed class StartDecisions(
     /// <summary>Asks the runner of a running release to stop at its next safe point and roll back; it never stops inside Migrate.</summary>
     private async Task<Decision> AbortAsync(Release running, bool withDatabase, ChatUser user, CancellationToken cancellationToken)
     {
+        if (rules.MayStop(running, user) is { } refusal)
+            return Decision.No(refusal);
         var intent = withDatabase ? StopIntent.RollBackWithDatabase : StopIntent.RollBack;
         await releases.RequestCancelAsync(new AuditEvent(running.Id, running.Environment, user.Id, StopIntents.ActionOf(intent), running.State.ToString(), null,
             $"rollback asked by {user} while {running.State} runs", clock.GetUtcNow()), cancellationToken);

@@ -88,6 +88,15 @@ public sealed class StopDecisions(
             await releases.ClearCancelRequestAsync(release.Id, leased);
             return true;
         }
+        if (request.RollsBack && !release.ChangedProduction)
+        {
+            // Past the gate but before its first change (an approval got in before the stop): ended here, since a
+            // rollback would redeploy images that never moved and lock the environment for nothing.
+            workflow.StepFailed($"stopped by {by} at {CardLabel(from)} before it changed anything: nothing to roll back");
+            await recorder.FinishAsync(release, by, "stop-to-roll-back", from, release.Error!, leased);
+            await releases.ClearCancelRequestAsync(release.Id, leased);
+            return true;
+        }
         if (request.RollsBack)
         {
             var reason = $"stopped by {by} at {CardLabel(from)} to roll back";

@@ -13,6 +13,8 @@ public sealed class Release
     public string? PreviousTag { get; set; }
     public string Requester { get; set; } = "";
     public ChatChannel? Channel { get; set; }
+    /// <summary>Requested in a one-to-one chat with the bot: its card is there, where no approver sees it.</summary>
+    public bool PrivateChat { get; set; }
     public string? CardMessageId { get; set; }
     public ReleaseState State { get; set; }
     /// <summary>For Failed and NeedsAttention: the step that stopped.</summary>
@@ -36,9 +38,12 @@ public sealed class Release
 
     public bool IsActive => !Runbook.IsFinished(State);
 
-    /// <summary>True once Migrate or Deploy has begun: production is no longer as it was.</summary>
+    /// <summary>
+    /// True once Migrate or Deploy has begun: production is no longer as it was. A skipped step (no migrations
+    /// configured, or none pending) ran nothing, so it changed nothing.
+    /// </summary>
     public bool ChangedProduction =>
-        Steps.Any(s => s.Status != StepStatus.Pending && s.Name is nameof(ReleaseState.Migrate) or nameof(ReleaseState.Deploy));
+        Steps.Any(s => s.Status is not (StepStatus.Pending or StepStatus.Skipped) && s.Name is nameof(ReleaseState.Migrate) or nameof(ReleaseState.Deploy));
 
     /// <summary>True once this release or rollback has begun to change what runs in its environment.</summary>
     public bool ChangedEnvironment =>
@@ -46,8 +51,18 @@ public sealed class Release
 
     /// <summary>Reached Released and was not rolled back since (by a rollback that finished).</summary>
     public bool IsGoodIn(IReadOnlyList<Release> history) =>
-        Kind == ReleaseKind.Release && State == ReleaseState.Released
-        && !(Outputs.RollbackReleaseId is { } rollback && history.Any(r => r.Id == rollback && r.State == ReleaseState.RolledBack));
+        Kind == ReleaseKind.Release && State == ReleaseState.Released && RolledBackBy(history) is null;
+
+    /// <summary>
+    /// The first finished rollback since this release that took it away: one that undid it, started from its tag, or
+    /// went back to a release older than it. A release a rollback went back past was left deliberately by an operator,
+    /// so nothing later goes back to it or promotes it.
+    /// </summary>
+    public Release? RolledBackBy(IReadOnlyList<Release> history) =>
+        history.Where(r => r.Kind == ReleaseKind.Rollback && r.State == ReleaseState.RolledBack && r.Id > Id
+                && (r.Id == Outputs.RollbackReleaseId || r.RollbackOf == Id || r.PreviousTag == Tag
+                    || r.Outputs.RollbackTargetReleaseId is { } target && target < Id))
+            .OrderBy(r => r.Id).FirstOrDefault();
 
     public StepRecord Step(string name)
     {
@@ -72,8 +87,8 @@ public enum StopIntent
     RollBackWithDatabase,
 }
 
-/// <summary>Someone asked to stop the release while a step ran: to cancel it, or to roll back what it moved.</summary>
-public sealed record StopRequest(string By, StopIntent Intent)
+/// <summary>Someone asked to stop the release while a step ran: to cancel it, or to roll back what it moved; and when, where the store kept it.</summary>
+public sealed record StopRequest(string By, StopIntent Intent, DateTimeOffset? At = null)
 {
     public bool RollsBack => Intent != StopIntent.Cancel;
 }

@@ -10,7 +10,7 @@ namespace ChatOps.Core.Runner;
 /// The new messages beside a release's card: an edit notifies nobody, so whoever must act or learn the outcome is
 /// called by name in a message of its own.
 /// </summary>
-public sealed class ReleaseAnnouncer(CardPublisher cards, IApprovalStore approvals, ChatOpsSettings settings, TimeProvider clock)
+public sealed class ReleaseAnnouncer(CardPublisher cards, IApprovalStore approvals, IReleaseStore releases, ChatOpsSettings settings, TimeProvider clock)
 {
     /// <summary>Whom a gate calls: the configured list, or every approver but the requester; only people the chat can notify.</summary>
     public IReadOnlyList<ChatUser> ApproversToCall(Release release)
@@ -26,12 +26,24 @@ public sealed class ReleaseAnnouncer(CardPublisher cards, IApprovalStore approva
 
     public async Task GateOpenedAsync(Release release, CancellationToken cancellationToken)
     {
-        if (await OpenApprovalAsync(release, cancellationToken) is { } approve)
-            await cards.NotifyAsync(release, Notices.GateOpened(release, ApproversToCall(release), approve.ExpiresAt, clock.GetUtcNow()), cancellationToken);
+        if (await OpenApprovalAsync(release, cancellationToken) is not { } approve || await ApprovalChatAsync(release, cancellationToken) is not { } chat)
+            return;
+        await cards.NotifyAsync(chat, Notices.GateOpened(release, ApproversToCall(release), approve.ExpiresAt, clock.GetUtcNow(), chat), cancellationToken);
+        // The requester, in their private chat, learns where the approvers were asked.
+        if (chat != release.Channel)
+            await cards.SayAsync(release, $"🔔 The approvers were called in the group chat where {release.Environment}'s last release was asked for ({chat}).", cancellationToken);
     }
 
-    public async Task GateReminderAsync(Release release, ActionToken approve, CancellationToken cancellationToken) =>
-        await cards.NotifyAsync(release, Notices.GateReminder(release, ApproversToCall(release), approve.ExpiresAt, clock.GetUtcNow()), cancellationToken);
+    public async Task GateReminderAsync(Release release, ActionToken approve, CancellationToken cancellationToken)
+    {
+        if (await ApprovalChatAsync(release, cancellationToken) is { } chat)
+            await cards.NotifyAsync(chat, Notices.GateReminder(release, ApproversToCall(release), approve.ExpiresAt, clock.GetUtcNow(), chat), cancellationToken);
+    }
+
+    private async Task<ChatChannel?> ApprovalChatAsync(Release release, CancellationToken cancellationToken) =>
+        release.PrivateChat
+            ? Notices.ApprovalChat(release, await releases.ListAsync(release.Environment, activeOnly: false, limit: 50, cancellationToken))
+            : release.Channel;
 
     /// <summary>The closing message, with the buttons that still apply (Roll back on a failure that changed production).</summary>
     public async Task ClosedAsync(Release release, CancellationToken cancellationToken)

@@ -72,16 +72,33 @@ public sealed class ReleaseRecorder(
         return RollbackCheck.Summarize(request, failed, recent, await environments.GetAsync(failed.Environment, cancellationToken), clock.GetUtcNow());
     }
 
+    /// <summary>
+    /// A rollback, whether it finished or failed, leaves its environment frozen until someone unlocks it: that is what its
+    /// confirmation promised, and after a failed one production may be between two releases. A timed lock taken before
+    /// (a /lock --for) would end the freeze when it expires, so the rollback's open-ended lock replaces it and names it.
+    /// </summary>
+    private async Task FreezeAsync(Release rollback, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reason = rollback.State == ReleaseState.RolledBack
+            ? $"rolled back {rollback.PreviousTag ?? "?"} → {rollback.Tag} (rollback #{rollback.Id})"
+            : $"rollback #{rollback.Id} {rollback.PreviousTag ?? "?"} → {rollback.Tag} failed at {CardRenderer.Label(rollback.StoppedAt?.ToString() ?? "?")}: "
+              + "production may be between two releases";
+        var freeze = new EnvironmentLock(rollback.Environment, rollback.Requester, reason, now, null);
+        var held = await environments.LockAsync(freeze, now, cancellationToken);
+        if (held.Until is not { } until)
+            return;
+        await environments.UnlockAsync(rollback.Environment, cancellationToken);
+        await environments.LockAsync(freeze with { Reason = $"{reason}; it replaced the lock of {held.LockedBy} until {Chat.ChatTime.Minute(until)} ({held.Reason})" },
+            now, cancellationToken);
+    }
+
     /// <summary>Saves a release that reached an end and does what that end requires.</summary>
     public async Task FinishAsync(Release release, string actor, string action, ReleaseState from, string detail, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         // Locked before the end is written, so a rolled-back environment is never left open by a crash in between.
-        if (release.State == ReleaseState.RolledBack)
-        {
-            var reason = $"rolled back {release.PreviousTag ?? "?"} → {release.Tag} (rollback #{release.Id})";
-            await environments.LockAsync(new EnvironmentLock(release.Environment, release.Requester, reason, now, null), now, cancellationToken);
-        }
+        if (release.State is ReleaseState.RolledBack or ReleaseState.RollbackFailed)
+            await FreezeAsync(release, now, cancellationToken);
         if (release.State == ReleaseState.Failed && release.ChangedProduction)
             release.Outputs.RollbackCheck = await RollbackCheckAsync(release, cancellationToken);
         if (release.State == ReleaseState.Released)

@@ -22,11 +22,11 @@ public static class ReleaseJson
         JsonSerializer.Deserialize<Release>(json, Options) ?? throw new InvalidDataException("Empty release record.");
 
     /// <summary>The record with a pending stop request laid over it; the request is kept beside the record so no save erases it.</summary>
-    public static Release Deserialize(string json, string? requestedBy, string? intent)
+    public static Release Deserialize(string json, string? requestedBy, string? intent, DateTimeOffset? at)
     {
         var release = Deserialize(json);
         if (release.IsActive && requestedBy is not null && release.StopRequest is null)
-            release.StopRequest = new StopRequest(requestedBy, Enum.TryParse<StopIntent>(intent, ignoreCase: true, out var parsed) ? parsed : StopIntent.Cancel);
+            release.StopRequest = new StopRequest(requestedBy, Enum.TryParse<StopIntent>(intent, ignoreCase: true, out var parsed) ? parsed : StopIntent.Cancel, at);
         return release;
     }
 }

@@ -1,6 +1,8 @@
+using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Testing;
 
 namespace ChatOps.Core.Tests.Running;
 
@@ -177,5 +179,26 @@ public sealed class ConfirmationTests : CoreScenario
         Assert.False(unlocked.IsRefusal, unlocked.Text);
         Assert.Empty(Core.Surface.Notices);
         Assert.Null((await Core.Store.Environments.GetAsync(Env, CancellationToken.None)).Lock);
+    }
+
+    [Fact]
+    public async Task A_typed_rollback_while_a_release_deploys_names_the_tag_its_machines_go_back_to()
+    {
+        await SayAsync(Alice, "/release v1.0.1");
+        await SayAsync(Bob, "/approve 1");
+        await SayAsync(Alice, "/release v1.1.0");
+        string? question = null;
+        Core.Fleet.BeforeUpdate = async (_, image) =>
+        {
+            if (question is not null || StatusReporter.TagOf(image) != "v1.1.0")
+                return;
+            question = "";
+            await Core.Bot.HandleAsync(new IncomingMessage(Alice, SignalSurface.Channel, "/rollback"), CancellationToken.None);
+            question = Core.Surface.Notices.Last().Text;
+        };
+
+        await SayAsync(Bob, "/approve 2");
+
+        Assert.Contains("stops at its next safe point and what it moved goes back to v1.0.1", question);
     }
 }

@@ -105,7 +105,7 @@ public abstract class ReleaseStoreContract(ITestStore stores) : StoreContract(st
         release.State = ReleaseState.Backup;
         await SaveAsync(release);
 
-        Assert.Equal(new StopRequest("alice", StopIntent.Cancel), (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
+        Assert.Equal(new StopRequest("alice", StopIntent.Cancel, T0), (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
         await Store.Releases.ClearCancelRequestAsync(release.Id, None);
         Assert.Null((await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
         Assert.Equal(2, (await Store.Releases.EventsAsync(release.Id, null, 100, None)).Count(e => e.Action == "cancel-requested"));
@@ -118,6 +118,6 @@ public abstract class ReleaseStoreContract(ITestStore stores) : StoreContract(st
 
         await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "alice", StopIntents.RollBackWithDatabaseAction, "Deploy", null, "asked", T0), None);
 
-        Assert.Equal(new StopRequest("alice", StopIntent.RollBackWithDatabase), (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
+        Assert.Equal(new StopRequest("alice", StopIntent.RollBackWithDatabase, T0), (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
     }
 }

@@ -16,7 +16,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     private const string WriteRecord = "UPDATE releases SET record = $2::jsonb WHERE id = $1";
     private const string SelectHolder = "SELECT record FROM releases WHERE environment = $1 AND active";
     private const string SelectRelease = """
-        SELECT r.record, c.requested_by, c.intent FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = $1
+        SELECT r.record, c.requested_by, c.intent, c.at FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = $1
         """;
     // Fenced: only the holder of the release's lease writes it, and the event goes in only with the record.
     // One statement, so one round trip and atomic without a transaction around it.
@@ -86,7 +86,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     public async Task<Release?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.Command(SelectRelease, id);
-        return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableString(1), r.NullableString(2)), cancellationToken);
+        return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableString(1), r.NullableString(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3)), cancellationToken);
     }
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>

@@ -40,9 +40,9 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
     public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) =>
         database.ReadAsync(async c =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<(string Record, string? CancelRequestedBy, string? Intent)>(
-                "SELECT r.record, c.requested_by, c.intent FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id", new { id });
-            return row.Record is null ? null : ReleaseJson.Deserialize(row.Record, row.CancelRequestedBy, row.Intent);
+            var row = await c.QuerySingleOrDefaultAsync<(string Record, string? CancelRequestedBy, string? Intent, long? At)>(
+                "SELECT r.record, c.requested_by, c.intent, c.at FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id", new { id });
+            return row.Record is null ? null : ReleaseJson.Deserialize(row.Record, row.CancelRequestedBy, row.Intent, row.At is { } at ? At(at) : null);
         });
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>

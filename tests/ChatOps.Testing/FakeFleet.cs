@@ -74,8 +74,10 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
     /// <summary>Tags whose machines are updated but never turn healthy: the update waits until it is cancelled.</summary>
     public ConcurrentDictionary<string, byte> HangingTags { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Completes when a machine of a hanging tag waits to turn healthy.</summary>
-    public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>How many machines of a hanging tag wait to turn healthy now.</summary>
+    public int Hanging => Volatile.Read(ref _hanging);
+
+    private int _hanging;
 
     public async Task<MachineStatus> DeployAsync(string app, string machineId, string image, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -85,8 +87,15 @@ public sealed class FakeFleet : IDeployTarget, IServiceProbes, IImageRegistry
         if (HangingTags.ContainsKey(name[(name.LastIndexOf(':') + 1)..]))
         {
             _images[machineId] = image;
-            Hanging.TrySetResult();
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            Interlocked.Increment(ref _hanging);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _hanging);
+            }
         }
         _images[machineId] = image;
         Updates.Enqueue((machineId, image));

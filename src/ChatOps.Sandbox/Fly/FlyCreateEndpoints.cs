@@ -15,19 +15,10 @@ internal static class FlyCreateEndpoints
                 return FlyJson.Error(404, "app not found");
             }
 
-            if (await SandboxJson.ReadObjectAsync(request) is not { } body)
+            var (sent, refused) = await FlyJson.ReadMachineRequestAsync(request, fly);
+            if (sent is not { Body: var body, Config: var config, Image: var image })
             {
-                return FlyJson.Error(400, "invalid JSON body");
-            }
-
-            if (body["config"] is not JsonObject config || config.GetString("image") is not { Length: > 0 } image)
-            {
-                return FlyJson.Error(400, "invalid config: image is required");
-            }
-
-            if (!fly.Registry.IsPushed(image))
-            {
-                return FlyJson.UnknownImage(image);
+                return refused!;
             }
 
             var now = DateTimeOffset.UtcNow;

@@ -6,6 +6,16 @@ internal static class FlyJson
 
     public static IResult MachineNotFound() => Error(404, "machine not found");
 
+    /// <summary>The body of a machine create or update: its config with an image the registry holds, or the error Fly answers.</summary>
+    public static async Task<(MachineRequest? Machine, IResult? Refused)> ReadMachineRequestAsync(HttpRequest request, FlyCloud fly)
+    {
+        if (await SandboxJson.ReadObjectAsync(request) is not { } body)
+            return (null, Error(400, "invalid JSON body"));
+        if (body["config"] is not System.Text.Json.Nodes.JsonObject config || config.GetString("image") is not { Length: > 0 } image)
+            return (null, Error(400, "invalid config: image is required"));
+        return fly.Registry.IsPushed(image) ? (new MachineRequest(body, config, image), null) : (null, UnknownImage(image));
+    }
+
     // flyd resolves config.image before it creates or updates a machine. The exact status and body real Fly gives
     // for a tag never pushed are not verified offline; 422 with the resolver's message is the best reading of it.
     public static IResult UnknownImage(string image) =>
@@ -114,3 +124,5 @@ internal static class FlyJson
         volume_size = volumeSize,
     };
 }
+
+internal sealed record MachineRequest(System.Text.Json.Nodes.JsonObject Body, System.Text.Json.Nodes.JsonObject Config, string Image);

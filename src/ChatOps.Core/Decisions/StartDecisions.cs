@@ -102,8 +102,10 @@ public sealed class StartDecisions(
                     return Decision.No(notTheirs);
                 if (RollbackPlanner.StopsWithoutRollback(running, await environments.GetAsync(environment, cancellationToken)) is { } stops)
                     return Decision.Yes(stops + ".");
-                var back = RollbackPlanner.Plan(request, running, recent).Rollback;
-                return Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{(back is null ? "" : $" to {back.Tag}")}{restore}{locked}");
+                var stopping = RollbackPlanner.Plan(request, running, recent);
+                var back = stopping.Rollback;
+                return Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{(back is null ? "" : $" to {back.Tag}")}{restore}{locked}"
+                    + SchemaWarning(stopping, recent));
             case { Kind: ReleaseKind.Release } running:
                 return Decision.No(RunningRefusal(running));
             case { } busy:
@@ -111,9 +113,14 @@ public sealed class StartDecisions(
         }
         var plan = RollbackPlanner.Plan(request, null, recent);
         return plan.Rollback is { } rollback
-            ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}{locked}")
+            ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}{locked}" + SchemaWarning(plan, recent))
             : Decision.No(plan.Refusal!);
     }
+
+    // Warned, not refused: in an incident the operator may know those migrations are backward compatible, and the
+    // restore still takes back the newest release's. The second press is asked for after this is said.
+    private static string SchemaWarning(RollbackPlan plan, IReadOnlyList<Release> recent) =>
+        plan.Rollback is { WithDatabase: true } && RollbackCheck.SchemaLeftByRestore(plan, recent) is { } left ? $"\n⚠️ {left}" : "";
 
     private static string RunningRefusal(Release running) =>
         $"Release #{running.Id} ({running.Tag}) is running in {running.Environment}. /rollback {running.Environment} without --to stops it at the next safe point and rolls back what it moved.";

@@ -64,11 +64,11 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         return 0;
     });
 
-    public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => Write(() =>
+    public Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => Write<StopRequest?>(() =>
     {
         _stopRequests.TryAdd(requested.ReleaseId!.Value, new StopRequest(requested.Actor, StopIntents.Of(requested), requested.At));
         _events.Add(requested);
-        return 0;
+        return _stopRequests[requested.ReleaseId.Value];
     });
 
     public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => Write(() => _stopRequests.Remove(releaseId));

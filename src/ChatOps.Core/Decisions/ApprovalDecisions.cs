@@ -51,6 +51,10 @@ public sealed class ApprovalDecisions(
         var verdict = rules.AtGate(release, releaseId, found, user, approve, now);
         if (verdict.Refusal is null && approve && ReleaseRules.IsFrozen(release!, await environments.GetAsync(release!.Environment, cancellationToken), now) is { } frozen)
             verdict = GateVerdict.Audited(frozen);
+        // The promotion rule holds until the point of no return, which this approval opens.
+        if (verdict.Refusal is null && approve && release!.Outputs.Promotion is { SkippedBy: null, SourceReleaseId: not null } promotion
+            && PromotionRule.StillHolds(release, await releases.ListAsync(promotion.From, activeOnly: false, limit: 200, cancellationToken)) is { } stale)
+            verdict = GateVerdict.Audited(stale);
         if (verdict.Refusal is not { } refusal)
             return (null, found);
         if (verdict.Audit)

@@ -42,6 +42,29 @@ public static class PromotionRule
         return new PromotionVerdict(null, new PromotionRecord { From = from, SourceReleaseId = source.Id, Sha = source.Outputs.HeadSha, Images = images });
     }
 
+    /// <summary>
+    /// At the approval, the last moment before the point of no return: a promotion checked when it was asked can have
+    /// gone stale while it waited, because its source environment took the tag back since. Null while it still holds.
+    /// </summary>
+    public static string? StillHolds(Release promoted, IReadOnlyList<Release> sourceHistory)
+    {
+        if (promoted.Outputs.Promotion is not { SkippedBy: null, SourceReleaseId: { } sourceId } promotion)
+            return null;
+        var from = promotion.From;
+        var stop = $"release #{promoted.Id} of {promoted.Tag} is not approved and nothing goes to {promoted.Environment}. /reject {promoted.Id}";
+        // Not found means it fell out of the recent history: unknown is not safe to deploy.
+        if (sourceHistory.FirstOrDefault(r => r.Id == sourceId) is not { } source)
+            return $"Release #{sourceId} on {from}, which this promotion copies, is no longer in {from}'s recent history, so the promotion cannot be checked again: {stop}, then /promote {promoted.Tag} again.";
+        if (source.RolledBackBy(sourceHistory) is { } rollback)
+            return $"{source.Tag} was rolled back on {from} by rollback #{rollback.Id} ({rollback.Requester}) after release #{source.Id}, since this promotion was asked: "
+                + $"{stop}, and release a fixed tag to {from} first.";
+        // A rollback still running there may be taking the tag away: wait for its outcome rather than race it.
+        if (sourceHistory.FirstOrDefault(r => r.Kind == ReleaseKind.Rollback && r.IsActive && r.Id > source.Id && r.Tag != source.Tag) is { } rolling)
+            return $"{from} is being rolled back to {rolling.Tag} (rollback #{rolling.Id}), which may take {source.Tag} away: release #{promoted.Id} is not approved now. "
+                + $"Approve again once that rollback has ended, or /reject {promoted.Id}.";
+        return null;
+    }
+
     /// <summary>When a release reached Released: recorded at its end; for records older than that, its last step's end.</summary>
     public static DateTimeOffset ReleasedAt(Release release) =>
         release.Outputs.ReleasedAt ?? release.Steps.Where(s => s.FinishedAt is not null).Select(s => s.FinishedAt!.Value).DefaultIfEmpty(release.UpdatedAt).Max();

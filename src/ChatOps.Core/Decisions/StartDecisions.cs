@@ -102,8 +102,10 @@ public sealed class StartDecisions(
                     return Decision.No(notTheirs);
                 if (RollbackPlanner.StopsWithoutRollback(running, await environments.GetAsync(environment, cancellationToken)) is { } stops)
                     return Decision.Yes(stops + ".");
-                var back = RollbackPlanner.Plan(request, running, recent).Rollback;
-                return Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{(back is null ? "" : $" to {back.Tag}")}{restore}{locked}");
+                var stopping = RollbackPlanner.Plan(request, running, recent);
+                var back = stopping.Rollback;
+                return Decision.Yes($"Release #{running.Id} ({running.Tag}) stops at its next safe point and what it moved goes back{(back is null ? "" : $" to {back.Tag}")}{restore}{locked}"
+                    + SchemaWarning(stopping, recent));
             case { Kind: ReleaseKind.Release } running:
                 return Decision.No(RunningRefusal(running));
             case { } busy:
@@ -111,9 +113,14 @@ public sealed class StartDecisions(
         }
         var plan = RollbackPlanner.Plan(request, null, recent);
         return plan.Rollback is { } rollback
-            ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}{locked}")
+            ? Decision.Yes($"{environment} goes back to {rollback.Tag} ({rollback.Outputs.RollbackReason}){restore}{locked}" + SchemaWarning(plan, recent))
             : Decision.No(plan.Refusal!);
     }
+
+    // Warned, not refused: in an incident the operator may know those migrations are backward compatible, and the
+    // restore still takes back the newest release's. The second press is asked for after this is said.
+    private static string SchemaWarning(RollbackPlan plan, IReadOnlyList<Release> recent) =>
+        plan.Rollback is { WithDatabase: true } && RollbackCheck.SchemaLeftByRestore(plan, recent) is { } left ? $"\n⚠️ {left}" : "";
 
     private static string RunningRefusal(Release running) =>
         $"Release #{running.Id} ({running.Tag}) is running in {running.Environment}. /rollback {running.Environment} without --to stops it at the next safe point and rolls back what it moved.";
@@ -168,14 +175,36 @@ public sealed class StartDecisions(
         if (rules.MayStop(running, user) is { } refusal)
             return Decision.No(refusal);
         var intent = withDatabase ? StopIntent.RollBackWithDatabase : StopIntent.RollBack;
-        await releases.RequestCancelAsync(new AuditEvent(running.Id, running.Environment, user.Id, StopIntents.ActionOf(intent), running.State.ToString(), null,
+        var stands = await releases.RequestCancelAsync(new AuditEvent(running.Id, running.Environment, user.Id, StopIntents.ActionOf(intent), running.State.ToString(), null,
             $"rollback asked by {user} while {running.State} runs", clock.GetUtcNow()), cancellationToken);
         // Picked up at the next step boundary, here or on the instance that runs it; a release waiting at its gate is picked up now.
         queue.Enqueue(running.Id);
-        var then = withDatabase ? "rolls back what it moved, the database after its own approval" : "rolls back the machines it moved";
-        return Decision.Yes(running.State switch
+        return StopPromised(running, stands, intent, user);
+    }
+
+    /// <summary>
+    /// The reply to a stop to roll back says what the store kept, not what was asked: the first request stands, so a
+    /// later one (say, with --with-db after a plain /rollback) must not promise a database restore nobody will do.
+    /// </summary>
+    private static Decision StopPromised(Release running, StopRequest? stands, StopIntent asked, ChatUser user)
+    {
+        if (stands is null)
+            return Decision.No($"An earlier stop of release #{running.Id} has just been carried out; nothing more was stored. /status {running.Environment} shows what runs now.");
+        if (Runbook.IsBeforePointOfNoReturn(running))
+            return Decision.Yes($"Release #{running.Id} had changed nothing yet: it is cancelled, and there is nothing to roll back.");
+        var earlier = stands.By != user.Id || stands.Intent != asked
+            ? $"A stop of release #{running.Id} was already asked{(stands.At is { } at ? $" at {Chat.ChatTime.Minute(at)}" : "")} by {stands.By}, and the first request stands: "
+            : "";
+        if (!stands.RollsBack)
+            return Decision.No($"{earlier}it cancels the release, and past the point of no return that comes too late and rolls nothing back. "
+                + $"Once it has been said too late, /rollback {running.Environment} again.");
+        var then = stands.Intent == StopIntent.RollBackWithDatabase
+            ? "rolls back what it moved, the database after its own approval"
+            : asked == StopIntent.RollBackWithDatabase
+                ? "rolls back the machines it moved, without the database (--with-db was not added to it)"
+                : "rolls back the machines it moved";
+        return Decision.Yes(earlier + running.State switch
         {
-            _ when Runbook.IsBeforePointOfNoReturn(running) => $"Release #{running.Id} had changed nothing yet: it is cancelled, and there is nothing to roll back.",
             ReleaseState.Migrate => $"Release #{running.Id} is migrating the database; a migration is never cut off. It stops when Migrate ends, then {then}.",
             ReleaseState.Deploy => $"Release #{running.Id} stops now (a machine still waiting to turn healthy is not waited for), then {then}.",
             _ => $"Release #{running.Id} stops when {running.State} ends, then {then}.",

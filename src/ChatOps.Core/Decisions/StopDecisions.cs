@@ -50,11 +50,18 @@ public sealed class StopDecisions(
         }
 
         var running = current!.State;
-        await releases.RequestCancelAsync(new AuditEvent(releaseId, current.Environment, user.Id, StopIntents.CancelAction, running.ToString(), null,
+        var stands = await releases.RequestCancelAsync(new AuditEvent(releaseId, current.Environment, user.Id, StopIntents.CancelAction, running.ToString(), null,
             $"cancel asked by {user} while {running} runs", clock.GetUtcNow()), cancellationToken);
         // If that step has already ended and nobody is advancing the release (it waits for approval), this picks the request up.
         queue.Enqueue(releaseId);
-        return Decision.Yes($"Cancelling release #{releaseId} once {running} ends.");
+        // The first request stands: say what was kept, not what was asked.
+        return stands switch
+        {
+            null => Decision.No($"An earlier stop of release #{releaseId} has just been carried out; nothing more was stored. /status {current.Environment} shows what runs now."),
+            { RollsBack: true } when !Runbook.IsBeforePointOfNoReturn(current) => Decision.No(
+                $"A rollback of release #{releaseId} asked by {stands.By} stands: it stops once {running} ends and rolls back what it moved. The cancel was not stored."),
+            _ => Decision.Yes($"Cancelling release #{releaseId} once {running} ends."),
+        };
     }
 
     private async Task<Decision> CancelNowAsync(Release release, ChatUser user, CancellationToken cancellationToken)

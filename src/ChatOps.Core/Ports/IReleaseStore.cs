@@ -21,9 +21,11 @@ public interface IReleaseStore
     /// Records a stop asked for while a step of the release runs, here or on another instance, with its audit
     /// event: a cancel, or an abort that rolls back what moved (<see cref="StopIntents.Of"/> reads which from the
     /// event's action); the first request stands. The runner sees it in the record it loads at the next step boundary; the
-    /// runner's own saves of the record do not erase it.
+    /// runner's own saves of the record do not erase it. Returns the request that stands now (the first, which may not be
+    /// this one), or null when none is stored any more (the runner already acted on an earlier one), so that the reply
+    /// promises only what was stored.
     /// </summary>
-    Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken);
+    Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken);
 
     /// <summary>Removes the release's cancel request once the runner has acted on it.</summary>
     Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken);

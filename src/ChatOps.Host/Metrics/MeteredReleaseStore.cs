@@ -41,7 +41,7 @@ public sealed class MeteredReleaseStore(IReleaseStore inner) : IReleaseStore
 
     public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
-    public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => inner.RequestCancelAsync(requested, cancellationToken);
+    public Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => inner.RequestCancelAsync(requested, cancellationToken);
 
     public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => inner.ClearCancelRequestAsync(releaseId, cancellationToken);
 

@@ -26,7 +26,10 @@ public static class ReleaseJson
     {
         var release = Deserialize(json);
         if (release.IsActive && requestedBy is not null && release.StopRequest is null)
-            release.StopRequest = new StopRequest(requestedBy, Enum.TryParse<StopIntent>(intent, ignoreCase: true, out var parsed) ? parsed : StopIntent.Cancel, at);
+            release.StopRequest = StopRequestOf(requestedBy, intent, at);
         return release;
     }
+
+    public static StopRequest StopRequestOf(string requestedBy, string? intent, DateTimeOffset? at) =>
+        new(requestedBy, Enum.TryParse<StopIntent>(intent, ignoreCase: true, out var parsed) ? parsed : StopIntent.Cancel, at);
 }

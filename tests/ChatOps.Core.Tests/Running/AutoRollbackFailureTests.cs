@@ -47,7 +47,7 @@ public sealed class AutoRollbackFailureTests
 
         public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) => inner.SaveAsync(release, audit, leaseOwner, cancellationToken);
 
-        public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => inner.RequestCancelAsync(requested, cancellationToken);
+        public Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => inner.RequestCancelAsync(requested, cancellationToken);
 
         public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => inner.ClearCancelRequestAsync(releaseId, cancellationToken);
 

@@ -92,7 +92,7 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
             }
         }
 
-        public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken)
+        public Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken)
         {
             crash.Dead();
             return real.RequestCancelAsync(requested, cancellationToken);

@@ -120,4 +120,17 @@ public abstract class ReleaseStoreContract(ITestStore stores) : StoreContract(st
 
         Assert.Equal(new StopRequest("alice", StopIntent.RollBackWithDatabase, T0), (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
     }
+
+    [Fact]
+    public async Task A_later_stop_request_is_answered_with_the_first_one_that_stands()
+    {
+        var release = await StartAsync();
+
+        var first = await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "alice", StopIntents.RollBackAction, "Deploy", null, "asked", T0), None);
+        var later = await Store.Releases.RequestCancelAsync(new AuditEvent(release.Id, Env, "bob", StopIntents.RollBackWithDatabaseAction, "Deploy", null, "asked", T0.AddMinutes(1)), None);
+
+        Assert.Equal(new StopRequest("alice", StopIntent.RollBack, T0), first);
+        Assert.Equal(first, later);
+        Assert.Equal(first, (await Store.Releases.GetAsync(release.Id, None))!.StopRequest);
+    }
 }

@@ -36,12 +36,19 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
         WHERE ($1::text IS NULL OR environment = $1) AND (NOT $2 OR active)
         ORDER BY id DESC LIMIT $3
         """;
-    // The first request stands; every one is audited.
+    // The first request stands; every one is audited. Answers the request that stands: this one when it went in, else
+    // the one stored before (the statement's snapshot does not see its own insert, so the two never both answer).
     private const string RequestCancel = """
         WITH requested AS (
-            INSERT INTO cancel_requests (release_id, requested_by, at, intent) VALUES ($1, $3, $8, $9) ON CONFLICT DO NOTHING)
-        INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO cancel_requests (release_id, requested_by, at, intent) VALUES ($1, $3, $8, $9) ON CONFLICT DO NOTHING
+            RETURNING requested_by, intent, at),
+        logged AS (
+            INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+        SELECT requested_by, intent, at FROM requested
+        UNION ALL
+        SELECT requested_by, intent, at FROM cancel_requests WHERE release_id = $1
         """;
+    private const string SelectCancelRequest = "SELECT requested_by, intent, at FROM cancel_requests WHERE release_id = $1";
     private const string DeleteCancelRequest = "DELETE FROM cancel_requests WHERE release_id = $1";
     private const string InsertEvent = """
         INSERT INTO events (release_id, environment, actor, action, from_state, to_state, detail, at)
@@ -100,8 +107,18 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
             release.Id, release.State.ToString(), release.IsActive, release.Tag, release.UpdatedAt, ReleaseJson.Serialize(release), leaseOwner,
             audit?.ReleaseId, audit?.Environment, audit?.Actor, audit?.Action, audit?.FromState, audit?.ToState, audit?.Detail, audit?.At);
 
-    public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
-        database.ChangeAsync(RequestCancel, cancellationToken, [.. EventArgs(requested), StopIntents.Of(requested).ToString()]);
+    public async Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken)
+    {
+        var stands = await database.ChangeAsync(RequestCancel, async command => (await command.ReadAllAsync(ReadStopRequest, cancellationToken)).FirstOrDefault(),
+            cancellationToken, [.. EventArgs(requested), StopIntents.Of(requested).ToString()]);
+        if (stands is not null)
+            return stands;
+        // A request stored concurrently, committed after this statement's snapshot: read it now (or learn it is gone).
+        await using var command = database.DataSource.Command(SelectCancelRequest, requested.ReleaseId);
+        return (await command.ReadAllAsync(ReadStopRequest, cancellationToken)).FirstOrDefault();
+    }
+
+    private static StopRequest ReadStopRequest(NpgsqlDataReader r) => ReleaseJson.StopRequestOf(r.GetString(0), r.NullableString(1), r.NullableTime(2));
 
     public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
         database.ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId);

@@ -62,13 +62,17 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
             return 0;
         }, cancellationToken);
 
-    public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
+    public Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, tx) =>
         {
             await c.ExecuteAsync(
                 "INSERT INTO cancel_requests (release_id, requested_by, at, intent) VALUES (@ReleaseId, @Actor, @At, @Intent) ON CONFLICT DO NOTHING",
                 new { requested.ReleaseId, requested.Actor, At = Ms(requested.At), Intent = StopIntents.Of(requested).ToString() }, tx);
-            return await c.ExecuteAsync(InsertEvent, EventRow(requested), tx);
+            await c.ExecuteAsync(InsertEvent, EventRow(requested), tx);
+            // The first request stands: answer the one stored, which may be an earlier one.
+            var stands = await c.QuerySingleAsync<(string By, string? Intent, long? At)>(
+                "SELECT requested_by, intent, at FROM cancel_requests WHERE release_id = @ReleaseId", new { requested.ReleaseId }, tx);
+            return (StopRequest?)ReleaseJson.StopRequestOf(stands.By, stands.Intent, stands.At is { } at ? At(at) : null);
         }, cancellationToken);
 
     public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>

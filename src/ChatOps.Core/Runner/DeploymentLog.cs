@@ -51,11 +51,14 @@ public sealed class DeploymentLog(
         }
     }
 
-    /// <summary>At the end: success or failure, and the deployment this one supersedes made inactive. The caller saves the release.</summary>
-    public async Task EndAsync(Release release, CancellationToken cancellationToken)
+    /// <summary>
+    /// At the end: success or failure, and the deployment this one supersedes made inactive. True when the release
+    /// changed (its deployment's state, or a note), for the caller to save.
+    /// </summary>
+    public async Task<bool> EndAsync(Release release, CancellationToken cancellationToken)
     {
         if (records is null || release.Outputs.Deployment is not { State: InProgress } deployment)
-            return;
+            return false;
         var good = release.State is ReleaseState.Released or ReleaseState.RolledBack;
         try
         {
@@ -69,6 +72,7 @@ public sealed class DeploymentLog(
         {
             Note(release, e, $"not marked {(good ? Success : Failure)}");
         }
+        return true;
     }
 
     // The deployment that ran in the environment before this one: the latest earlier one that succeeded.

@@ -2,6 +2,7 @@ using ChatOps.Core.Chat;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
+using ChatOps.Core.Steps;
 using ChatOps.Testing;
 
 namespace ChatOps.Core.Tests.Running;
@@ -53,6 +54,76 @@ public sealed class GitHubBookkeepingTests : CoreScenario
         Assert.Equal(ReleaseState.RolledBack, (await ReleaseAsync(2)).State);
         _deployments.Let();
         await Core.WhenIdleAsync();
+    }
+
+    [Fact]
+    public async Task A_github_that_refuses_deployments_costs_one_attempt_and_one_note_per_release()
+    {
+        var down = new DownDeployments();
+        await using var core = new CoreRig(Settings(), Clock, deploymentRecords: down);
+
+        await SayOnAsync(core, Alice, "/release v1.1.0");
+        await SayOnAsync(core, Bob, "/approve 1");
+
+        var release = (await core.Store.Releases.GetAsync(1, CancellationToken.None))!;
+        Assert.Equal(ReleaseState.Released, release.State);
+        Assert.Equal(1, down.Creates);
+        Assert.Single(release.Outputs.Notes, n => n.StartsWith("GitHub deployment", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_deployment_create_that_never_answers_is_given_up_after_its_bound_and_the_release_goes_on()
+    {
+        var down = new DownDeployments { Hangs = true };
+        var runner = new RunnerSettings(ShapedSettings.RequiredChecks, "test")
+        {
+            VerifyAttempts = 1,
+            VerifyInterval = TimeSpan.Zero,
+            DeploymentRecordTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        await using var core = new CoreRig(Settings(), Clock, runnerSettings: runner, deploymentRecords: down);
+
+        await SayOnAsync(core, Alice, "/release v1.1.0");
+        await SayOnAsync(core, Bob, "/approve 1").WaitAsync(Patience);
+
+        var release = (await core.Store.Releases.GetAsync(1, CancellationToken.None))!;
+        Assert.Equal(ReleaseState.Released, release.State);
+        Assert.Equal(1, down.Creates);
+        Assert.Single(release.Outputs.Notes, n => n.StartsWith("GitHub deployment", StringComparison.Ordinal));
+    }
+
+    private ChatOps.Core.Settings.ChatOpsSettings Settings()
+    {
+        var settings = ShapedSettings.Create(1);
+        Configure(settings);
+        return settings;
+    }
+
+    private static async Task SayOnAsync(CoreRig core, ChatOps.Core.Domain.ChatUser user, string text)
+    {
+        await core.Bot.HandleAsync(new IncomingMessage(user, SignalSurface.Channel, text), CancellationToken.None);
+        await core.WhenIdleAsync();
+    }
+
+    /// <summary>GitHub's deployments while GitHub is down: every create fails, or hangs until given up.</summary>
+    private sealed class DownDeployments : IDeploymentRecords
+    {
+        private int _creates;
+
+        public bool Hangs { get; init; }
+
+        public int Creates => _creates;
+
+        public async Task<long> EnsureAsync(DeploymentRequest request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _creates);
+            if (Hangs)
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            throw new TimeoutException("GitHub did not answer POST /deployments: no answer in time");
+        }
+
+        public Task SetStateAsync(long deploymentId, string state, string description, string? environmentUrl, CancellationToken cancellationToken) =>
+            throw new TimeoutException("GitHub did not answer POST /deployments/statuses: no answer in time");
     }
 
     /// <summary>GitHub's deployments, holding the first status of a given state until the test lets it through.</summary>

@@ -155,11 +155,22 @@ public sealed class StartDecisions(
         var user = new ChatUser(request.By);
         var rollback = new RollbackRequest(stopped.Environment, null, request.Intent == StopIntent.RollBackWithDatabase, user, stopped.Channel,
             runnerSettings.BotVersion, clock.GetUtcNow());
-        var recent = await releases.ListAsync(stopped.Environment, activeOnly: false, limit: 100, cancellationToken);
-        var started = await RollBackAsync(stopped, rollback, recent, cancellationToken);
+        StartResult started;
+        try
+        {
+            var recent = await releases.ListAsync(stopped.Environment, activeOnly: false, limit: 100, cancellationToken);
+            started = await RollBackAsync(stopped, rollback, recent, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nobody waits on this background work: as with an auto-rollback, unless it is said here production stays as it is in silence.
+            log.LogError(e, "Rollback of stopped release {ReleaseId} in {Environment} could not start", stopped.Id, stopped.Environment);
+            started = StartResult.No("it failed with an error (the bot's log has the details)");
+        }
         await recorder.SayAsync(stopped, started.Release is { } r
             ? $"Release #{stopped.Id} stopped at a safe point; rollback #{r.Id} to {r.Tag} started by {user}."
-            : $"Release #{stopped.Id} stopped at a safe point, but the rollback could not start: {started.Refusal}", cancellationToken);
+            : $"⚠️ Release #{stopped.Id} stopped at a safe point, but its rollback could not start: {started.Refusal?.TrimEnd('.')}. Roll back by hand: /rollback {stopped.Environment}",
+            cancellationToken);
     }
 
     /// <summary>Asks the runner of a running release to stop at its next safe point and roll back; it never stops inside Migrate.</summary>

@@ -167,10 +167,32 @@ public sealed class StartDecisions(
             log.LogError(e, "Rollback of stopped release {ReleaseId} in {Environment} could not start", stopped.Id, stopped.Environment);
             started = StartResult.No("it failed with an error (the bot's log has the details)");
         }
+        await SettleRollbackAskedAsync(stopped.Id, cancellationToken);
         await recorder.SayAsync(stopped, started.Release is { } r
             ? $"Release #{stopped.Id} stopped at a safe point; rollback #{r.Id} to {r.Tag} started by {user}."
             : $"⚠️ Release #{stopped.Id} stopped at a safe point, but its rollback could not start: {started.Refusal?.TrimEnd('.')}. Roll back by hand: /rollback {stopped.Environment}",
             cancellationToken);
+    }
+
+    /// <summary>The stopped release's rollback was tried, started or not: a restart does not try it again.</summary>
+    private async Task SettleRollbackAskedAsync(long stoppedId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await leases.HoldAsync(stoppedId, async leased =>
+            {
+                if (await releases.GetAsync(stoppedId, leased) is not { Outputs.RollbackAsked: not null } stored)
+                    return 0;
+                stored.Outputs.RollbackAsked = null;
+                await recorder.CheckpointAsync(stored, leased);
+                return 0;
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is LeaseHeldException or LeaseLostException)
+        {
+            // Its rollback is linked already when one started; otherwise the next instance's look may say the refusal once more.
+            log.LogWarning("Could not settle the rollback asked of release {ReleaseId}: another instance holds it", stoppedId);
+        }
     }
 
     /// <summary>Asks the runner of a running release to stop at its next safe point and roll back; it never stops inside Migrate.</summary>

@@ -107,6 +107,7 @@ public sealed class StopDecisions(
                 release.CancelRequestedBy = by;
                 workflow.Cancel();
             }
+            release.Outputs.RollbackAsked = request;
             await recorder.FinishAsync(release, by, "stop-to-roll-back", from, reason, leased);
             await releases.ClearCancelRequestAsync(release.Id, leased);
             // In the background: this release is held here, and starting its rollback holds it too.

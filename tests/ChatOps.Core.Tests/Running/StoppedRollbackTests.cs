@@ -14,7 +14,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
     private readonly InMemoryStore _store;
     private readonly RollbackStarts _releases;
-    private readonly CoreRig _core;
+    private CoreRig _core;
 
     public StoppedRollbackTests()
     {
@@ -42,6 +42,30 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
         Assert.Equal(ReleaseState.Failed, (await _store.GetAsync(2, CancellationToken.None))!.State);
         Assert.Contains(_core.Surface.Said, line => line.Contains("Release #2 stopped at a safe point, but its rollback could not start", StringComparison.Ordinal)
             && line.Contains($"/rollback {Env}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_rollback_cut_off_by_a_crash_after_its_release_stopped_is_started_by_the_next_instance()
+    {
+        await StopDuringDeployAsync();
+        _releases.Hangs = true;
+        await _core.Bot.HandleAsync(new IncomingMessage(ShapedSettings.Approver, SignalSurface.Channel, "/approve 2"), CancellationToken.None);
+        await _releases.Held.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(ReleaseState.Failed, (await _store.GetAsync(2, CancellationToken.None))!.State);
+
+        // The bot dies while the rollback is being written; the next instance starts once the dead one's lease ran out.
+        await _core.DisposeAsync();
+        _releases.Hangs = false;
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        _core = Start();
+        await _core.Runner.RecoverAsync(CancellationToken.None);
+        await _core.WhenIdleAsync();
+
+        var rollback = await _store.GetAsync(3, CancellationToken.None);
+        Assert.Equal(ReleaseKind.Rollback, rollback?.Kind);
+        Assert.Equal(ReleaseState.RolledBack, rollback!.State);
+        Assert.Equal("v1.0.1", rollback.Tag);
+        Assert.Equal(3, (await _store.GetAsync(2, CancellationToken.None))!.Outputs.RollbackReleaseId);
     }
 
     private async Task StopDuringDeployAsync()

@@ -254,8 +254,10 @@ public sealed class StartDecisions(
             return StartResult.No(plan.Refusal!);
         var started = await StartAsync(rollback, request.User,
             $"rollback to {rollback.Tag} requested{(request.WithDatabase ? " with database restore" : "")}", cancellationToken);
-        if (started.Release is not null && plan.Undoes is { } bad)
-            await LinkRollbackAsync(bad.Id, started.Release.Id, cancellationToken);
+        // In the background: the rolled-back release may still be held by its runner (GitHub answering its last
+        // status can take minutes), and the rollback is started already; only its link waits for that.
+        if (started.Release is { } linked && plan.Undoes is { } bad)
+            queue.Run($"link of rollback {linked.Id} to release {bad.Id}", stopping => LinkRollbackAsync(bad.Id, linked.Id, stopping));
         return started;
     }
 

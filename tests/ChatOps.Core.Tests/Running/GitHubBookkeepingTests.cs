@@ -57,6 +57,28 @@ public sealed class GitHubBookkeepingTests : CoreScenario
     }
 
     [Fact]
+    public async Task A_rollback_asked_while_github_still_holds_the_releases_last_status_starts_at_once()
+    {
+        await SayAsync(Alice, "/release v1.0.1");
+        await SayAsync(Bob, "/approve 1");
+        await SayAsync(Alice, "/release v1.1.0");
+        _deployments.Hold(DeploymentLog.Success);
+        await Core.Bot.HandleAsync(new IncomingMessage(Bob, SignalSurface.Channel, "/approve 2"), CancellationToken.None);
+        await _deployments.Held.WaitAsync(Patience);
+
+        await Core.Bot.HandleAsync(new IncomingMessage(Alice, SignalSurface.Channel, "/rollback"), CancellationToken.None);
+        var yes = Core.Surface.Notices.Last(n => n.Buttons.Count > 0).Buttons.Single();
+        var started = await Core.Bot.PressAsync(new ButtonPress(Alice, SignalSurface.Channel, yes.Token), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.False(started.IsRefusal, started.Text);
+        Assert.Contains("Rollback #3", started.Text, StringComparison.Ordinal);
+        _deployments.Let();
+        await Core.WhenIdleAsync();
+        Assert.Equal(ReleaseState.RolledBack, (await ReleaseAsync(3)).State);
+        Assert.Equal(3, (await ReleaseAsync(2)).Outputs.RollbackReleaseId);
+    }
+
+    [Fact]
     public async Task A_github_that_refuses_deployments_costs_one_attempt_and_one_note_per_release()
     {
         var down = new DownDeployments();

@@ -205,6 +205,14 @@ public sealed class StartDecisions(
             $"rollback asked by {user} while {running.State} runs", clock.GetUtcNow()), cancellationToken);
         // Picked up at the next step boundary, here or on the instance that runs it; a release waiting at its gate is picked up now.
         queue.Enqueue(running.Id);
+        // It may have ended while this was asked (its last save): its runner then looks for the request once the end is
+        // written, and this looks for the end once the request is written; whichever takes the request starts the rollback.
+        if (await releases.GetAsync(running.Id, cancellationToken) is { IsActive: false, ChangedProduction: true, StopRequest: { RollsBack: true } request } ended
+            && await releases.ClearCancelRequestAsync(running.Id, cancellationToken))
+        {
+            queue.Run($"rollback of ended release {ended.Id}", stopping => RollBackStoppedAsync(ended, request, stopping));
+            return Decision.Yes($"Release #{running.Id} ended as this was asked; what it moved is being rolled back.");
+        }
         var then = withDatabase ? "rolls back what it moved, the database after its own approval" : "rolls back the machines it moved";
         return Decision.Yes(running.State switch
         {

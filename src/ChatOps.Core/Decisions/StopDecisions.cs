@@ -74,7 +74,8 @@ public sealed class StopDecisions(
     /// </summary>
     public async Task<bool> CarryOutStopRequestAsync(Release release, CancellationToken leased)
     {
-        if (release.StopRequest is not { } request)
+        // An ended release's request is for whoever ended it or asked it to take (see StartDecisions.AbortAsync).
+        if (release.StopRequest is not { } request || !release.IsActive)
             return false;
         var by = request.By;
         var from = release.State;

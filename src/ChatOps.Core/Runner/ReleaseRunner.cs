@@ -147,6 +147,15 @@ public sealed class ReleaseRunner
                 await _recorder.FinishAsync(release, ReleaseRecorder.System, action, state, outcome.Detail, cancellationToken);
                 if (pending is not null)
                     await _releases.ClearCancelRequestAsync(release.Id, cancellationToken);
+                // A /rollback that came while the end was being written: looked for once the end is written, as the
+                // command looks for the end once its request is written; whichever takes the request starts the rollback.
+                else if ((await _releases.GetAsync(release.Id, cancellationToken))?.StopRequest is { RollsBack: true } late
+                    && release.ChangedProduction && await _releases.ClearCancelRequestAsync(release.Id, cancellationToken))
+                {
+                    pending = late;
+                    release.Outputs.RollbackAsked = late;
+                    await _recorder.CheckpointAsync(release, cancellationToken);
+                }
                 // In the background: this release is held here, and starting a rollback holds it too.
                 if (pending is { RollsBack: true } && release.ChangedProduction)
                     _queue.Run($"rollback of release {release.Id}", stopping => _starts.RollBackStoppedAsync(release, pending, stopping));

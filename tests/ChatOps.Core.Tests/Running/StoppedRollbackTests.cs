@@ -28,6 +28,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _releases.Held.TrySetResult();
+        _releases.Let.TrySetResult();
         await _core.DisposeAsync();
     }
 
@@ -66,6 +67,27 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
         Assert.Equal(ReleaseState.RolledBack, rollback!.State);
         Assert.Equal("v1.0.1", rollback.Tag);
         Assert.Equal(3, (await _store.GetAsync(2, CancellationToken.None))!.Outputs.RollbackReleaseId);
+    }
+
+    [Fact]
+    public async Task A_rollback_asked_while_the_releases_end_is_being_written_still_rolls_it_back()
+    {
+        await SayAsync(ShapedSettings.Releaser, "/release v1.0.1");
+        await SayAsync(ShapedSettings.Approver, "/approve 1");
+        await SayAsync(ShapedSettings.Releaser, "/release v1.1.0");
+        _releases.HoldsEnd = true;
+        await _core.Bot.HandleAsync(new IncomingMessage(ShapedSettings.Approver, SignalSurface.Channel, "/approve 2"), CancellationToken.None);
+        await _releases.Held.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var asked = await _core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, ShapedSettings.Releaser, SignalSurface.Channel, CancellationToken.None);
+        _releases.Let.TrySetResult();
+        await _core.WhenIdleAsync();
+
+        Assert.True(asked.Accepted, asked.Message);
+        Assert.Equal(ReleaseState.Released, (await _store.GetAsync(2, CancellationToken.None))!.State);
+        var rollback = await _store.GetAsync(3, CancellationToken.None);
+        Assert.Equal(ReleaseState.RolledBack, rollback?.State);
+        Assert.Equal("v1.0.1", rollback!.Tag);
     }
 
     private async Task StopDuringDeployAsync()
@@ -112,11 +134,24 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
 
         public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
-        public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) => inner.SaveAsync(release, audit, leaseOwner, cancellationToken);
+        public bool HoldsEnd { get; set; }
+
+        public TaskCompletionSource Let { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken)
+        {
+            // The release's last save, held as a slow store or bookkeeping would hold it.
+            if (HoldsEnd && release.Kind == ReleaseKind.Release && release.State == ReleaseState.Released && audit is not null)
+            {
+                Held.TrySetResult();
+                await Let.Task.WaitAsync(cancellationToken);
+            }
+            await inner.SaveAsync(release, audit, leaseOwner, cancellationToken);
+        }
 
         public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => inner.RequestCancelAsync(requested, cancellationToken);
 
-        public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => inner.ClearCancelRequestAsync(releaseId, cancellationToken);
+        public Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => inner.ClearCancelRequestAsync(releaseId, cancellationToken);
 
         public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
             inner.ListAsync(environment, activeOnly, limit, cancellationToken);

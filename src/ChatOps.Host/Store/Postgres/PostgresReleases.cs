@@ -103,8 +103,8 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     public Task RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) =>
         database.ChangeAsync(RequestCancel, cancellationToken, [.. EventArgs(requested), StopIntents.Of(requested).ToString()]);
 
-    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
-        database.ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId);
+    public async Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
+        await database.ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId) > 0;
 
     public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
     {

@@ -49,8 +49,8 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         if (!_releases.TryGetValue(id, out var json))
             return null;
         var release = Restore(json);
-        if (release.IsActive)
-            release.StopRequest = _stopRequests.GetValueOrDefault(id);
+        // As the real stores do: a request that came as the release ended is still there to be taken.
+        release.StopRequest = _stopRequests.GetValueOrDefault(id);
         return release;
     });
 
@@ -71,7 +71,7 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         return _stopRequests[requested.ReleaseId.Value];
     });
 
-    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => Write(() => _stopRequests.Remove(releaseId));
+    public Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => Write(() => _stopRequests.Remove(releaseId));
 
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<Release>>(() => All()

@@ -162,11 +162,44 @@ public sealed class StartDecisions(
         var user = new ChatUser(request.By);
         var rollback = new RollbackRequest(stopped.Environment, null, request.Intent == StopIntent.RollBackWithDatabase, user, stopped.Channel,
             runnerSettings.BotVersion, clock.GetUtcNow());
-        var recent = await releases.ListAsync(stopped.Environment, activeOnly: false, limit: 100, cancellationToken);
-        var started = await RollBackAsync(stopped, rollback, recent, cancellationToken);
+        StartResult started;
+        try
+        {
+            var recent = await releases.ListAsync(stopped.Environment, activeOnly: false, limit: 100, cancellationToken);
+            started = await RollBackAsync(stopped, rollback, recent, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nobody waits on this background work: as with an auto-rollback, unless it is said here production stays as it is in silence.
+            log.LogError(e, "Rollback of stopped release {ReleaseId} in {Environment} could not start", stopped.Id, stopped.Environment);
+            started = StartResult.No("it failed with an error (the bot's log has the details)");
+        }
+        await SettleRollbackAskedAsync(stopped.Id, cancellationToken);
         await recorder.SayAsync(stopped, started.Release is { } r
             ? $"Release #{stopped.Id} stopped at a safe point; rollback #{r.Id} to {r.Tag} started by {user}."
-            : $"Release #{stopped.Id} stopped at a safe point, but the rollback could not start: {started.Refusal}", cancellationToken);
+            : $"⚠️ Release #{stopped.Id} stopped at a safe point, but its rollback could not start: {started.Refusal?.TrimEnd('.')}. Roll back by hand: /rollback {stopped.Environment}",
+            cancellationToken);
+    }
+
+    /// <summary>The stopped release's rollback was tried, started or not: a restart does not try it again.</summary>
+    private async Task SettleRollbackAskedAsync(long stoppedId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await leases.HoldAsync(stoppedId, async leased =>
+            {
+                if (await releases.GetAsync(stoppedId, leased) is not { Outputs.RollbackAsked: not null } stored)
+                    return 0;
+                stored.Outputs.RollbackAsked = null;
+                await recorder.CheckpointAsync(stored, leased);
+                return 0;
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is LeaseHeldException or LeaseLostException)
+        {
+            // Its rollback is linked already when one started; otherwise the next instance's look may say the refusal once more.
+            log.LogWarning("Could not settle the rollback asked of release {ReleaseId}: another instance holds it", stoppedId);
+        }
     }
 
     /// <summary>Asks the runner of a running release to stop at its next safe point and roll back; it never stops inside Migrate.</summary>
@@ -179,6 +212,14 @@ public sealed class StartDecisions(
             $"rollback asked by {user} while {running.State} runs", clock.GetUtcNow()), cancellationToken);
         // Picked up at the next step boundary, here or on the instance that runs it; a release waiting at its gate is picked up now.
         queue.Enqueue(running.Id);
+        // It may have ended while this was asked (its last save): its runner then looks for the request once the end is
+        // written, and this looks for the end once the request is written; whichever takes the request starts the rollback.
+        if (await releases.GetAsync(running.Id, cancellationToken) is { IsActive: false, ChangedProduction: true, StopRequest: { RollsBack: true } request } ended
+            && await releases.ClearCancelRequestAsync(running.Id, cancellationToken))
+        {
+            queue.Run($"rollback of ended release {ended.Id}", stopping => RollBackStoppedAsync(ended, request, stopping));
+            return Decision.Yes($"Release #{running.Id} ended as this was asked; what it moved is being rolled back.");
+        }
         return StopPromised(running, stands, intent, user);
     }
 
@@ -250,8 +291,10 @@ public sealed class StartDecisions(
             return StartResult.No(plan.Refusal!);
         var started = await StartAsync(rollback, request.User,
             $"rollback to {rollback.Tag} requested{(request.WithDatabase ? " with database restore" : "")}", cancellationToken);
-        if (started.Release is not null && plan.Undoes is { } bad)
-            await LinkRollbackAsync(bad.Id, started.Release.Id, cancellationToken);
+        // In the background: the rolled-back release may still be held by its runner (GitHub answering its last
+        // status can take minutes), and the rollback is started already; only its link waits for that.
+        if (started.Release is { } linked && plan.Undoes is { } bad)
+            queue.Run($"link of rollback {linked.Id} to release {bad.Id}", stopping => LinkRollbackAsync(bad.Id, linked.Id, stopping));
         return started;
     }
 

@@ -81,7 +81,8 @@ public sealed class StopDecisions(
     /// </summary>
     public async Task<bool> CarryOutStopRequestAsync(Release release, CancellationToken leased)
     {
-        if (release.StopRequest is not { } request)
+        // An ended release's request is for whoever ended it or asked it to take (see StartDecisions.AbortAsync).
+        if (release.StopRequest is not { } request || !release.IsActive)
             return false;
         var by = request.By;
         var from = release.State;
@@ -114,6 +115,7 @@ public sealed class StopDecisions(
                 release.CancelRequestedBy = by;
                 workflow.Cancel();
             }
+            release.Outputs.RollbackAsked = request;
             await recorder.FinishAsync(release, by, "stop-to-roll-back", from, reason, leased);
             await releases.ClearCancelRequestAsync(release.Id, leased);
             // In the background: this release is held here, and starting its rollback holds it too.

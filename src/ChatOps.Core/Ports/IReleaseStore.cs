@@ -28,7 +28,8 @@ public interface IReleaseStore
     Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken);
 
     /// <summary>Removes the release's cancel request once the runner has acted on it.</summary>
-    Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken);
+    /// <returns>True when this call removed it: of two that find the same request, the one that takes it carries it out.</returns>
+    Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken);
 

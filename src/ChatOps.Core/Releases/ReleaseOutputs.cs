@@ -20,6 +20,11 @@ public sealed class ReleaseOutputs
     public Dictionary<string, string> Captured { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     public string? ChangelogCommit { get; set; }
     public long? RollbackReleaseId { get; set; }
+    /// <summary>
+    /// The stop to roll back that ended this release, written with its end and kept until its rollback was tried: an
+    /// instance that died in between leaves it for the next one to start.
+    /// </summary>
+    public StopRequest? RollbackAsked { get; set; }
     /// <summary>For a rollback: the image each service returns to.</summary>
     public Dictionary<string, string> RollbackTargets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     public string? RestoreReport { get; set; }

@@ -1,18 +1,21 @@
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
+using ChatOps.Core.Steps;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Runner;
 
 /// <summary>
 /// Keeps a GitHub deployment per release and rollback: created in_progress when it first changes the environment,
-/// success or failure when it ends, and the deployment it supersedes made inactive. Bookkeeping only: a failed
-/// call is logged and noted on the card, never a reason to fail or stop the release. Off when no
+/// success or failure when it ends, and the deployment it supersedes made inactive. Bookkeeping only: each end is
+/// tried once per release within <see cref="RunnerSettings.DeploymentRecordTimeout"/>, and a failure is logged and
+/// noted on the card once, never a reason to fail, stop or hold up the release. Off when no
 /// <see cref="IDeploymentRecords"/> is registered (GitHub:Deployments=false).
 /// </summary>
 public sealed class DeploymentLog(
     ChatOpsSettings settings,
+    RunnerSettings runnerSettings,
     IReleaseStore releases,
     ISourceControl sourceControl,
     ILogger<DeploymentLog> log,
@@ -22,6 +25,9 @@ public sealed class DeploymentLog(
     public const string Success = "success";
     public const string Failure = "failure";
     public const string Inactive = "inactive";
+
+    /// <summary>Not GitHub's: the one attempt to create the deployment failed, so none is tried again nor ended.</summary>
+    public const string NotCreated = "not_created";
 
     /// <summary>
     /// Creates the deployment (once; the record remembers it). The runner runs this alongside the first step that
@@ -36,39 +42,47 @@ public sealed class DeploymentLog(
         var (id, kind, environment, tag, requester) = (release.Id, release.Kind, release.Environment, release.Tag, release.Requester);
         var (headSha, target) = (release.Outputs.HeadSha, release.Outputs.RollbackTargetReleaseId);
         var what = kind == ReleaseKind.Release ? $"release #{id} of {tag}" : $"rollback #{id} to {tag}";
+        using var bound = Bound(cancellationToken);
         try
         {
-            var sha = headSha ?? await ShaOfTargetAsync(target, tag, cancellationToken);
+            var sha = headSha ?? await ShaOfTargetAsync(target, tag, bound.Token);
             var deployment = await records.EnsureAsync(new DeploymentRequest(id, kind.ToString().ToLowerInvariant(), environment, tag, sha,
-                $"ChatOps {what} by {requester}"), cancellationToken);
-            await records.SetStateAsync(deployment, InProgress, $"{what} in progress", UrlOf(environment), cancellationToken);
+                $"ChatOps {what} by {requester}"), bound.Token);
+            await records.SetStateAsync(deployment, InProgress, $"{what} in progress", UrlOf(environment), bound.Token);
             return new DeploymentStart(new DeploymentRecord(deployment, InProgress), null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             log.LogWarning(e, "GitHub deployment of {Kind} {ReleaseId} {What}", kind, id, "not created");
-            return new DeploymentStart(null, NoteOf(e, "not created"));
+            // Remembered, so the next steps neither try again nor add the same note: one attempt, one note per release.
+            return new DeploymentStart(new DeploymentRecord(0, NotCreated), NoteOf(e, "not created", bound));
         }
     }
 
-    /// <summary>At the end: success or failure, and the deployment this one supersedes made inactive. The caller saves the release.</summary>
-    public async Task EndAsync(Release release, CancellationToken cancellationToken)
+    /// <summary>
+    /// At the end: success or failure, and the deployment this one supersedes made inactive. True when the release
+    /// changed (its deployment's state, or a note), for the caller to save.
+    /// </summary>
+    public async Task<bool> EndAsync(Release release, CancellationToken cancellationToken)
     {
         if (records is null || release.Outputs.Deployment is not { State: InProgress } deployment)
-            return;
+            return false;
         var good = release.State is ReleaseState.Released or ReleaseState.RolledBack;
+        using var bound = Bound(cancellationToken);
         try
         {
             var detail = good ? $"{release.State} {release.Tag}" : $"{release.State}{(release.StoppedAt is { } at ? $" at {at}" : "")}: {release.Error ?? ""}";
-            await records.SetStateAsync(deployment.Id, good ? Success : Failure, Shorten(detail), UrlOf(release.Environment), cancellationToken);
+            await records.SetStateAsync(deployment.Id, good ? Success : Failure, Shorten(detail), UrlOf(release.Environment), bound.Token);
             release.Outputs.Deployment = deployment with { State = good ? Success : Failure };
-            if (good && await SupersededAsync(release, cancellationToken) is { } previous)
-                await records.SetStateAsync(previous.Id, Inactive, $"superseded by {release.Kind.ToString().ToLowerInvariant()} #{release.Id}", null, cancellationToken);
+            if (good && await SupersededAsync(release, bound.Token) is { } previous)
+                await records.SetStateAsync(previous.Id, Inactive, $"superseded by {release.Kind.ToString().ToLowerInvariant()} #{release.Id}", null, bound.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Note(release, e, $"not marked {(good ? Success : Failure)}");
+            log.LogWarning(e, "GitHub deployment of {Kind} {ReleaseId} {What}", release.Kind, release.Id, "not ended");
+            release.Outputs.Notes.Add(NoteOf(e, $"not marked {(good ? Success : Failure)}", bound));
         }
+        return true;
     }
 
     // The deployment that ran in the environment before this one: the latest earlier one that succeeded.
@@ -89,13 +103,15 @@ public sealed class DeploymentLog(
     private string? UrlOf(string environment) =>
         settings.Environments.TryGetValue(environment, out var env) && env.Url.Length > 0 ? env.Url : null;
 
-    private void Note(Release release, Exception e, string what)
+    private CancellationTokenSource Bound(CancellationToken cancellationToken)
     {
-        log.LogWarning(e, "GitHub deployment of {Kind} {ReleaseId} {What}", release.Kind, release.Id, what);
-        release.Outputs.Notes.Add(NoteOf(e, what));
+        var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(runnerSettings.DeploymentRecordTimeout);
+        return bound;
     }
 
-    private static string NoteOf(Exception e, string what) => $"GitHub deployment {what}: {Shorten(e.Message)}";
+    private string NoteOf(Exception e, string what, CancellationTokenSource bound) =>
+        $"GitHub deployment {what}: {Shorten(bound.IsCancellationRequested ? $"GitHub did not answer within {runnerSettings.DeploymentRecordTimeout.TotalSeconds:0.#} s" : e.Message)}";
 
     private static string Shorten(string text) => text.Length <= 140 ? text : text[..139] + "…";
 }

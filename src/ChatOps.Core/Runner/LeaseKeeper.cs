@@ -48,6 +48,9 @@ public sealed class LeaseKeeper(IReleaseLeases leases, RunnerSettings settings, 
     }
 
     /// <summary>Releases whose lease is free or expired: after a restart, or when the instance that ran them died.</summary>
+    /// <summary>How long a claim lasts unless renewed: after it, work an instance was doing is taken to have died with it.</summary>
+    public TimeSpan Ttl => settings.LeaseTtl;
+
     public Task<IReadOnlyList<long>> UnclaimedAsync(CancellationToken cancellationToken) =>
         leases.UnclaimedAsync(cancellationToken);
 

@@ -103,9 +103,6 @@ public sealed class ReleaseRecorder(
             release.Outputs.RollbackCheck = await RollbackCheckAsync(release, cancellationToken);
         if (release.State == ReleaseState.Released)
             release.Outputs.ReleasedAt ??= now;
-        // Before the end is written, so the record says how its GitHub deployment ended; a crash in between only
-        // writes the same status again when the end is retried.
-        await deployments.EndAsync(release, cancellationToken);
         // The end is written before the buttons are voided: a crash in between leaves buttons that the ended release
         // refuses, never a cancel or a rejection that was lost while its buttons were already gone.
         await RecordAsync(release, actor, action, from, detail, cancellationToken);
@@ -118,6 +115,13 @@ public sealed class ReleaseRecorder(
         // card still shows the end) rather than saying it twice.
         await announcer.ClosedAsync(release, cancellationToken);
         await migrationMachines.ReleaseEndedAsync(release, cancellationToken);
+        // After the end is written: the environment is free, and a rollback over, the moment the card says so, however
+        // long GitHub takes. A crash in between leaves the GitHub deployment in progress, which is bookkeeping only.
+        if (await deployments.EndAsync(release, cancellationToken))
+        {
+            await CheckpointAsync(release, cancellationToken);
+            await PublishAsync(release, cancellationToken);
+        }
         log.LogInformation("{Kind} {ReleaseId} {Tag} on {Environment} ended {State}", release.Kind, release.Id, release.Tag, release.Environment, release.State);
     }
 }

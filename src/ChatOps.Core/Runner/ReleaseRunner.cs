@@ -39,6 +39,12 @@ public sealed class ReleaseRunner
     {
         foreach (var id in await _leases.UnclaimedAsync(cancellationToken))
             _queue.Enqueue(id);
+        // A release stopped to roll back whose rollback was never tried: the instance that stopped it died in between.
+        // Looked at only once that instance's lease would have run out, so a live one starting it right now is left alone.
+        var stale = _clock.GetUtcNow() - _leases.Ttl;
+        foreach (var stopped in (await _releases.ListAsync(null, activeOnly: false, limit: 100, cancellationToken))
+            .Where(r => r is { IsActive: false, Outputs: { RollbackAsked: not null, RollbackReleaseId: null } } && r.UpdatedAt < stale))
+            _queue.Run($"rollback of stopped release {stopped.Id}", stopping => _starts.RollBackStoppedAsync(stopped, stopped.Outputs.RollbackAsked!, stopping));
     }
 
     public async Task AdvanceAsync(long releaseId, CancellationToken cancellationToken)
@@ -136,9 +142,20 @@ public sealed class ReleaseRunner
             case AfterStep.Finish:
                 // A /rollback asked for while this last step ran still stands: the release ended, and what it moved goes back.
                 var pending = (await _releases.GetAsync(release.Id, cancellationToken))?.StopRequest;
+                if (pending is { RollsBack: true } && release.ChangedProduction)
+                    release.Outputs.RollbackAsked = pending;
                 await _recorder.FinishAsync(release, ReleaseRecorder.System, action, state, outcome.Detail, cancellationToken);
                 if (pending is not null)
                     await _releases.ClearCancelRequestAsync(release.Id, cancellationToken);
+                // A /rollback that came while the end was being written: looked for once the end is written, as the
+                // command looks for the end once its request is written; whichever takes the request starts the rollback.
+                else if ((await _releases.GetAsync(release.Id, cancellationToken))?.StopRequest is { RollsBack: true } late
+                    && release.ChangedProduction && await _releases.ClearCancelRequestAsync(release.Id, cancellationToken))
+                {
+                    pending = late;
+                    release.Outputs.RollbackAsked = late;
+                    await _recorder.CheckpointAsync(release, cancellationToken);
+                }
                 // In the background: this release is held here, and starting a rollback holds it too.
                 if (pending is { RollsBack: true } && release.ChangedProduction)
                     _queue.Run($"rollback of release {release.Id}", stopping => _starts.RollBackStoppedAsync(release, pending, stopping));

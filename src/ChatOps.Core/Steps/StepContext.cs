@@ -25,6 +25,9 @@ public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string
     /// <summary>How often a running step's card is redrawn when the step says nothing (elapsed time, a stall).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long the bot tries, once per release, to create its GitHub deployment (and once to end it): bookkeeping never holds a release up for longer.</summary>
+    public TimeSpan DeploymentRecordTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>This bot instance's name in leases and the audit log.</summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }

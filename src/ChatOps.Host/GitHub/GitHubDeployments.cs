@@ -6,26 +6,51 @@ using Flurl.Http;
 namespace ChatOps.Host.GitHub;
 
 // GitHub Deployments for every release and rollback (reference §9). The release id travels in the payload, so a
-// create retried after a crash finds the deployment it made instead of making a second.
+// create retried after a crash, or after an answer that got lost, finds the deployment it made instead of making a second.
 internal sealed class GitHubDeployments(GitHubApi api) : IDeploymentRecords
 {
     private const string Task = "deploy";
 
+    // A create that timed out or got a 5xx may have happened: it is never repeated blindly, only after looking again.
+    private const int Creates = 3;
+
     public async Task<long> EnsureAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
         using var client = api.Open();
+        for (var create = 1; ; create++)
+        {
+            if (await FindAsync(client, request, cancellationToken) is { } found)
+            {
+                return found;
+            }
+
+            try
+            {
+                return await CreateAsync(client, request, cancellationToken);
+            }
+            catch (OutsideCallException e) when (create < Creates && (e.TimedOut || e.StatusCode is null or >= 500))
+            {
+                // Looked for again at the top of the loop before another create.
+            }
+        }
+    }
+
+    private async Task<long?> FindAsync(IFlurlClient client, DeploymentRequest request, CancellationToken cancellationToken)
+    {
         var existing = await api.Repo(client, "deployments")
             .SetQueryParams(new { environment = request.Environment, @ref = request.Ref, task = Task })
             .CallJsonAsync<List<Deployment>>(GitHubApi.SystemName, HttpMethod.Get, null, cancellationToken);
-        if (existing.FirstOrDefault(d => ReleaseIdOf(d) == request.ReleaseId) is { } found)
-        {
-            return found.Id;
-        }
+        return existing.FirstOrDefault(d => ReleaseIdOf(d) == request.ReleaseId)?.Id;
+    }
 
+    private async Task<long> CreateAsync(IFlurlClient client, DeploymentRequest request, CancellationToken cancellationToken)
+    {
         // auto_merge off and no required contexts: a tag is deployed as it is, and Preflight already checked it.
         var body = new NewDeployment(request.Ref, Task, AutoMerge: false, RequiredContexts: [], new Payload(request.ReleaseId, request.Kind),
             request.Environment, request.Description, TransientEnvironment: false);
-        using var response = await api.Repo(client, "deployments").SendAsync(GitHubApi.SystemName, HttpMethod.Post, body, cancellationToken);
+        // Only a rate limit (not done, come back later) is retried by the client: after anything else, EnsureAsync looks first.
+        using var response = await api.Repo(client, "deployments").OnlyRetryRateLimits()
+            .SendAsync(GitHubApi.SystemName, HttpMethod.Post, body, cancellationToken);
         if (response.StatusCode != 201)
         {
             throw new OutsideCallException($"GitHub did not create the deployment of {request.Ref} to {request.Environment}: it answered {response.StatusCode}", response.StatusCode);

@@ -30,7 +30,7 @@ public abstract class CoreScenario : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await Core.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Core.DisposeAsync();
 
     /// <summary>Settings for every test of the class; the defaults are one environment shaped like production.</summary>
     protected virtual void Configure(ChatOpsSettings settings)

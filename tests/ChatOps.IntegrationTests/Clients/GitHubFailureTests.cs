@@ -28,6 +28,21 @@ public sealed class GitHubFailureTests : ClientFixture
     }
 
     [Fact]
+    public async Task A_deployment_whose_creation_lost_its_answer_is_found_again_and_not_created_twice()
+    {
+        // GitHub creates the deployment, but the client sees a 502 instead of the 201: a blind retry would create a second.
+        await using var services = BuildServices(ConfigFor(Sandbox), s => s.AddHttpClient(GitHubClient.HttpClientName)
+            .AddHttpMessageHandler(() => new LoseFirstAnswer(r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith("/deployments"))));
+        await services.GetRequiredService<ISourceControl>().EnsureTagAsync("v0.3.0", Sandbox.GitHub.HeadSha, "Release v0.3.0", CancellationToken.None);
+
+        var id = await services.GetRequiredService<IDeploymentRecords>().EnsureAsync(
+            new DeploymentRequest(7, "release", "production", "v0.3.0", Sandbox.GitHub.HeadSha, "ChatOps release #7 of v0.3.0"), CancellationToken.None);
+
+        Assert.Equal(id, Assert.Single(Sandbox.GitHub.DeploymentViews()).Id);
+        Assert.Equal(1, Sandbox.Mutations.Count("github.deployment"));
+    }
+
+    [Fact]
     public async Task A_rate_limited_call_is_retried_after_the_servers_delay_and_logged_without_secrets()
     {
         Sandbox.Faults.FailNextGitHubCalls(2, 429, TimeSpan.FromSeconds(1));

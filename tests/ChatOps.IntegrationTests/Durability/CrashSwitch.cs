@@ -98,7 +98,7 @@ public sealed class CrashSwitch(Func<Release, AuditEvent?, bool> crashWhen)
             return real.RequestCancelAsync(requested, cancellationToken);
         }
 
-        public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
+        public Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken)
         {
             crash.Dead();
             return real.ClearCancelRequestAsync(releaseId, cancellationToken);

@@ -120,8 +120,8 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
 
     private static StopRequest ReadStopRequest(NpgsqlDataReader r) => ReleaseJson.StopRequestOf(r.GetString(0), r.NullableString(1), r.NullableTime(2));
 
-    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
-        database.ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId);
+    public async Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
+        await database.ChangeAsync(DeleteCancelRequest, cancellationToken, releaseId) > 0;
 
     public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
     {

@@ -75,8 +75,8 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
             return (StopRequest?)ReleaseJson.StopRequestOf(stands.By, stands.Intent, stands.At is { } at ? At(at) : null);
         }, cancellationToken);
 
-    public Task ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM cancel_requests WHERE release_id = @releaseId", new { releaseId }, tx), cancellationToken);
+    public async Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) =>
+        await database.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM cancel_requests WHERE release_id = @releaseId", new { releaseId }, tx), cancellationToken) > 0;
 
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<Release>>(async c =>

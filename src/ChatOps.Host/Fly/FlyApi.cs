@@ -27,6 +27,21 @@ internal sealed class FlyApi(IHttpClientFactory httpClients, FlyOptions options)
     public static IFlurlRequest Machine(IFlurlClient client, string app, string machineId, params string[] segments) =>
         App(client, app, "machines", machineId).AppendPathSegments(segments);
 
+    /// <summary>
+    /// One <c>/wait</c> for the machine to reach <paramref name="state"/>, for at most what is <paramref name="left"/> (Fly
+    /// caps a wait at 60 s and answers 408 when it runs out first): true when the state was reached.
+    /// </summary>
+    public static async Task<bool> WaitOnceAsync(
+        IFlurlClient client, string app, string machineId, string state, string? instanceId, TimeSpan left, CancellationToken cancellationToken)
+    {
+        var seconds = Math.Clamp((int)Math.Ceiling(left.TotalSeconds), 1, 60);
+        using var response = await Machine(client, app, machineId, "wait")
+            .SetQueryParams(new { state, instance_id = instanceId, timeout = seconds })
+            .WithAttemptTimeout(TimeSpan.FromSeconds(seconds) + WaitGrace)
+            .SendAsync(SystemName, HttpMethod.Get, null, cancellationToken, 408);
+        return response.StatusCode != 408;
+    }
+
     public static async Task<List<JsonObject>> ListAsync(IFlurlClient client, string app, CancellationToken cancellationToken) =>
         await App(client, app, "machines").CallJsonAsync<List<JsonObject>>(SystemName, HttpMethod.Get, null, cancellationToken);
 }

@@ -8,8 +8,6 @@ namespace ChatOps.Host.Fly;
 // The Deploy step: one machine at a time, under a lease, onto the new image, then waited on until it is healthy.
 internal sealed class FlyMachines(FlyApi api, TimeProvider time, ILogger logger)
 {
-    private const int MaxWaitSeconds = 60;
-
     public async Task<IReadOnlyList<MachineStatus>> ListMachinesAsync(string app, CancellationToken cancellationToken)
     {
         using var client = api.Open();
@@ -64,12 +62,7 @@ internal sealed class FlyMachines(FlyApi api, TimeProvider time, ILogger logger)
                 throw new TimeoutException($"Machine {machineId} of {app} did not reach `started` on {image} within {timeout}.");
             }
 
-            var seconds = Math.Clamp((int)Math.Ceiling(left.TotalSeconds), 1, MaxWaitSeconds);
-            using var response = await FlyApi.Machine(client, app, machineId, "wait")
-                .SetQueryParams(new { state = "started", instance_id = instanceId, timeout = seconds })
-                .WithAttemptTimeout(TimeSpan.FromSeconds(seconds) + FlyApi.WaitGrace)
-                .SendAsync(FlyApi.SystemName, HttpMethod.Get, null, cancellationToken, 408);
-            if (response.StatusCode != 408)
+            if (await FlyApi.WaitOnceAsync(client, app, machineId, "started", instanceId, left, cancellationToken))
             {
                 return;
             }

@@ -149,12 +149,7 @@ internal sealed class FlyMigrationMachines(FlyApi api, TimeProvider time)
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
                 throw new TimeoutException($"The migration machine {machine.Id} of {machine.App} on {machine.Image} was not {state} within {timeout}.");
-            var seconds = Math.Clamp((int)Math.Ceiling(left.TotalSeconds), 1, 60);
-            using var response = await FlyApi.Machine(client, machine.App, machine.Id, "wait")
-                .SetQueryParams(new { state, timeout = seconds })
-                .WithAttemptTimeout(TimeSpan.FromSeconds(seconds) + FlyApi.WaitGrace)
-                .SendAsync(FlyApi.SystemName, HttpMethod.Get, null, cancellationToken, 408);
-            if (response.StatusCode != 408)
+            if (await FlyApi.WaitOnceAsync(client, machine.App, machine.Id, state, null, left, cancellationToken))
                 return;
             // A machine that will never start (its image failed to boot) ends the wait at once instead of at the deadline.
             var now = await FlyApi.Machine(client, machine.App, machine.Id).CallJsonAsync<JsonObject>(FlyApi.SystemName, HttpMethod.Get, null, cancellationToken);

@@ -1,7 +1,7 @@
-using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Rules;
 using ChatOps.Core.Settings;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Core.Tests;
 
@@ -48,10 +48,11 @@ public sealed class AccessPolicyTests
 
 public sealed class IdentityComparisonTests
 {
-    private static readonly ReleaseRules Rules = new(new ChatOps.Core.Settings.ChatOpsSettings
+    private static readonly LockRules Rules = new(new AccessPolicy(new AccessSettings
     {
-        Access = new() { Releasers = ["console:alice", "console:bob"], Approvers = ["console:bob", "console:alice"] },
-    });
+        Releasers = ["console:alice", "console:bob"],
+        Approvers = ["console:bob", "console:alice"],
+    }));
 
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 

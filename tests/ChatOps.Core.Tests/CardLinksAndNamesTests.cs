@@ -1,5 +1,4 @@
 using ChatOps.Core.Cards;
-using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Steps;

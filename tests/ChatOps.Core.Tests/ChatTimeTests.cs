@@ -1,7 +1,7 @@
 using ChatOps.Core.Cards;
-using ChatOps.Core.Chat;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Core.Tests;
 

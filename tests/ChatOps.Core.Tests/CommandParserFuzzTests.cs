@@ -1,3 +1,4 @@
+using ChatOps.Core.Chat;
 using ChatOps.Core.Commands;
 using CsCheck;
 

@@ -1,5 +1,5 @@
-using ChatOps.Core.Decisions;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
 using ChatOps.Core.Settings;
 
 namespace ChatOps.Core.Tests;

@@ -1,5 +1,8 @@
 using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Rules;
+using ChatOps.Core.Settings;
 using ChatOps.Testing;
 
 namespace ChatOps.Core.Tests;
@@ -78,7 +81,7 @@ public sealed class StrangerRuleTests : IAsyncLifetime
     [Fact]
     public void The_id_telegram_gives_every_anonymous_admin_can_never_hold_a_role()
     {
-        var refusals = Decisions.ReleaseRules.NeverGranted(new Settings.AccessSettings { Approvers = ["telegram:1087968824", "telegram:5"] });
+        var refusals = AccessRules.NeverGranted(new Settings.AccessSettings { Approvers = ["telegram:1087968824", "telegram:5"] });
 
         Assert.Contains("anonymous group admin", Assert.Single(refusals));
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Testing;
 

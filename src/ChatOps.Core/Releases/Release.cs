@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Releases;
 

@@ -1,3 +1,4 @@
+using ChatOps.Core.Runner;
 using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Releases;
@@ -69,6 +70,18 @@ public static class Runbook
         RowsOf(release).FirstOrDefault(row => row.State == release.State && row.Step is not null);
 
     public static bool IsFinished(ReleaseState state) => Ends.Contains(state);
+
+    /// <summary>The approval gate's step: its record and its card line carry this name.</summary>
+    public const string ApprovalStep = nameof(ReleaseState.AwaitApproval);
+
+    /// <summary>A step's name as people read it on cards and in replies.</summary>
+    public static string Label(string step) => step switch
+    {
+        ApprovalStep => "Approval",
+        nameof(ReleaseState.VerifySchema) => "Verify schema",
+        nameof(ReleaseState.RollingBack) => "Rolling back",
+        _ => step,
+    };
 
     /// <summary>The runbook in words, for /plan: each step in order with what a person needs to know about it.</summary>
     public static string Describe()

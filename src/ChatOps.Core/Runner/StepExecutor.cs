@@ -1,8 +1,10 @@
 using ChatOps.Core.Cards;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Runner;
@@ -18,6 +20,20 @@ public sealed class StepExecutor(
     TimeProvider clock,
     ILogger<StepExecutor> log)
 {
+    /// <summary>Marks the step started and saves that, runs it, and marks it ended; the caller applies the outcome.</summary>
+    public async Task<StepOutcome> RunAsync(IReleaseStep step, Release release, StepRecord record, CancellationToken cancellationToken)
+    {
+        ReleaseWorkflow.StartStep(record, clock.GetUtcNow());
+        await recorder.SaveAsync(release, ReleaseRecorder.System, "step-started", null, release.State.ToString(), cancellationToken);
+        var outcome = await RunAsync(step, release, cancellationToken);
+        ReleaseWorkflow.EndStep(record, clock.GetUtcNow());
+        return outcome;
+    }
+
+    /// <summary>A live lock holds back a step that changes production: the refusal to stop the release with, or null.</summary>
+    public async Task<string?> FrozenAsync(Release release, CancellationToken cancellationToken) =>
+        LockRules.IsFrozen(release, await environments.GetAsync(release.Environment, cancellationToken), clock.GetUtcNow());
+
     public async Task<StepOutcome> RunAsync(IReleaseStep step, Release release, CancellationToken cancellationToken)
     {
         if (!settings.Environments.TryGetValue(release.Environment, out var environment))
@@ -26,7 +42,7 @@ public sealed class StepExecutor(
         // The runner marked the step's record running; a rollback's rows are named apart from their states.
         var record = release.Steps.LastOrDefault(s => s.Status == StepStatus.Running) ?? new StepRecord { Name = step.State.ToString() };
         await using var progress = new ProgressCard(release, record, recorder, runnerSettings.ProgressInterval, clock, log, cancellationToken);
-        var label = CardRenderer.Label(record.Name);
+        var label = Runbook.Label(record.Name);
         var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, async ct =>
         {
             await recorder.CheckpointAsync(release, ct);

@@ -37,7 +37,7 @@ public sealed class StepContext(
     EnvironmentSettings environment,
     ReleasePorts ports,
     RunnerSettings settings,
-    IEnvironmentStore environments,
+    IEnvironmentRecords environments,
     TimeProvider clock,
     Func<CancellationToken, Task> checkpoint,
     Func<string, CancellationToken, Task>? progress = null,
@@ -47,7 +47,7 @@ public sealed class StepContext(
     public EnvironmentSettings Environment { get; } = environment;
     public ReleasePorts Ports { get; } = ports;
     public RunnerSettings Settings { get; } = settings;
-    public IEnvironmentStore Environments { get; } = environments;
+    public IEnvironmentRecords Environments { get; } = environments;
     public TimeProvider Clock { get; } = clock;
 
     /// <summary>Saves progress made inside a long step (one machine deployed), so a crash resumes after it.</summary>

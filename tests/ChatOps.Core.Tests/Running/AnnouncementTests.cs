@@ -1,8 +1,9 @@
-using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Settings;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -37,7 +38,7 @@ public sealed class AnnouncementTests : CoreScenario
     public async Task The_approvers_are_reminded_once_at_three_quarters_of_the_timeout()
     {
         await SayAsync(Alice, "/release v1.1.0");
-        var expiry = Core.Get<ApprovalDecisions>();
+        var expiry = Core.Get<ApprovalExpiry>();
 
         Clock.Advance(TimeSpan.FromMinutes(20));
         await expiry.ExpireAsync(CancellationToken.None);
@@ -59,8 +60,8 @@ public sealed class AnnouncementTests : CoreScenario
         await SayAsync(Alice, "/release v1.1.0");
 
         Clock.Advance(TimeSpan.FromMinutes(31));
-        await Core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
-        await Core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
+        await Core.Get<ApprovalExpiry>().ExpireAsync(CancellationToken.None);
+        await Core.Get<ApprovalExpiry>().ExpireAsync(CancellationToken.None);
 
         var closing = Notices.Where(n => n.Text.StartsWith("⏹", StringComparison.Ordinal)).ToList();
         var notice = Assert.Single(closing);

@@ -1,6 +1,6 @@
+using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Testing;
 

@@ -1,6 +1,7 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 using Microsoft.Extensions.Time.Testing;
 

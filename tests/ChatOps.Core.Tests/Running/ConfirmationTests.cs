@@ -1,7 +1,9 @@
+using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 
 namespace ChatOps.Core.Tests.Running;

@@ -1,7 +1,10 @@
+using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
+using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
 using ChatOps.Testing;
 

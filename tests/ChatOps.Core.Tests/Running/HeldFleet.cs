@@ -1,4 +1,5 @@
 using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Tests.Running;
 

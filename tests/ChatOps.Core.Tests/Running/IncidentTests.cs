@@ -1,8 +1,8 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
-using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -28,7 +28,7 @@ public sealed class IncidentTests : CoreScenario
         Core.Fleet.BeforeUpdate = async (_, image) =>
         {
             if (StatusReporter.TagOf(image) == "v1.1.0" && Interlocked.Increment(ref updates) == 2)
-                asked = await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+                asked = await Core.Get<RollbackCommands>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
         };
 
         await SayAsync(Bob, "/approve 2");
@@ -163,7 +163,7 @@ public sealed class IncidentTests : CoreScenario
         Core.Fleet.BeforeHealth = async () =>
         {
             if (Interlocked.Increment(ref asked) == 1)
-                await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+                await Core.Get<RollbackCommands>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
         };
 
         await SayAsync(Bob, "/approve 2");
@@ -190,7 +190,7 @@ public sealed class IncidentTests : CoreScenario
             await Task.Delay(10);
         Assert.Equal(2, Core.Fleet.Hanging);
 
-        var asked = await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+        var asked = await Core.Get<RollbackCommands>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
         // The watch reads the release once a second; no deploy timeout (five minutes) passes.
         Clock.Advance(TimeSpan.FromSeconds(1));
         await Core.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));

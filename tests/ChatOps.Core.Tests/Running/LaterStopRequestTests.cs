@@ -1,6 +1,6 @@
-using ChatOps.Core.Decisions;
-using ChatOps.Core.Domain;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
 using ChatOps.Testing;
 
 namespace ChatOps.Core.Tests.Running;
@@ -19,7 +19,7 @@ public sealed class LaterStopRequestTests : CoreScenario
         {
             if (card is { ReleaseId: 2, State: ReleaseState.Deploy } && Interlocked.Increment(ref asked) == 1)
             {
-                var starts = Core.Get<StartDecisions>();
+                var starts = Core.Get<RollbackCommands>();
                 first = await starts.StartRollbackAsync(Env, null, firstWithDatabase, Alice, SignalSurface.Channel, CancellationToken.None);
                 second = await starts.StartRollbackAsync(Env, null, secondWithDatabase, Alice, SignalSurface.Channel, CancellationToken.None);
             }

@@ -1,7 +1,7 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

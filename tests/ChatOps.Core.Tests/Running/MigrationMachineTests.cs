@@ -1,6 +1,6 @@
-using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
-using ChatOps.Core.Steps;
+using ChatOps.Core.Runner;
 
 namespace ChatOps.Core.Tests.Running;
 

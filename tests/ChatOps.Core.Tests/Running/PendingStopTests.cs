@@ -1,4 +1,4 @@
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
 using ChatOps.Testing;
 
@@ -72,7 +72,7 @@ public sealed class PendingStopTests : CoreScenario
         Core.Surface.BeforeCard = async card =>
         {
             if (card is { ReleaseId: 2, State: ReleaseState.Migrate } && Interlocked.Increment(ref asked) == 1)
-                await Core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
+                await Core.Get<RollbackCommands>().StartRollbackAsync(Env, null, false, Alice, SignalSurface.Channel, CancellationToken.None);
         };
 
         await SayAsync(Bob, "/approve 2");

@@ -1,8 +1,10 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -99,7 +101,7 @@ public sealed class ReleaseRunnerTests : CoreScenario
         await SayAsync(Alice, "/release v1.1.0");
 
         Clock.Advance(TimeSpan.FromMinutes(31));
-        await Core.Get<ApprovalDecisions>().ExpireAsync(CancellationToken.None);
+        await Core.Get<ApprovalExpiry>().ExpireAsync(CancellationToken.None);
 
         var release = await ReleaseAsync(1);
         Assert.Equal(ReleaseState.Cancelled, release.State);

@@ -1,3 +1,4 @@
+using ChatOps.Core.Cards;
 using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Tests.Running;

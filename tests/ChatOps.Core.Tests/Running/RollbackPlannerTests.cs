@@ -1,6 +1,6 @@
-using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
 
 namespace ChatOps.Core.Tests.Running;
 

@@ -1,8 +1,10 @@
+using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
-using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 
 namespace ChatOps.Core.Tests.Running;
@@ -66,7 +68,7 @@ public sealed class RolledBackPastTests : CoreScenario
         await Core.WhenIdleAsync();
 
         var rollback = await ReleaseAsync(6);
-        Assert.Equal(StartDecisions.AutoRollback.Id, rollback.Requester);
+        Assert.Equal(RollbacksAfterEnd.AutoRollback.Id, rollback.Requester);
         Assert.Equal("v1.0.1", rollback.Tag);
     }
 }

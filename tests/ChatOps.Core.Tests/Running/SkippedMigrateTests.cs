@@ -1,5 +1,6 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Cards;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Core.Tests.Running;
 

@@ -1,3 +1,4 @@
+using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
 

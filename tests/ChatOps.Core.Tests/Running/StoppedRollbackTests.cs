@@ -1,7 +1,9 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Commands;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -59,7 +61,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
         _releases.Hangs = false;
         _clock.Advance(TimeSpan.FromMinutes(2));
         _core = Start();
-        await _core.Runner.RecoverAsync(CancellationToken.None);
+        await _core.Get<ReleaseRecovery>().RecoverAsync(CancellationToken.None);
         await _core.WhenIdleAsync();
 
         var rollback = await _store.GetAsync(3, CancellationToken.None);
@@ -79,7 +81,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
         await _core.Bot.HandleAsync(new IncomingMessage(ShapedSettings.Approver, SignalSurface.Channel, "/approve 2"), CancellationToken.None);
         await _releases.Held.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
-        var asked = await _core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, ShapedSettings.Releaser, SignalSurface.Channel, CancellationToken.None);
+        var asked = await _core.Get<RollbackCommands>().StartRollbackAsync(Env, null, false, ShapedSettings.Releaser, SignalSurface.Channel, CancellationToken.None);
         _releases.Let.TrySetResult();
         await _core.WhenIdleAsync();
 
@@ -99,7 +101,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
         _core.Fleet.BeforeHealth = async () =>
         {
             if (Interlocked.Increment(ref asked) == 1)
-                await _core.Get<StartDecisions>().StartRollbackAsync(Env, null, false, ShapedSettings.Releaser, SignalSurface.Channel, CancellationToken.None);
+                await _core.Get<RollbackCommands>().StartRollbackAsync(Env, null, false, ShapedSettings.Releaser, SignalSurface.Channel, CancellationToken.None);
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Host.Store;
 
 namespace ChatOps.IntegrationTests.Store;

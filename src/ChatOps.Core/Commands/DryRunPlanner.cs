@@ -13,7 +13,7 @@ public sealed class DryRunPlanner(ChatOpsSettings settings, ReleasePorts ports, 
     {
         var env = settings.Environments[environment];
         var release = new Release { Environment = environment, Tag = tag };
-        var context = new StepContext(release, env, ports, runnerSettings, environments, clock, _ => Task.CompletedTask);
+        var context = new StepContext(release, env, ports, runnerSettings, environments, clock, new StepReports(_ => Task.CompletedTask));
         var text = new StringBuilder($"Dry run of {tag} → {environment} (nothing will be changed):\n");
 
         var preflight = await PreflightStep.CheckAsync(context, cancellationToken);

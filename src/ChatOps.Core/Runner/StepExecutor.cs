@@ -43,13 +43,13 @@ public sealed class StepExecutor(
         var record = release.Steps.LastOrDefault(s => s.Status == StepStatus.Running) ?? new StepRecord { Name = step.State.ToString() };
         await using var progress = new ProgressCard(release, record, recorder, runnerSettings.ProgressInterval, clock, log, cancellationToken);
         var label = Runbook.Label(record.Name);
-        var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, async ct =>
+        var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, new StepReports(async ct =>
         {
             await recorder.CheckpointAsync(release, ct);
             // Between two machines is a safe point: a /rollback asked for meanwhile, here or on another instance, stops the step here.
             if (stopsBetweenMachines && (await releases.GetAsync(release.Id, ct))?.StopRequest is { RollsBack: true } stop)
                 throw new StopRequestedException(stop);
-        }, progress.ReportAsync, (text, output, ct) => recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, text) { Output = output }, ct));
+        }, progress.ReportAsync, (text, output, ct) => recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, text) { Output = output }, ct)));
         // A rollout's safe points are between machines, and a machine that will not turn healthy is one too: it has been
         // replaced already, so waiting out its health timeout proves nothing more. A watch ends the wait when a stop comes.
         await using var watch = stopsBetweenMachines ? new StopWatch(releases, release.Id, runnerSettings.StopPollInterval, clock, cancellationToken) : null;

@@ -131,7 +131,7 @@ public sealed class RolloutTests
         new(release ?? _release, _environment,
             new ReleasePorts(new FakeSourceControl(ShapedSettings.RequiredChecks), _fleet, new FakeDatabase(TimeProvider.System), probes ?? new TagProbes((release ?? _release).Tag)),
             new RunnerSettings(ShapedSettings.RequiredChecks, "test") { VerifyAttempts = 1, VerifyInterval = TimeSpan.Zero },
-            _store, TimeProvider.System, CheckpointAsync, details: details);
+            _store, TimeProvider.System, new StepReports(CheckpointAsync, Details: details));
 
     // Saving the release serializes the whole record: two saves at once would read a list another lane is changing.
     private async Task CheckpointAsync(CancellationToken cancellationToken)

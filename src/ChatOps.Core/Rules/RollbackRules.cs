@@ -9,7 +9,7 @@ public sealed class RollbackRules(ChatOpsSettings settings)
     /// <summary>A release that failed after it changed production, in a step that checks the running services, with auto-rollback on.</summary>
     public bool ShouldAutoRollback(Release release, ReleaseState failedAt) =>
         release is { Kind: ReleaseKind.Release, State: ReleaseState.Failed, ChangedProduction: true }
-        && failedAt is ReleaseState.Verify or ReleaseState.Smoke
+        && Runbook.ChecksServices(failedAt)
         && settings.Environments.TryGetValue(release.Environment, out var environment) && environment.AutoRollback;
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed class ReleaseRunner(
 
         var state = release.State;
         var record = release.Step(row.Name);
-        if (row.FrozenByLock && await steps.FrozenAsync(release, cancellationToken) is { } frozen)
+        if (row.ChangesProduction && await steps.FrozenAsync(release, cancellationToken) is { } frozen)
         {
             new ReleaseWorkflow(release).Interrupt(frozen);
             await recorder.SaveAsync(release, ReleaseRecorder.System, "frozen", state, frozen, cancellationToken);

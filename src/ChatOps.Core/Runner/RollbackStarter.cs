@@ -23,7 +23,10 @@ public sealed class RollbackStarter(IReleaseStore releases, LeaseKeeper leases, 
         return started;
     }
 
-    /// <summary>Marks the rolled-back release with its rollback and takes its Roll back button away.</summary>
+    /// <summary>
+    /// Takes the rolled-back release's Roll back button away and redraws its card. The mark itself was written by the
+    /// store with the rollback's start (<see cref="Release.RollbackOf"/>), so nothing here can leave it unmarked.
+    /// </summary>
     private async Task LinkRollbackAsync(long badId, long rollbackId, CancellationToken cancellationToken)
     {
         try

@@ -92,6 +92,28 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
         Assert.Equal("v1.0.1", rollback!.Tag);
     }
 
+    [Fact]
+    public async Task A_rolled_back_release_is_marked_by_the_rollbacks_start_even_when_the_store_fails_every_later_write_of_it()
+    {
+        await SayAsync(ShapedSettings.Releaser, "/release v1.0.1");
+        await SayAsync(ShapedSettings.Approver, "/approve 1");
+        _core.Fleet.BrokenTags.TryAdd("v1.1.0", 0);
+        await SayAsync(ShapedSettings.Releaser, "/release v1.1.0");
+        await SayAsync(ShapedSettings.Approver, "/approve 2");
+        Assert.Equal(ReleaseState.Failed, (await _store.GetAsync(2, CancellationToken.None))!.State);
+        _releases.FailsWritesOf = 2;
+
+        var asked = await _core.Get<RollbackCommands>().StartRollbackAsync(Env, null, false, ShapedSettings.Releaser, SignalSurface.Channel, CancellationToken.None);
+        await _core.WhenIdleAsync();
+
+        Assert.True(asked.Accepted, asked.Message);
+        var history = await _store.ListAsync(Env, activeOnly: false, limit: 10, CancellationToken.None);
+        var bad = history.Single(r => r.Id == 2);
+        Assert.Equal(3, bad.Outputs.RollbackReleaseId);
+        Assert.Equal(ReleaseState.RolledBack, history.Single(r => r.Id == 3).State);
+        Assert.False(bad.IsGoodIn(history));
+    }
+
     private async Task StopDuringDeployAsync()
     {
         await SayAsync(ShapedSettings.Releaser, "/release v1.0.1");
@@ -120,6 +142,9 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
 
         public bool Hangs { get; set; }
 
+        /// <summary>Every save of this release fails, as a store that errs on one row would.</summary>
+        public long? FailsWritesOf { get; set; }
+
         public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken)
@@ -142,6 +167,8 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
 
         public async Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken)
         {
+            if (release.Id == FailsWritesOf)
+                throw new TimeoutException("the store did not answer");
             // The release's last save, held as a slow store or bookkeeping would hold it.
             if (HoldsEnd && release.Kind == ReleaseKind.Release && release.State == ReleaseState.Released && audit is not null)
             {

@@ -97,6 +97,24 @@ public abstract class ReleaseStoreContract(ITestStore stores) : StoreContract(st
     }
 
     [Fact]
+    public async Task A_rollback_marks_the_release_it_undoes_when_it_starts_and_no_save_of_that_release_erases_the_mark()
+    {
+        var bad = await StartAsync();
+        await EndAsync(bad, ReleaseState.Failed);
+        var rollback = NewRelease();
+        rollback.Kind = ReleaseKind.Rollback;
+        rollback.RollbackOf = bad.Id;
+
+        var started = (await Store.Releases.TryStartAsync(rollback, Started(rollback), None)).Started!;
+        // The undone release's runner saves the record it loaded before the rollback started.
+        await SaveAsync(bad);
+
+        Assert.Equal(started.Id, (await Store.Releases.GetAsync(bad.Id, None))!.Outputs.RollbackReleaseId);
+        Assert.Equal(started.Id, (await Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, None)).Single(r => r.Id == bad.Id).Outputs.RollbackReleaseId);
+        Assert.Null((await Store.Releases.GetAsync(started.Id, None))!.Outputs.RollbackReleaseId);
+    }
+
+    [Fact]
     public async Task A_cancel_request_shows_in_the_loaded_release_until_cleared_and_no_save_erases_it()
     {
         var release = await StartAsync();

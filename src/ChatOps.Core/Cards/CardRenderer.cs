@@ -135,7 +135,12 @@ public static class CardRenderer
             ReleaseState.RolledBack => $"↩️ Rolled back {release.Environment} to {release.Tag} in {Seconds(total)}. {release.Environment} stays locked until /unlock.",
             ReleaseState.Cancelled => $"⏹ Cancelled{(release.CancelRequestedBy is { } by ? $" by {nameOf(by)}" : "")}. Nothing was deployed; the tag and backup stay.",
             ReleaseState.Failed => $"❌ Failed at {Runbook.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error}"
-                + (release.ChangedProduction ? $" Production changed ({(changed.Length > 0 ? changed : "migrations ran")}): roll back with the button or /rollback {release.Environment}." : " Production was not changed."),
+                + (release.ChangedProduction
+                    ? $" Production changed ({(changed.Length > 0 ? changed : "migrations ran")})"
+                      + (release.Outputs.RollbackAsked is { } asked && release.Outputs.RollbackReleaseId is null
+                          ? $": being rolled back now, as {nameOf(asked.By)} asked."
+                          : $": roll back with the button or /rollback {release.Environment}.")
+                    : " Production was not changed."),
             ReleaseState.RollbackFailed => $"🔥 Rollback failed: {release.Error} Needs a human now.",
             ReleaseState.NeedsAttention => $"⚠️ Needs attention at {Runbook.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error} Check, then /resume {release.Id} or /cancel {release.Id}.",
             ReleaseState.AwaitApproval => $"⏸ Waiting for an approver{(release.Kind == ReleaseKind.Rollback ? " to restore the database" : "")}: /approve {release.Id} or /reject {release.Id}."
@@ -160,7 +165,7 @@ public static class CardRenderer
         if (Runbook.IsBeforePointOfNoReturn(release))
             Add(CardAction.Cancel, "Cancel", ButtonStyle.Default);
         var running = release.IsActive && release.Kind == ReleaseKind.Release && Runbook.IsPastPointOfNoReturn(release);
-        if (running || (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs.RollbackReleaseId is null))
+        if (running || (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs is { RollbackReleaseId: null, RollbackAsked: null }))
             Add(CardAction.Rollback, "Roll back", ButtonStyle.Danger);
         return buttons;
     }

@@ -51,9 +51,13 @@ public static class Notices
             ReleaseState.Cancelled => $"⏹ Cancelled: {what}, after {took}. {CancelReason(release)} Nothing was deployed; the tag and backup stay.",
             ReleaseState.Failed => $"❌ Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\n"
                 + (release.ChangedProduction
-                    ? release.Outputs.RollbackReleaseId is { } by
-                        ? $"Production changed; rollback #{by} takes it back."
-                        : $"Production changed: press Roll back, or type /rollback {release.Environment}."
+                    ? release.Outputs switch
+                    {
+                        { RollbackReleaseId: { } by } => $"Production changed; rollback #{by} takes it back.",
+                        // Stopped to roll back: its rollback starts right after this end; a second press would only be refused.
+                        { RollbackAsked: { } asked } => $"Production changed; it is being rolled back now, as {asked.By} asked.",
+                        _ => $"Production changed: press Roll back, or type /rollback {release.Environment}.",
+                    }
                     : "Production was not changed."),
             ReleaseState.RollbackFailed => $"🔥 Failed: {what} stopped at {step} after {took}.\nError: {release.Error}\nProduction is in between two releases: it needs a human now. {release.Environment} stays locked until /unlock {release.Environment}.",
             ReleaseState.NeedsAttention => $"⚠️ Needs attention: {what} stopped at {step} after {took}.\nWhy: {release.Error}\nCheck, then /resume {release.Id} or /cancel {release.Id}.",

@@ -63,7 +63,8 @@ public sealed class ReleaseEnd(
         // refuses, never a cancel or a rejection that was lost while its buttons were already gone.
         await recorder.RecordAsync(release, actor, action, from, detail, cancellationToken);
         await buttons.VoidAsync(release.Id, null, cancellationToken);
-        if (release.State == ReleaseState.Failed && release.ChangedProduction)
+        // A release stopped to roll back is rolled back right after this; a Roll back button would only be refused.
+        if (release is { State: ReleaseState.Failed, ChangedProduction: true, Outputs.RollbackAsked: null })
             await buttons.OfferRollbackAsync(release, cancellationToken);
         await recorder.PublishAsync(release, cancellationToken);
         // Said only after the end is written under the lease: an instance that resumes the release finds it ended and

@@ -32,6 +32,9 @@ public static class SandboxBootstrap
         if (configuration["Sandbox:Latency"] is { Length: > 0 } profile)
             options.Latency = SandboxLatency.Named(profile, options.Delay);
         var sandbox = await SandboxServer.StartAsync(options, cancellationToken);
+        // So an operator can try a bad release in the console: its machines never turn healthy.
+        foreach (var tag in configuration.GetSection("Sandbox:UnhealthyTags").Get<string[]>() ?? [])
+            sandbox.Faults.UnhealthyTags.Add(tag);
         if (environment.DatabaseUrl.Length > 0)
         {
             var project = configuration["Sandbox:AlembicProject"] is { Length: > 0 } dir ? dir : RealAlembic.DefaultProject;

@@ -93,6 +93,20 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_release_stopped_to_roll_back_says_it_is_being_rolled_back_and_offers_no_roll_back_button()
+    {
+        await StopDuringDeployAsync();
+
+        await SayAsync(ShapedSettings.Approver, "/approve 2");
+
+        var failed = _core.Surface.Notices.Single(n => n.Text.StartsWith("❌ Failed: release #2", StringComparison.Ordinal));
+        Assert.Contains("it is being rolled back now, as", failed.Text);
+        Assert.DoesNotContain("press Roll back", failed.Text);
+        Assert.Empty(failed.Buttons);
+        Assert.Equal(ReleaseState.RolledBack, (await _store.GetAsync(3, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task A_rolled_back_release_is_marked_by_the_rollbacks_start_even_when_the_store_fails_every_later_write_of_it()
     {
         await SayAsync(ShapedSettings.Releaser, "/release v1.0.1");

@@ -104,6 +104,23 @@ public sealed class ReleaseWorkflow
         record.Attempts++;
     }
 
+    /// <summary>A part of the rollback's step starts (again); each attempt is timed on its own.</summary>
+    public static void StartPart(StepRecord part, DateTimeOffset now)
+    {
+        part.Status = StepStatus.Running;
+        part.StartedAt = now;
+        part.FinishedAt = null;
+        part.Attempts++;
+    }
+
+    /// <summary>A part of the rollback's step ended, done or failed, with what it said.</summary>
+    public static void EndPart(StepRecord part, bool done, string detail, DateTimeOffset now)
+    {
+        part.Detail = detail;
+        part.Status = done ? StepStatus.Done : StepStatus.Failed;
+        part.FinishedAt = now;
+    }
+
     /// <summary>A step ended; what it reported is applied by <see cref="Apply"/>.</summary>
     public static void EndStep(StepRecord record, DateTimeOffset now) => record.FinishedAt = now;
 

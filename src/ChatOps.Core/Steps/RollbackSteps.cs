@@ -77,25 +77,21 @@ public sealed class RollbackSteps : IReleaseStep
         var step = context.Release.Step(name);
         if (step.Status == StepStatus.Done)
             return null;
-        step.Status = StepStatus.Running;
-        step.StartedAt = context.Clock.GetUtcNow();
-        step.Attempts++;
+        ReleaseWorkflow.StartPart(step, context.Clock.GetUtcNow());
         await context.CheckpointAsync(cancellationToken);
         try
         {
-            step.Detail = await work();
-            step.Status = StepStatus.Done;
+            ReleaseWorkflow.EndPart(step, done: true, await work(), context.Clock.GetUtcNow());
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutcomeUnknownException)
         {
-            step.Detail = e.Message;
-            step.Status = StepStatus.Failed;
+            ReleaseWorkflow.EndPart(step, done: false, e.Message, context.Clock.GetUtcNow());
             return StepOutcome.Fail($"{name}: {e.Message}");
         }
         finally
         {
-            step.FinishedAt = context.Clock.GetUtcNow();
+            step.FinishedAt ??= context.Clock.GetUtcNow();
             await context.CheckpointAsync(cancellationToken);
         }
     }

@@ -1,5 +1,4 @@
 using ChatOps.Core.Ports;
-using ChatOps.Core.Rules;
 using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Releases;

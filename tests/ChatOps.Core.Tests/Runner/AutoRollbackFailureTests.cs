@@ -39,25 +39,9 @@ public sealed class AutoRollbackFailureTests
     }
 
     /// <summary>The store, away just when a rollback is to be inserted.</summary>
-    private sealed class RollbackStartFails(InMemoryStore inner) : IReleaseStore
+    private sealed class RollbackStartFails(InMemoryStore inner) : DelegatingReleaseStore(inner)
     {
-        public Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken) =>
-            release.Kind == ReleaseKind.Rollback ? throw new TimeoutException("the store did not answer") : inner.TryStartAsync(release, started, cancellationToken);
-
-        public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) => inner.SaveAsync(release, audit, leaseOwner, cancellationToken);
-
-        public Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => inner.RequestCancelAsync(requested, cancellationToken);
-
-        public Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => inner.ClearCancelRequestAsync(releaseId, cancellationToken);
-
-        public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
-            inner.ListAsync(environment, activeOnly, limit, cancellationToken);
-
-        public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) => inner.AppendAsync(audit, cancellationToken);
-
-        public Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken) =>
-            inner.EventsAsync(releaseId, environment, limit, cancellationToken);
+        public override Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken) =>
+            release.Kind == ReleaseKind.Rollback ? throw new TimeoutException("the store did not answer") : Inner.TryStartAsync(release, started, cancellationToken);
     }
 }

@@ -150,7 +150,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
     }
 
     /// <summary>The store, with a say in how a rollback's start goes: it fails, or it never comes back (the bot dies meanwhile).</summary>
-    private sealed class RollbackStarts(InMemoryStore inner) : IReleaseStore
+    private sealed class RollbackStarts(InMemoryStore inner) : DelegatingReleaseStore(inner)
     {
         public bool Fails { get; set; }
 
@@ -161,7 +161,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
 
         public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken)
+        public override async Task<StartOutcome> TryStartAsync(Release release, AuditEvent started, CancellationToken cancellationToken)
         {
             if (release.Kind == ReleaseKind.Rollback && Fails)
                 throw new TimeoutException("the store did not answer");
@@ -170,16 +170,14 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
                 Held.TrySetResult();
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             }
-            return await inner.TryStartAsync(release, started, cancellationToken);
+            return await Inner.TryStartAsync(release, started, cancellationToken);
         }
-
-        public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
         public bool HoldsEnd { get; set; }
 
         public TaskCompletionSource Let { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken)
+        public override async Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken)
         {
             if (release.Id == FailsWritesOf)
                 throw new TimeoutException("the store did not answer");
@@ -189,19 +187,7 @@ public sealed class StoppedRollbackTests : IAsyncLifetime
                 Held.TrySetResult();
                 await Let.Task.WaitAsync(cancellationToken);
             }
-            await inner.SaveAsync(release, audit, leaseOwner, cancellationToken);
+            await Inner.SaveAsync(release, audit, leaseOwner, cancellationToken);
         }
-
-        public Task<StopRequest?> RequestCancelAsync(AuditEvent requested, CancellationToken cancellationToken) => inner.RequestCancelAsync(requested, cancellationToken);
-
-        public Task<bool> ClearCancelRequestAsync(long releaseId, CancellationToken cancellationToken) => inner.ClearCancelRequestAsync(releaseId, cancellationToken);
-
-        public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
-            inner.ListAsync(environment, activeOnly, limit, cancellationToken);
-
-        public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) => inner.AppendAsync(audit, cancellationToken);
-
-        public Task<IReadOnlyList<AuditEvent>> EventsAsync(long? releaseId, string? environment, int limit, CancellationToken cancellationToken) =>
-            inner.EventsAsync(releaseId, environment, limit, cancellationToken);
     }
 }

@@ -2,7 +2,7 @@ using ChatOps.Core.Chat;
 using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Runner;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using ChatOps.Host.Hosting;
 using Microsoft.Extensions.Options;
 

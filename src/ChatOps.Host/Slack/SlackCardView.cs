@@ -3,7 +3,7 @@ using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 
 namespace ChatOps.Host.Slack;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Slack;

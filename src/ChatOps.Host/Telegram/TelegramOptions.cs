@@ -20,6 +20,9 @@ public sealed partial class TelegramOptions
     public string WebhookUrl { get; set; } = "";
     public string WebhookSecret { get; set; } = "";
 
+    // How long a webhook request waits for the command's reply to ride on its answer; a slower reply goes by the API.
+    public TimeSpan WebhookReplyBudget { get; set; } = TimeSpan.FromSeconds(2);
+
     // How long one getUpdates call is held open by Telegram.
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -62,6 +65,8 @@ internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOption
             errors.Add("Telegram:WebhookSecret may only use A-Z a-z 0-9 _ - (at most 256)");
         if (options.PollTimeout < TimeSpan.FromSeconds(1) || options.PollTimeout > TimeSpan.FromMinutes(5))
             errors.Add("Telegram:PollTimeout must be between 00:00:01 and 00:05:00");
+        if (options.WebhookReplyBudget < TimeSpan.Zero || options.WebhookReplyBudget > TimeSpan.FromSeconds(30))
+            errors.Add("Telegram:WebhookReplyBudget must be between 00:00:00 and 00:00:30");
         if (options.EditInterval < TimeSpan.Zero)
             errors.Add("Telegram:EditInterval must not be negative");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -3,7 +3,7 @@ using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Ports;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Requests;

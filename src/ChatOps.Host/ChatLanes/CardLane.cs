@@ -1,4 +1,4 @@
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// One chat's (or channel's) outgoing traffic on any platform. Platforms throttle a conversation above about a

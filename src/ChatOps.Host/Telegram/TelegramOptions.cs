@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Telegram;
 
-public sealed partial class TelegramOptions
+public sealed class TelegramOptions
 {
     public const string Section = "Telegram";
 
@@ -33,16 +33,14 @@ public sealed partial class TelegramOptions
 
     public bool IsAllowed(long chatId) => AllowedChatIds.Count == 0 || AllowedChatIds.Contains(chatId);
 
-    internal static bool IsToken(string value) => TokenPattern().IsMatch(value);
+    internal static bool IsToken(string value) => TokenPattern.IsMatch(value);
 
-    internal static bool IsSecret(string value) => SecretPattern().IsMatch(value);
+    internal static bool IsSecret(string value) => SecretPattern.IsMatch(value);
 
     // Telegram.Bot accepts 1-16 digits before the colon; the secret part is never shown.
-    [GeneratedRegex(@"^\d{1,16}:[A-Za-z0-9_-]+$")]
-    private static partial Regex TokenPattern();
+    private static readonly Regex TokenPattern = new(@"^\d{1,16}:[A-Za-z0-9_-]+$", RegexOptions.Compiled);
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
-    private static partial Regex SecretPattern();
+    private static readonly Regex SecretPattern = new("^[A-Za-z0-9_-]{1,256}$", RegexOptions.Compiled);
 }
 
 internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>

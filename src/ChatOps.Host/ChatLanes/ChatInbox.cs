@@ -4,8 +4,9 @@ namespace ChatOps.Host.ChatLanes;
 /// The one place every chat's work waits after it was received, whether it came by the Telegram webhook, Telegram
 /// polling, Slack's HTTP endpoints or Socket Mode: the receiver answers its platform at once and the work runs here.
 /// One chat's commands run in order, chats run side by side, and a button press never waits behind a command
-/// (<see cref="ChatWorkQueue"/>). At shutdown the work already taken is finished within a grace period, or the person
-/// is told it was lost; it is never dropped in silence.
+/// (<see cref="ChatWorkQueue"/>). At shutdown the work already taken is finished within a grace period, or its
+/// receiver's lost callback tells the person (Slack, the Telegram webhook); polled Telegram updates stay unconfirmed
+/// and come back after the restart. Nothing is dropped in silence.
 /// </summary>
 public sealed class ChatInbox(ILogger<ChatInbox> log) : BackgroundService
 {

@@ -31,10 +31,10 @@ public sealed class TelegramInbox(TelegramUpdateHandler handler, ChatInbox inbox
             {
                 answer.Finish();
             }
-        }, _ =>
+        }, async cancellationToken =>
         {
             answer.Finish();
-            return Task.CompletedTask;
+            await handler.SayLostAsync(update, cancellationToken);
         });
         return taken is null ? null : answer;
     }

@@ -86,6 +86,20 @@ public sealed class TelegramUpdateHandler(
             await surface.ReplyAsync(chatId, messageId, text, cancellationToken);
     }
 
+    /// <summary>
+    /// Webhook mode: a command cut off at shutdown. Telegram was answered already and will not deliver the update
+    /// again, so the person is told, as on Slack. (Polled updates come back after the restart instead.)
+    /// </summary>
+    public async Task SayLostAsync(Update update, CancellationToken cancellationToken)
+    {
+        if (update.Message is not { From: not null } message || TelegramCommandText.From(message.Text, message.Entities) is not { } command)
+            return;
+        if (!IsAllowed(update.Id, message.Chat.Id) || !command.IsFor(await identity.UsernameAsync(cancellationToken)))
+            return;
+        await surface.ReplyAsync(message.Chat.Id, message.Id,
+            $"⚠️ ChatOps restarted before it finished {command.Text}. Check /status, and send it again if it is still needed.", cancellationToken);
+    }
+
     private async Task OnButtonAsync(int updateId, CallbackQuery query, CancellationToken cancellationToken)
     {
         var reply = BotReply.None;

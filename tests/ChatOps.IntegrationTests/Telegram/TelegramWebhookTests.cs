@@ -90,6 +90,24 @@ public sealed class TelegramWebhookTests
     }
 
     [Fact]
+    public async Task A_command_still_waiting_for_fly_when_the_host_stops_is_said_lost_through_the_API()
+    {
+        await using var bot = await StartWebhookAsync("00:00:00.5");
+        bot.Sandbox.Faults.FlyHold.Close();
+        var status = bot.Telegram.NewTextUpdate(Group, Releaser, "/status");
+        Assert.Equal(HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, status, Secret));
+        await bot.Sandbox.Faults.FlyHold.Reached;
+
+        // Fly never answers: the shutdown's grace runs out and the command is cancelled. Telegram was answered 200,
+        // so it will not deliver the update again.
+        await bot.App.Web.StopAsync();
+        bot.Sandbox.Faults.FlyHold.Release();
+
+        var reply = Assert.Single(bot.RepliesTo(status));
+        Assert.Contains("ChatOps restarted before it finished /status", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_quick_reply_rides_on_the_webhook_answer()
     {
         await using var bot = await StartWebhookAsync(null);

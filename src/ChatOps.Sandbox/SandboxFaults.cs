@@ -10,6 +10,9 @@ public sealed class SandboxFaults
     // Every Fly Machines API call waits here while it is closed.
     public SandboxHold FlyHold { get; } = new();
 
+    // Every GitHub API call waits here while it is closed.
+    public SandboxHold GitHubHold { get; } = new();
+
     // Seeded random faults on a share of all GitHub and Fly calls, for the fault suite; null: none.
     public RandomFaults? Random { get; set; }
 

@@ -3,7 +3,7 @@ using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Rules;
 using ChatOps.Core.Runner;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using ChatOps.Host.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Console;
 
-public sealed partial class ConsoleOptions
+public sealed class ConsoleOptions
 {
     public const string Section = "Console";
 
@@ -16,13 +16,12 @@ public sealed partial class ConsoleOptions
     public string User { get; set; } = DefaultUser;
 
     // The same names /as accepts, so the configured user is one the console could switch back to.
-    internal static bool IsUserName(string value) => UserName().IsMatch(value);
+    internal static bool IsUserName(string value) => UserName.IsMatch(value);
 
     // One spelling per person: the requester is compared exactly, so "Alice" at start-up and "/as alice" must be the same user.
     internal static ChatUser UserOf(string name) => ChatUser.Of("console", name.ToLowerInvariant());
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
-    private static partial Regex UserName();
+    private static readonly Regex UserName = new("^[A-Za-z0-9._-]{1,32}$", RegexOptions.Compiled);
 }
 
 internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>

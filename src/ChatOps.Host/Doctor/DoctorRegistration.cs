@@ -1,5 +1,8 @@
 using ChatOps.Core.Ports;
+using ChatOps.Host.Fly;
 using ChatOps.Host.Slack;
+using ChatOps.Host.Store;
+using ChatOps.Host.TargetDatabase;
 using ChatOps.Host.Telegram;
 using Microsoft.Extensions.Options;
 

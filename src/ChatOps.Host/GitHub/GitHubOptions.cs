@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.GitHub;
 
-public sealed partial class GitHubOptions
+public sealed class GitHubOptions
 {
     public const string Section = "GitHub";
     public static readonly IReadOnlyList<string> DefaultRequiredChecks = ["test", "coverage", "ruff", "black"];
@@ -26,10 +26,9 @@ public sealed partial class GitHubOptions
     public string Owner => Repository.Split('/')[0];
     public string Name => Repository.Split('/')[^1];
 
-    internal static bool IsRepository(string value) => RepositoryPattern().IsMatch(value);
+    internal static bool IsRepository(string value) => RepositoryPattern.IsMatch(value);
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
-    private static partial Regex RepositoryPattern();
+    private static readonly Regex RepositoryPattern = new(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", RegexOptions.Compiled);
 }
 
 internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>

@@ -8,7 +8,7 @@ using Flurl.Http;
 namespace ChatOps.Host.Probes;
 
 // Runbook §6: configured requests in order; a value one answer captures fills the placeholders of the next.
-internal sealed partial class SmokeProbe(ProbeHttp http)
+internal sealed class SmokeProbe(ProbeHttp http)
 {
     public async Task<SmokeResult> SmokeAsync(
         SmokeTestSettings test, string apiKey, IReadOnlyDictionary<string, string> captured, CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ internal sealed partial class SmokeProbe(ProbeHttp http)
     }
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, List<string> missing, Func<string, string> encode) =>
-        Placeholder().Replace(template, m =>
+        Placeholder.Replace(template, m =>
         {
             if (values.TryGetValue(m.Groups[1].Value, out var value))
             {
@@ -82,6 +82,5 @@ internal sealed partial class SmokeProbe(ProbeHttp http)
     };
 
     // `{runId}`; JSON's own braces (`{"user_id": …}`) do not match because a name cannot start with a quote.
-    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)\}")]
-    private static partial Regex Placeholder();
+    private static readonly Regex Placeholder = new(@"\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.Compiled);
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 
 namespace ChatOps.Host.Slack;
 

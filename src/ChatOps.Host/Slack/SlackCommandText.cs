@@ -6,7 +6,7 @@ using ChatOps.Core.Commands;
 namespace ChatOps.Host.Slack;
 
 /// <summary>What Slack sends, turned into the one command grammar every platform shares.</summary>
-public static partial class SlackCommandText
+public static class SlackCommandText
 {
     /// <summary>
     /// <c>/release</c> + <c>v0.2.0</c> is <c>/release v0.2.0</c>. Any other command name is an umbrella whose text
@@ -21,7 +21,7 @@ public static partial class SlackCommandText
     }
 
     /// <summary><c>&lt;@U0BOT&gt; release v0.2.0</c> is <c>/release v0.2.0</c>.</summary>
-    public static string FromMention(string text) => FromWords(LeadingMentions().Replace(text, ""));
+    public static string FromMention(string text) => FromWords(LeadingMentions.Replace(text, ""));
 
     /// <summary>A fixed-length key for the update log, whatever Slack's ids look like.</summary>
     public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
@@ -32,6 +32,5 @@ public static partial class SlackCommandText
         return text.Length == 0 ? "/help" : text.StartsWith('/') ? text : "/" + text;
     }
 
-    [GeneratedRegex(@"^\s*(<@[A-Z0-9]+(\|[^>]*)?>[\s,:]*)+")]
-    private static partial Regex LeadingMentions();
+    private static readonly Regex LeadingMentions = new(@"^\s*(<@[A-Z0-9]+(\|[^>]*)?>[\s,:]*)+", RegexOptions.Compiled);
 }

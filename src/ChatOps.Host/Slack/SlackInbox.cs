@@ -2,23 +2,22 @@ using System.Text.Json.Nodes;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Rules;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Slack;
 
 /// <summary>
 /// Slash commands, button clicks and mentions, whether they came over HTTP or Socket Mode. Each call only checks
-/// and queues, so Slack gets its acknowledgement at once; the work runs on <see cref="SlackWork"/>. The dedupe
-/// keys: the command's trigger_id (hashed), the click's action_ts and user, the event's event_id.
+/// and queues, so Slack gets its acknowledgement at once; the work runs on the <see cref="ChatInbox"/> (by
+/// <see cref="SlackRequestHandler"/>). The dedupe keys: the command's trigger_id (hashed), the click's action_ts and
+/// user, the event's event_id.
 /// </summary>
-public sealed partial class SlackInbox(
-    ChatOpsBot bot, AccessRules rules, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options,
-    TimeProvider clock, ILogger<SlackInbox> log)
+public sealed class SlackInbox(SlackRequestHandler handler, ChatInbox inbox, IOptions<SlackOptions> options, TimeProvider clock, ILogger<SlackInbox> log)
 {
     private const int MaxAckLength = 120;
 
-    private readonly TurnedAwayLog _turnedAway = new("Slack work queue", clock, log);
+    private readonly TurnedAwayLog _turnedAway = new("The chat inbox (Slack)", clock, log);
 
     /// <summary>A slash command (the HTTP form as JSON, or Socket Mode's payload); returns the immediate acknowledgement.</summary>
     public SlackReply OnCommand(JsonObject payload, string? envelopeId = null)
@@ -32,7 +31,7 @@ public sealed partial class SlackInbox(
             : envelopeId is not null ? "env:" + envelopeId : null;
         var incoming = new IncomingMessage(User(user), Channel(channel), line, updateId, Place(channel));
         var responseUrl = payload.Text("response_url");
-        if (!work.TryEnqueue(Lane(channel), $"command {command} from {user}", ct => CommandAsync(incoming, responseUrl, ct), ct => LostAsync(responseUrl, line, ct)))
+        if (!Queued(Lane(channel), $"command {command} from {user}", ct => handler.CommandAsync(incoming, responseUrl, ct), ct => handler.LostAsync(responseUrl, line, ct)))
             return Busy(user);
         var ack = line.Length <= MaxAckLength ? line : line[..MaxAckLength] + "…";
         return new SlackReply($"⏳ On it: {SlackCardView.Escape(ack)}");
@@ -52,7 +51,7 @@ public sealed partial class SlackInbox(
             var updateId = action.Text("action_ts") is { } at ? $"act:{at}:{user}" : null;
             var press = new ButtonPress(User(user), Channel(channel), token, updateId, Place(channel));
             var responseUrl = payload.Text("response_url");
-            if (!work.TryEnqueue(null, $"click from {user}", ct => PressAsync(press, responseUrl, ct), ct => LostAsync(responseUrl, "your button press", ct)))
+            if (!Queued(null, $"click from {user}", ct => handler.PressAsync(press, responseUrl, ct), ct => handler.LostAsync(responseUrl, "your button press", ct)))
                 Busy(user);
         }
     }
@@ -70,7 +69,7 @@ public sealed partial class SlackInbox(
         var incoming = new IncomingMessage(User(user), Channel(channel), SlackCommandText.FromMention(e.Text("text") ?? ""),
             callback.Text("event_id") is { } id ? "evt:" + id : null, Place(channel));
         var thread = e.Text("thread_ts") ?? e.Text("ts");
-        if (!work.TryEnqueue(Lane(channel), $"mention from {user}", ct => MentionAsync(incoming, channel, thread, ct), ct => LostInThreadAsync(channel, thread, incoming.Text, ct)))
+        if (!Queued(Lane(channel), $"mention from {user}", ct => handler.MentionAsync(incoming, channel, thread, ct), ct => handler.LostInThreadAsync(channel, thread, incoming.Text, ct)))
             Busy(user);
     }
 
@@ -82,6 +81,9 @@ public sealed partial class SlackInbox(
         log.LogWarning("Ignored a Slack {What} from channel {ChannelId}: it is not in Slack:AllowedChannelIds", what, channel);
         return false;
     }
+
+    private bool Queued(string? lane, string what, Func<CancellationToken, Task> work, Func<CancellationToken, Task> lost) =>
+        inbox.TryEnqueue(lane, what, work, lost) is not null;
 
     private SlackReply Busy(string user)
     {

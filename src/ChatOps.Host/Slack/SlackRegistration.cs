@@ -1,4 +1,6 @@
 using ChatOps.Core.Cards;
+using ChatOps.Core.Ports;
+using ChatOps.Host.ChatLanes;
 using ChatOps.Host.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,8 +34,8 @@ public static class SlackRegistration
 
         services.AddSingleton<SlackSurface>();
         services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<SlackSurface>());
-        services.AddSingleton<SlackWork>();
-        services.AddHostedService(sp => sp.GetRequiredService<SlackWork>());
+        services.AddChatInbox();
+        services.AddSingleton<SlackRequestHandler>();
         services.AddSingleton<SlackInbox>();
         if (!string.IsNullOrWhiteSpace(section[nameof(SlackOptions.AppToken)]))
         {

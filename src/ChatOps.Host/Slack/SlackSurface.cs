@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Host.Chat;
+using ChatOps.Core.Ports;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Slack;

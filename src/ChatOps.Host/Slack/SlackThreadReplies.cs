@@ -1,4 +1,4 @@
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using ChatOps.Host.Http;
 
 namespace ChatOps.Host.Slack;

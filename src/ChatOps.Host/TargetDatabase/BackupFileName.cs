@@ -8,7 +8,7 @@ namespace ChatOps.Host.TargetDatabase;
 /// after the stamp, so environments can share a directory and each finds and prunes only its own dumps. The twelve
 /// digits of the stamp separate tag and environment even when either holds an underscore.
 /// </summary>
-internal sealed partial record BackupFileName(string Tag, string Environment)
+internal sealed record BackupFileName(string Tag, string Environment)
 {
     public static string For(string tag, DateTimeOffset at, string environment)
     {
@@ -19,8 +19,7 @@ internal sealed partial record BackupFileName(string Tag, string Environment)
 
     /// <summary>Null for a file that is not a backup of this shape (older backups without an environment are left alone).</summary>
     public static BackupFileName? Parse(string fileName) =>
-        Pattern().Match(fileName) is { Success: true } m ? new BackupFileName(m.Groups["tag"].Value, m.Groups["env"].Value) : null;
+        Pattern.Match(fileName) is { Success: true } m ? new BackupFileName(m.Groups["tag"].Value, m.Groups["env"].Value) : null;
 
-    [GeneratedRegex(@"^backup_pre_(?<tag>.+)_\d{12}_(?<env>[^_].*)\.sql\.gz$", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    private static readonly Regex Pattern = new(@"^backup_pre_(?<tag>.+)_\d{12}_(?<env>[^_].*)\.sql\.gz$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
 }

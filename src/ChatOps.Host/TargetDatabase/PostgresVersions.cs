@@ -5,7 +5,7 @@ using Npgsql;
 namespace ChatOps.Host.TargetDatabase;
 
 /// <summary>pg_dump refuses a server of a newer major version than its own: the client's and the server's majors, compared.</summary>
-public static partial class PostgresVersions
+public static class PostgresVersions
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
@@ -21,7 +21,7 @@ public static partial class PostgresVersions
     }
 
     public static int? ParseClientMajor(string versionText) =>
-        ClientVersion().Match(versionText) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        ClientVersion.Match(versionText) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
 
     /// <summary>The target server's major version (server_version_num 170002 → 17), with a bounded connect.</summary>
     public static async Task<int> ServerMajorAsync(TargetConnection target, CancellationToken cancellationToken)
@@ -40,6 +40,5 @@ public static partial class PostgresVersions
             ? $"The target database {target} runs PostgreSQL {serverMajor}, newer than pg_dump {clientMajor}, which refuses to dump it: rebuild the image with --build-arg PG_MAJOR={serverMajor} (or install postgresql-client-{serverMajor})."
             : null;
 
-    [GeneratedRegex(@"\(PostgreSQL\)\s+(\d+)")]
-    private static partial Regex ClientVersion();
+    private static readonly Regex ClientVersion = new(@"\(PostgreSQL\)\s+(\d+)", RegexOptions.Compiled);
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Releases;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Telegram.Bot.Types.ReplyMarkups;
 
 namespace ChatOps.Host.Telegram;

@@ -1,4 +1,4 @@
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;

@@ -13,16 +13,17 @@ public static class TelegramEndpoints
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 
     /// <summary>
-    /// <c>POST /telegram/webhook</c>: a call without the secret gets 401 and does nothing; a real update is handled
-    /// and answered 200 even when handling fails (it is logged), so Telegram does not deliver it again and again.
-    /// The answer may carry the command's reply as a <c>sendMessage</c> call (<see cref="TelegramSurface.ReplyInAnswerAsync"/>).
+    /// <c>POST /telegram/webhook</c>: a call without the secret gets 401 and does nothing; a real update is put in the
+    /// chat inbox and answered 200 at once, even when handling fails later (it is logged), so Telegram does not deliver
+    /// it again and again. The request waits at most <see cref="TelegramOptions.WebhookReplyBudget"/>: a reply ready by
+    /// then rides on the answer as a <c>sendMessage</c> call (<see cref="TelegramSurface.ReplyInAnswerAsync"/>), a later
+    /// one goes through the API. A full or closing inbox answers 503, and Telegram delivers the update again later.
     /// </summary>
     public static void MapTelegram(this WebApplication app)
     {
-        if (app.Services.GetService<TelegramUpdateHandler>() is null)
+        if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(TelegramInbox)) != true)
             return;
-        app.MapPost(Path, async (HttpRequest request, TelegramUpdateHandler handler, IOptions<TelegramOptions> options,
-            IHostApplicationLifetime lifetime, ILogger<TelegramUpdateHandler> log) =>
+        app.MapPost(Path, async (HttpRequest request, TelegramInbox inbox, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramInbox> log) =>
         {
             var o = options.Value;
             if (!o.UsesWebhook)
@@ -42,11 +43,14 @@ public static class TelegramEndpoints
                 log.LogWarning("Ignored a webhook body that is not a Telegram update: {Error}", e.Message);
                 return Results.Ok();
             }
-            // Not the request's token: Telegram hanging up must not cut a command in half once it is under way.
-            // A reply that may go in this answer does, as the method call Telegram then makes for us.
-            if (update is not null && await handler.HandleSafelyAsync(update, replyInAnswer: true, lifetime.ApplicationStopping) is { } reply)
-                return Results.Json(reply, JsonBotAPI.Options);
-            return Results.Ok();
+            if (update is null)
+                return Results.Ok();
+            if (inbox.TryTakeFromWebhook(update) is not { } answer)
+            {
+                log.LogWarning("Telegram update {UpdateId} was not taken: the chat inbox is full or closing; Telegram delivers it again", update.Id);
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+            return await answer.SettleAsync(o.WebhookReplyBudget, clock, request.HttpContext.RequestAborted) is { } reply ? reply : Results.Ok();
         });
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Telegram;
 
-public sealed partial class TelegramOptions
+public sealed class TelegramOptions
 {
     public const string Section = "Telegram";
 
@@ -20,6 +20,9 @@ public sealed partial class TelegramOptions
     public string WebhookUrl { get; set; } = "";
     public string WebhookSecret { get; set; } = "";
 
+    // How long a webhook request waits for the command's reply to ride on its answer; a slower reply goes by the API.
+    public TimeSpan WebhookReplyBudget { get; set; } = TimeSpan.FromSeconds(2);
+
     // How long one getUpdates call is held open by Telegram.
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -30,16 +33,14 @@ public sealed partial class TelegramOptions
 
     public bool IsAllowed(long chatId) => AllowedChatIds.Count == 0 || AllowedChatIds.Contains(chatId);
 
-    internal static bool IsToken(string value) => TokenPattern().IsMatch(value);
+    internal static bool IsToken(string value) => TokenPattern.IsMatch(value);
 
-    internal static bool IsSecret(string value) => SecretPattern().IsMatch(value);
+    internal static bool IsSecret(string value) => SecretPattern.IsMatch(value);
 
     // Telegram.Bot accepts 1-16 digits before the colon; the secret part is never shown.
-    [GeneratedRegex(@"^\d{1,16}:[A-Za-z0-9_-]+$")]
-    private static partial Regex TokenPattern();
+    private static readonly Regex TokenPattern = new(@"^\d{1,16}:[A-Za-z0-9_-]+$", RegexOptions.Compiled);
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
-    private static partial Regex SecretPattern();
+    private static readonly Regex SecretPattern = new("^[A-Za-z0-9_-]{1,256}$", RegexOptions.Compiled);
 }
 
 internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
@@ -62,6 +63,8 @@ internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOption
             errors.Add("Telegram:WebhookSecret may only use A-Z a-z 0-9 _ - (at most 256)");
         if (options.PollTimeout < TimeSpan.FromSeconds(1) || options.PollTimeout > TimeSpan.FromMinutes(5))
             errors.Add("Telegram:PollTimeout must be between 00:00:01 and 00:05:00");
+        if (options.WebhookReplyBudget < TimeSpan.Zero || options.WebhookReplyBudget > TimeSpan.FromSeconds(30))
+            errors.Add("Telegram:WebhookReplyBudget must be between 00:00:00 and 00:00:30");
         if (options.EditInterval < TimeSpan.Zero)
             errors.Add("Telegram:EditInterval must not be negative");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

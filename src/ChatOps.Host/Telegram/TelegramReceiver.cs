@@ -1,6 +1,6 @@
 using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -16,16 +16,13 @@ namespace ChatOps.Host.Telegram;
 public sealed class TelegramReceiver(
     ITelegramBotClient bot,
     TelegramBotIdentity identity,
-    TelegramUpdateHandler handler,
+    TelegramInbox inbox,
     IOptions<TelegramOptions> options,
     TimeProvider clock,
     ILogger<TelegramReceiver> log) : BackgroundService
 {
     private static readonly UpdateType[] Wanted = [UpdateType.Message, UpdateType.CallbackQuery];
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
-    private const int Capacity = 100;
-    private const int CommandWorkers = 8;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,14 +64,13 @@ public sealed class TelegramReceiver(
     }
 
     /// <summary>
-    /// Long polling with updates handled side by side (<see cref="ChatWorkQueue"/>: one chat's commands in order, a
+    /// Long polling with updates handled side by side (<see cref="ChatInbox"/>: one chat's commands in order, a
     /// button press never behind a command). Telegram forgets every update below the offset of the next poll, so the
     /// offset stops at the oldest update still being handled: a crash brings it and everything after it back (the
     /// update log makes the ones already handled a no-op). Updates that come back while still in hand are skipped.
     /// </summary>
     private async Task PollAsync(CancellationToken cancellationToken)
     {
-        var queue = new ChatWorkQueue("Telegram updates", Capacity, CommandWorkers, log);
         var inHand = new SortedSet<int>();
         var dispatched = new HashSet<int>();
         var finished = new SemaphoreSlim(0);
@@ -111,10 +107,10 @@ public sealed class TelegramReceiver(
                 {
                     lock (inHand)
                         inHand.Add(update.Id);
-                    var handled = queue.TryEnqueue(Lane(update), $"update {update.Id}", token => handler.HandleSafelyAsync(update, token));
+                    var handled = inbox.TryTake(update);
                     if (handled is null)
                     {
-                        // Full: this one and the rest of the batch come again with a later poll, still in order.
+                        // Full or closing: this one and the rest of the batch come again with a later poll, still in order.
                         lock (inHand)
                             inHand.Remove(update.Id);
                         break;
@@ -141,14 +137,13 @@ public sealed class TelegramReceiver(
         }
         finally
         {
-            await queue.StopAsync(ShutdownGrace);
+            // The updates in hand must end (or be cut off) before the offset is confirmed: the inbox is closed for every
+            // chat, which is what the host stopping means anyway.
+            await inbox.CloseAsync();
             if (Offset() != polled)
                 await ConfirmAsync(Offset());
         }
     }
-
-    // A chat's messages keep their order; a button press has no lane and never waits behind a command.
-    private static string? Lane(Update update) => update.CallbackQuery is not null ? null : $"chat:{update.Message?.Chat.Id}";
 
     // Telegram forgets updates below the offset of the next poll; at shutdown that poll is made just to say so.
     private async Task ConfirmAsync(int? offset)

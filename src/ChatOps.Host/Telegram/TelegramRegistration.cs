@@ -1,4 +1,6 @@
 using ChatOps.Core.Cards;
+using ChatOps.Core.Ports;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 
@@ -41,6 +43,8 @@ public static class TelegramRegistration
         services.AddSingleton<TelegramSurface>();
         services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<TelegramSurface>());
         services.AddSingleton<TelegramUpdateHandler>();
+        services.AddChatInbox();
+        services.AddSingleton<TelegramInbox>();
         services.AddHostedService<TelegramReceiver>();
         return services;
     }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Host.Chat;
+using ChatOps.Core.Ports;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Requests;

@@ -2,7 +2,7 @@ using System.Globalization;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -29,39 +29,38 @@ public sealed class TelegramUpdateHandler(
 
     /// <summary>Never throws for a bad update: Telegram would deliver it again and again.</summary>
     public Task HandleSafelyAsync(Update update, CancellationToken cancellationToken) =>
-        HandleSafelyAsync(update, replyInAnswer: false, cancellationToken);
+        HandleSafelyAsync(update, null, cancellationToken);
 
     /// <summary>
-    /// As <see cref="HandleSafelyAsync(Update, CancellationToken)"/>; with <paramref name="replyInAnswer"/> (webhook
-    /// mode) a command's reply may come back to be sent in the webhook's answer instead of by a call of our own.
+    /// As <see cref="HandleSafelyAsync(Update, CancellationToken)"/>; with an <paramref name="answer"/> (webhook mode) a
+    /// command's reply may ride on the webhook's answer instead of a call of our own, while the request still waits.
     /// </summary>
-    public async Task<SendMessageRequest?> HandleSafelyAsync(Update update, bool replyInAnswer, CancellationToken cancellationToken)
+    public async Task HandleSafelyAsync(Update update, TelegramWebhookAnswer? answer, CancellationToken cancellationToken)
     {
         try
         {
             if (update.Message is { } message)
-                return await OnMessageAsync(update.Id, message, replyInAnswer, cancellationToken);
-            if (update.CallbackQuery is { } query)
+                await OnMessageAsync(update.Id, message, answer, cancellationToken);
+            else if (update.CallbackQuery is { } query)
                 await OnButtonAsync(update.Id, query, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             log.LogError(e, "Telegram update {UpdateId} could not be handled", update.Id);
         }
-        return null;
     }
 
-    private async Task<SendMessageRequest?> OnMessageAsync(int updateId, Message message, bool replyInAnswer, CancellationToken cancellationToken)
+    private async Task OnMessageAsync(int updateId, Message message, TelegramWebhookAnswer? answer, CancellationToken cancellationToken)
     {
         if (message.From is not { } from || TelegramCommandText.From(message.Text, message.Entities) is not { } command)
-            return null;
+            return;
         if (!IsAllowed(updateId, message.Chat.Id))
-            return null;
+            return;
         var place = Place(message.Chat);
         if (!command.IsFor(await identity.UsernameAsync(cancellationToken)))
         {
             log.LogDebug("Ignored {Command} in chat {ChatId}: it is addressed to @{Addressee}", command.Command, message.Chat.Id, command.Addressee);
-            return null;
+            return;
         }
         var incoming = new IncomingMessage(User(from), Channel(message.Chat.Id), command.Text, Id(updateId), place);
         BotReply reply;
@@ -75,11 +74,31 @@ public sealed class TelegramUpdateHandler(
             reply = FailureReply.For(e);
         }
         if (reply.Text.Length == 0)
-            return null;
-        if (replyInAnswer)
-            return await surface.ReplyInAnswerAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
-        await surface.ReplyAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
-        return null;
+            return;
+        var (chatId, messageId, text) = (message.Chat.Id, message.Id, reply.Text);
+        if (answer is not { IsOpen: true })
+        {
+            await surface.ReplyAsync(chatId, messageId, text, cancellationToken);
+            return;
+        }
+        // Null: the chat's turn was not free, and it went through the API. Refused: the request answered meanwhile.
+        if (await surface.ReplyInAnswerAsync(chatId, messageId, text, cancellationToken) is { } request
+            && !answer.TryCarry(request, ct => surface.ReplyAsync(chatId, messageId, text, ct)))
+            await surface.ReplyAsync(chatId, messageId, text, cancellationToken);
+    }
+
+    /// <summary>
+    /// Webhook mode: a command cut off at shutdown. Telegram was answered already and will not deliver the update
+    /// again, so the person is told, as on Slack. (Polled updates come back after the restart instead.)
+    /// </summary>
+    public async Task SayLostAsync(Update update, CancellationToken cancellationToken)
+    {
+        if (update.Message is not { From: not null } message || TelegramCommandText.From(message.Text, message.Entities) is not { } command)
+            return;
+        if (!IsAllowed(update.Id, message.Chat.Id) || !command.IsFor(await identity.UsernameAsync(cancellationToken)))
+            return;
+        await surface.ReplyAsync(message.Chat.Id, message.Id,
+            $"⚠️ ChatOps restarted before it finished {command.Text}. Check /status, and send it again if it is still needed.", cancellationToken);
     }
 
     private async Task OnButtonAsync(int updateId, CallbackQuery query, CancellationToken cancellationToken)

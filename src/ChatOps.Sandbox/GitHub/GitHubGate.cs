@@ -12,6 +12,7 @@ internal sealed class GitHubGate(SandboxOptions options, SandboxFaults faults)
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        await faults.GitHubHold.PassAsync(context.RequestAborted);
         var request = context.Request;
         var response = context.Response;
         var used = Interlocked.Increment(ref _used);

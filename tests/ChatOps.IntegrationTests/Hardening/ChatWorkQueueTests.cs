@@ -1,4 +1,4 @@
-using ChatOps.Host.Chat;
+using ChatOps.Host.ChatLanes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatOps.IntegrationTests.Hardening;

@@ -1,6 +1,4 @@
-using ChatOps.Core.Releases;
-
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// Chat work after it was received, handled concurrently and bounded. Commands of one lane (one chat) run in the

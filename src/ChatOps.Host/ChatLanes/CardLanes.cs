@@ -1,4 +1,4 @@
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// One <see cref="CardLane{TId,TCard}"/> per chat, made on first use and dropped once idle (nobody using it, no card

@@ -1,4 +1,4 @@
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// What a <see cref="CardLane{TId, TCard}"/> needs from one chat or channel of a platform: its API calls, what its

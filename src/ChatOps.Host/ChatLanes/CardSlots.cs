@@ -1,4 +1,4 @@
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// The cards of one lane waiting to go out: one slot per release, where a newer card replaces an older one that

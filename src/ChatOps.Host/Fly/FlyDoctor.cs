@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
-using ChatOps.Host.Fly;
+using ChatOps.Host.Doctor;
 using ChatOps.Host.Http;
 using Flurl.Http;
 using Microsoft.Extensions.Options;
 
-namespace ChatOps.Host.Doctor;
+namespace ChatOps.Host.Fly;
 
 /// <summary>
 /// Every app of every environment answers with its machines (the migrations run in a temporary machine of the migrations

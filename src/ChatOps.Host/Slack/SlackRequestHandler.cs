@@ -1,25 +1,31 @@
 using ChatOps.Core.Chat;
 using ChatOps.Core.Commands;
-using ChatOps.Host.Chat;
+using ChatOps.Core.Rules;
+using ChatOps.Host.ChatLanes;
 
 namespace ChatOps.Host.Slack;
 
-public sealed partial class SlackInbox
+/// <summary>
+/// Carries out what <see cref="SlackInbox"/> queued, once its turn in the <see cref="ChatInbox"/> comes: learns the
+/// person's name, asks the bot, and answers on the request's response_url or in the mention's thread.
+/// </summary>
+public sealed class SlackRequestHandler(
+    ChatOpsBot bot, AccessRules rules, ISlackApi api, SlackSurface surface, SlackPeople people, ILogger<SlackRequestHandler> log)
 {
-    private async Task CommandAsync(IncomingMessage incoming, string? responseUrl, CancellationToken cancellationToken)
+    public async Task CommandAsync(IncomingMessage incoming, string? responseUrl, CancellationToken cancellationToken)
     {
         var reply = await HandleAsync("command", incoming, () => bot.HandleAsync(incoming, cancellationToken), cancellationToken);
         await RespondAsync(responseUrl, reply, cancellationToken);
     }
 
     // Refusals (and acceptances) go to the one who clicked only: the card itself shows what changed.
-    private async Task PressAsync(ButtonPress press, string? responseUrl, CancellationToken cancellationToken)
+    public async Task PressAsync(ButtonPress press, string? responseUrl, CancellationToken cancellationToken)
     {
         var reply = await HandleAsync("click", press, () => bot.PressAsync(press, cancellationToken), cancellationToken);
         await RespondAsync(responseUrl, reply, cancellationToken);
     }
 
-    private async Task MentionAsync(IncomingMessage incoming, string channel, string? thread, CancellationToken cancellationToken)
+    public async Task MentionAsync(IncomingMessage incoming, string channel, string? thread, CancellationToken cancellationToken)
     {
         var reply = await HandleAsync("mention", incoming, () => bot.HandleAsync(incoming, cancellationToken), cancellationToken);
         if (reply.Text.Length == 0 || thread is null)
@@ -69,10 +75,10 @@ public sealed partial class SlackInbox
     private static string LostText(string what) =>
         $"⚠️ ChatOps restarted before it finished {what}. Check /status, and send it again if it is still needed.";
 
-    private Task LostAsync(string? responseUrl, string what, CancellationToken cancellationToken) =>
+    public Task LostAsync(string? responseUrl, string what, CancellationToken cancellationToken) =>
         RespondAsync(responseUrl, new BotReply(LostText(what.StartsWith('/') ? $"`{what}`" : what)), cancellationToken);
 
-    private async Task LostInThreadAsync(string channel, string? thread, string what, CancellationToken cancellationToken)
+    public async Task LostInThreadAsync(string channel, string? thread, string what, CancellationToken cancellationToken)
     {
         if (thread is not null)
             await surface.ReplyInThreadAsync(channel, thread, LostText($"`{what}`"), cancellationToken);

@@ -1,4 +1,4 @@
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// Says in the log that a full queue turned requests away: the first at once, then at most one line a period with

@@ -1,7 +1,7 @@
 using ChatOps.Core.Commands;
 using ChatOps.Host.Http;
 
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// What a person sees when their command failed inside the bot: the outside system's answer when that was the

@@ -1,7 +1,7 @@
 using ChatOps.Core.Cards;
 using ChatOps.Core.Releases;
 
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>The words of a card's step line, the same on every platform; the markup around them is the platform's.</summary>
 internal static class CardLineText

@@ -1,6 +1,4 @@
-using ChatOps.Core.Releases;
-
-namespace ChatOps.Host.Chat;
+namespace ChatOps.Host.ChatLanes;
 
 /// <summary>
 /// One chat's (or channel's) outgoing traffic on any platform. Platforms throttle a conversation above about a

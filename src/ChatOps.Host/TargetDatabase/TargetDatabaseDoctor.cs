@@ -1,9 +1,8 @@
 using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
-using ChatOps.Host.Store;
-using ChatOps.Host.TargetDatabase;
+using ChatOps.Host.Doctor;
 
-namespace ChatOps.Host.Doctor;
+namespace ChatOps.Host.TargetDatabase;
 
 /// <summary>Each environment's target database (connects, pg_dump can dump it, the expected tables), and the backup directory.</summary>
 internal sealed class TargetDatabaseDoctor(ChatOpsSettings settings, TargetPostgres postgres) : IDoctorChecks
@@ -80,28 +79,6 @@ internal sealed class TargetDatabaseDoctor(ChatOpsSettings settings, TargetPostg
         {
             return DoctorCheck.Problem(check, $"not writable: {e.Message}",
                 $"point ChatOps:Environments:{name}:Backup:Directory at the volume (the image uses /data/backups) or fix its owner.");
-        }
-    }
-}
-
-/// <summary>The bot's own store answers.</summary>
-internal sealed class StoreDoctor(IStoreProbe store) : IDoctorChecks
-{
-    public string Name => "Store";
-
-    public string GeneralFix => "check DATABASE_URL (Postgres) or ChatOps:StorePath (SQLite on the volume).";
-
-    public async Task<IReadOnlyList<DoctorCheck>> CheckAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await store.PingAsync(cancellationToken)
-                ? [DoctorCheck.Pass($"Own store ({store.Kind})", "answers.")]
-                : [DoctorCheck.Problem($"Own store ({store.Kind})", "does not answer.", GeneralFix)];
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return [DoctorCheck.Problem($"Own store ({store.Kind})", $"does not answer: {e.Message}", GeneralFix)];
         }
     }
 }

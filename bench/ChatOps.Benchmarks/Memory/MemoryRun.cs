@@ -36,7 +36,7 @@ public static class MemoryRun
                 ["ChatOps:Mode"] = "sandbox",
                 ["Urls"] = "http://127.0.0.1:0",
                 ["Console:Enabled"] = "false",
-                ["Logging:Level"] = "Warning",
+                ["Serilog:MinimumLevel:Default"] = "Warning",
                 ["Telegram:BotToken"] = TelegramSimulator.DefaultToken,
                 ["Telegram:ApiBaseUrl"] = telegramApi,
                 ["Telegram:WebhookUrl"] = "https://bench.invalid/telegram/webhook",

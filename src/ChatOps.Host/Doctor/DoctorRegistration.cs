@@ -11,6 +11,7 @@ public static class DoctorRegistration
     public static IServiceCollection AddDoctor(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IDoctorChecks, GitHubDoctor>();
+        services.AddSingleton<IDoctorChecks, ChatOps.Host.GitHub.GitHubPermissionsDoctor>();
         services.AddSingleton<IDoctorChecks, FlyDoctor>();
         if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
             services.AddSingleton<IDoctorChecks, TelegramDoctor>();

@@ -58,7 +58,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
             builder.Configuration["ChatOps:ResolvedMode"] = "live";
         builder.Services.AddSingleton(banner);
 
-        builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger.ReadFrom.Services(services), builder.Configuration));
+        builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger.ReadFrom.Services(services), builder.Configuration, services.GetService<LogSecrets>()));
         builder.Services.AddChatOps(builder.Configuration, sandbox: simulators is not null);
         configureServices?.Invoke(builder.Services);
 

@@ -37,6 +37,7 @@ public static class MemoryRun
                 ["Urls"] = "http://127.0.0.1:0",
                 ["Console:Enabled"] = "false",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
+                ["Metrics:Port"] = "0",
                 ["Telegram:BotToken"] = TelegramSimulator.DefaultToken,
                 ["Telegram:ApiBaseUrl"] = telegramApi,
                 ["Telegram:WebhookUrl"] = "https://bench.invalid/telegram/webhook",

@@ -83,6 +83,7 @@ public static class ReleaseTimeRun
             // Straight to production: the promotion rule of the example is not what is measured here.
             ["ChatOps:Environments:production:PromoteFrom"] = "",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Metrics:Port"] = "0",
         };
         var app = await ChatOpsApp.CreateAsync([], overrides, services =>
             services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));

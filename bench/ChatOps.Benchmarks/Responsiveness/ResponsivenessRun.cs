@@ -51,6 +51,7 @@ public static class ResponsivenessRun
             // Straight to production: the promotion rule of the example is not what is measured here.
             ["ChatOps:Environments:production:PromoteFrom"] = "",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Metrics:Port"] = "0",
         };
         var host = await ChatOpsApp.CreateAsync([], overrides, services =>
             services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));

@@ -16,6 +16,7 @@ public static class TestSettings
             ["Sandbox:DelayMilliseconds"] = "20",
             ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Metrics:Port"] = "0",
         };
         foreach (var layer in layers)
         {

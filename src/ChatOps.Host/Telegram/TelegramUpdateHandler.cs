@@ -62,7 +62,8 @@ public sealed class TelegramUpdateHandler(
             log.LogDebug("Ignored {Command} in chat {ChatId}: it is addressed to @{Addressee}", command.Command, message.Chat.Id, command.Addressee);
             return null;
         }
-        var incoming = new IncomingMessage(User(from), Channel(message.Chat.Id), command.Text, Id(updateId), place);
+        var topic = TelegramTopic.ThreadOf(message);
+        var incoming = new IncomingMessage(User(from), TelegramTopic.Channel(message.Chat.Id, topic), command.Text, Id(updateId), place);
         BotReply reply;
         try
         {
@@ -76,8 +77,8 @@ public sealed class TelegramUpdateHandler(
         if (reply.Text.Length == 0)
             return null;
         if (replyInAnswer)
-            return await surface.ReplyInAnswerAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
-        await surface.ReplyAsync(message.Chat.Id, message.Id, reply.Text, cancellationToken);
+            return await surface.ReplyInAnswerAsync(message.Chat.Id, topic, message.Id, reply.Text, cancellationToken);
+        await surface.ReplyAsync(message.Chat.Id, topic, message.Id, reply.Text, cancellationToken);
         return null;
     }
 
@@ -87,7 +88,7 @@ public sealed class TelegramUpdateHandler(
         try
         {
             if (query.Message?.Chat is { } chat && IsAllowed(updateId, chat.Id) && query.Data is { Length: > 0 } token)
-                reply = await chatOps.PressAsync(new ButtonPress(User(query.From), Channel(chat.Id), token, Id(updateId), Place(chat)), cancellationToken);
+                reply = await chatOps.PressAsync(new ButtonPress(User(query.From), TelegramTopic.Channel(chat.Id, TelegramTopic.ThreadOf(query.Message)), token, Id(updateId), Place(chat)), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -134,8 +135,6 @@ public sealed class TelegramUpdateHandler(
         people.Remember(user, $"{from.FirstName} {from.LastName}", from.Username);
         return user;
     }
-
-    private static ChatChannel Channel(long chatId) => new(TelegramSurface.PlatformName, chatId.ToString(CultureInfo.InvariantCulture));
 
     private static string Id(int updateId) => updateId.ToString(CultureInfo.InvariantCulture);
 }

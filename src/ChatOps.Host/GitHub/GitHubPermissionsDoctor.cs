@@ -54,7 +54,7 @@ internal sealed class GitHubPermissionsDoctor(
                     o.UsesApp
                         ? $"give the app {permission} in its settings (Permissions & events), then accept the new permissions on the installation."
                         : $"edit the fine-grained token (Settings → Developer settings → Personal access tokens): Repository permissions → {permission}, then fly secrets set GITHUB_TOKEN=… if it was regenerated.")
-                : DoctorCheck.Pass(name, $"{permission} ({permission.NeededFor[3..]})."));
+                : DoctorCheck.Pass(name, $"{permission.Level}, {permission.NeededFor}."));
         }
 
         return rows;

@@ -32,6 +32,8 @@ public static class GitHubRegistration
         services.AddSingleton<IGitHubCredential>(sp => sp.GetRequiredService<IOptions<GitHubOptions>>().Value is { UsesApp: true }
             ? ActivatorUtilities.CreateInstance<GitHubAppToken>(sp)
             : new GitHubTokenCredential(sp.GetRequiredService<IOptions<GitHubOptions>>().Value.Token));
+        if (!string.IsNullOrWhiteSpace(configuration[GitHubOptions.Section + ":AppId"]) || !string.IsNullOrWhiteSpace(configuration[GitHubOptions.Section + ":AppPrivateKey"]))
+            services.AddHostedService<GitHubAppStartCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GitHubClient>();
         services.AddSingleton<ISourceControl>(sp => sp.GetRequiredService<GitHubClient>());

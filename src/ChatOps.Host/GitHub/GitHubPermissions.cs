@@ -43,6 +43,10 @@ internal static class GitHubPermissions
             .SendAsync(GitHubApi.SystemName, verb, verb == HttpMethod.Post ? new { } : null, cancellationToken, 403, 404, 422);
         if (response.StatusCode is 403 or 404)
         {
+            // A 403 with Retry-After, or with the quota spent, is a rate limit, which says nothing about the permission.
+            if (response.ResponseMessage.Headers.RetryAfter is not null
+                || (response.Headers.TryGetFirst("x-ratelimit-remaining", out var remaining) && remaining == "0"))
+                throw new OutsideCallException($"GitHub rate-limited the check of {permission}: try the doctor again later", response.StatusCode);
             var accepted = response.Headers.TryGetFirst("X-Accepted-GitHub-Permissions", out var value) ? $"; GitHub asks for {value}" : "";
             return $"{response.StatusCode} {OutsideCallException.ErrorText(await OutsideCallException.ReadBodyAsync(response))}{accepted}";
         }

@@ -84,7 +84,7 @@ public static class ChatOpsLogging
     {
         public void Format(LogEvent logEvent, TextWriter output)
         {
-            var secrets = runtime is null ? configured : [.. configured.Concat(runtime.Values).OrderByDescending(v => v.Length)];
+            var secrets = runtime is null || runtime.IsEmpty ? configured : [.. configured.Concat(runtime.Values).OrderByDescending(v => v.Length)];
             if (secrets.Count == 0)
             {
                 inner.Format(logEvent, output);

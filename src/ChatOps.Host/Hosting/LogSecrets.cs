@@ -15,4 +15,6 @@ public sealed class LogSecrets
     }
 
     public IEnumerable<string> Values => _values.Keys;
+
+    public bool IsEmpty => _values.IsEmpty;
 }

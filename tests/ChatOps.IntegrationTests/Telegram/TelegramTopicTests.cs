@@ -49,6 +49,24 @@ public sealed class TelegramTopicTests
     }
 
     [Fact]
+    public async Task Over_the_webhook_a_reply_riding_on_the_answer_names_the_topic_too()
+    {
+        const string secret = "webhook_Secret-42";
+        await using var bot = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Telegram:WebhookUrl"] = "https://bot.example.com/telegram/webhook",
+            ["Telegram:WebhookSecret"] = secret,
+        });
+        await bot.WaitForAsync("setWebhook", () => bot.Telegram.Webhook);
+        var whoami = bot.Telegram.NewTextUpdate(Group, Releaser, "/whoami", Topic);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await bot.Telegram.DeliverAsync(bot.WebhookUrl, whoami, secret));
+
+        Assert.Equal(Topic, Assert.Single(bot.RepliesTo(whoami)).ThreadId);
+        Assert.True(Assert.Single(bot.Telegram.CallsTo("sendMessage")).InWebhookAnswer);
+    }
+
+    [Fact]
     public async Task A_command_outside_any_topic_is_answered_outside_too()
     {
         await using var bot = await StartAsync();

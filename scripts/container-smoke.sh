@@ -133,6 +133,7 @@ mapfile -t aim < <(sed -n '2,/^Ready$/p' "$root/simulators.out" | grep -v '^Read
 
 # (d) The bot as the image starts it: WORKDIR /app, USER app, ENTRYPOINT dotnet ChatOps.Host.dll, the image's ENV.
 bot_port=$(free_port)
+metrics_port=$(free_port)
 image_env=(
   # The image sets ASPNETCORE_HTTP_PORTS=8080 and so listens on every interface. Here only the loopback is allowed:
   # the same variable with a free port, and ASPNETCORE_URLS (which wins over it) binding 127.0.0.1 only.
@@ -141,6 +142,8 @@ image_env=(
   "ChatOps__Mode=live"
   "ChatOps__StorePath=$data/chatops.db"
   "Logging__Format=json"
+  # The image keeps the default metrics port, 9091, the one fly.toml's [metrics] names; a free one here.
+  "Metrics__Port=$metrics_port"
   "DOTNET_NOLOGO=1"
 )
 # The image has Console__Enabled=false; the console chat (stdin) is the chat this test drives, in live mode, in place
@@ -172,6 +175,18 @@ for _ in $(seq 1 300); do
   if live_probe 2>/dev/null; then live_ok=1; break; fi
   sleep 0.2
 done
+# /metrics on the metrics port only; the public port answers 404 there.
+status_of() { # status_of PORT PATH: the HTTP status code, empty when nothing answered
+  exec 4<>"/dev/tcp/127.0.0.1/$1" || return 0
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&4
+  local line=""
+  read -r -t 5 line <&4 || true
+  exec 4<&- 4>&-
+  line=${line#* }
+  echo "${line%% *}"
+}
+metrics_status=$(status_of "$metrics_port" /metrics 2>/dev/null)
+public_metrics_status=$(status_of "$bot_port" /metrics 2>/dev/null)
 # Live mode must not load the simulators: the assembly would show among the bot process's mapped files. Looked at
 # until the bot exits, so a load during the release, the rollback or the shutdown counts too.
 bot_dotnet() { # the dotnet process below this run's timeout and runuser, not another run's bot
@@ -205,6 +220,9 @@ bot_pid=""
 ((bot_status == 0)) || fail "the bot exited with $bot_status"
 [[ -n "$live_ok" ]] || fail "http://127.0.0.1:$bot_port/health/live never answered 200 while the bot ran"
 say "http://127.0.0.1:$bot_port/health/live answered 200 (ASPNETCORE_URLS/ASPNETCORE_HTTP_PORTS honoured)"
+[[ "$metrics_status" == 200 ]] || fail "http://127.0.0.1:$metrics_port/metrics answered '${metrics_status}', not 200"
+[[ "$public_metrics_status" == 404 ]] || fail "http://127.0.0.1:$bot_port/metrics (the public port) answered '${public_metrics_status}', not 404"
+say "/metrics answered 200 on the metrics port ($metrics_port) and 404 on the public one"
 [[ -n "$maps_read" ]] || fail "could not read the live bot's /proc/PID/maps (dotnet pid '${bot_dotnet}') to see which assemblies it loaded"
 [[ "$sandbox_loaded" == no ]] || fail "the live bot loaded ChatOps.Sandbox.dll (the simulators); live mode must not touch them"
 say "the live bot did not load the simulators (no ChatOps.Sandbox.dll among its mapped files while it ran)"

@@ -21,6 +21,12 @@ public sealed class SandboxOptions
     public string GitHubToken { get; set; } = "sandbox-github-token";
     public string FlyToken { get; set; } = "sandbox-fly-token";
 
+    // A GitHub App the simulator knows: its id, the public half of its key (PEM) that JWTs are verified against, and
+    // the installation on the repository. No public key: no app, and /app/* answers as to a stranger.
+    public long GitHubAppId { get; set; } = 31337;
+    public string? GitHubAppPublicKeyPem { get; set; }
+    public long GitHubInstallationId { get; set; } = 7001;
+
     // Small realistic delays: a machine starting after an update, its checks turning passing, a snapshot appearing.
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(40);
 

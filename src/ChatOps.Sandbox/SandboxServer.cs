@@ -7,9 +7,10 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly WebApplication _app;
 
     private SandboxServer(WebApplication app, SandboxOptions options, Uri baseUrl, GitHubRepo gitHub, FlyCloud fly,
-        SandboxFaults faults, MutationLog mutations, CallLog calls)
+        SandboxFaults faults, MutationLog mutations, CallLog calls, GitHubAccess gitHubAccess)
     {
         Calls = calls;
+        GitHubAccess = gitHubAccess;
         _app = app;
         Options = options;
         BaseUrl = baseUrl;
@@ -25,6 +26,9 @@ public sealed class SandboxServer : IAsyncDisposable
     public Uri FlyApiUrl => new(BaseUrl, "fly");
     public Uri FlyRegistryUrl => new(BaseUrl, RegistryEndpoints.Prefix.TrimStart('/'));
     public GitHubRepo GitHub { get; }
+
+    // Who may call the simulated GitHub, with which permissions; the app's installation tokens.
+    public GitHubAccess GitHubAccess { get; }
     public FlyCloud Fly { get; }
     public SandboxFaults Faults { get; }
     public MutationLog Mutations { get; }
@@ -46,6 +50,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var mutations = new MutationLog();
         var faults = new SandboxFaults();
         var gitHub = new GitHubRepo(options, mutations);
+        var gitHubAccess = new GitHubAccess(options);
         var fly = new FlyCloud(options, faults, mutations);
         var calls = new CallLog();
         var latency = new LatencyGate(options);
@@ -53,13 +58,13 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             app.Use(calls.InvokeAsync);
             app.Use(latency.InvokeAsync);
-            app.MapGitHub(gitHub, options, faults);
+            app.MapGitHub(gitHub, gitHubAccess, options, faults);
             app.MapFly(fly, options, faults, mutations);
             app.MapRegistry(fly, options);
             app.MapTargetServices(options, fly, faults);
         }, cancellationToken);
         gitHub.ApiUrl = new Uri(baseUrl, "github").ToString();
-        return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations, calls);
+        return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations, calls, gitHubAccess);
     }
 
     public async ValueTask DisposeAsync()

@@ -82,7 +82,8 @@ public static class ReleaseTimeRun
             ["ChatOps:Environments:production:Deploy:Order"] = order,
             // Straight to production: the promotion rule of the example is not what is measured here.
             ["ChatOps:Environments:production:PromoteFrom"] = "",
-            ["Logging:Level"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Metrics:Port"] = "0",
         };
         var app = await ChatOpsApp.CreateAsync([], overrides, services =>
             services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));

@@ -50,7 +50,8 @@ public static class ResponsivenessRun
             ["Console:Enabled"] = "false",
             // Straight to production: the promotion rule of the example is not what is measured here.
             ["ChatOps:Environments:production:PromoteFrom"] = "",
-            ["Logging:Level"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Metrics:Port"] = "0",
         };
         var host = await ChatOpsApp.CreateAsync([], overrides, services =>
             services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));

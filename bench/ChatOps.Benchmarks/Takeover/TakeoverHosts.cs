@@ -32,7 +32,8 @@ public static class TakeoverHosts
             ["ChatOps:VerifyAttempts"] = "3",
             ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
             // The dead host logs its failed write as an error on every run; the figures say whether the run went well.
-            ["Logging:Level"] = "Fatal",
+            ["Serilog:MinimumLevel:Default"] = "Fatal",
+            ["Metrics:Port"] = "0",
         };
         if (setting.LeaseTtl is { } ttl)
             overrides["ChatOps:LeaseTtl"] = ttl.ToString("c");

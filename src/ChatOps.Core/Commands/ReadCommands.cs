@@ -57,7 +57,8 @@ public sealed class ReadCommands(
     // Where the platform has an allow-list of chats, say the exact setting that lets this chat in.
     private static string AllowHint(ChatChannel channel) => channel.Platform switch
     {
-        "telegram" => $" To allow it, add {channel.Id} to Telegram:AllowedChatIds (e.g. Telegram__AllowedChatIds__0={channel.Id}).",
+        // A forum topic is "chat/topic"; the allow list names the chat.
+        "telegram" => $" To allow it, add {channel.Id.Split('/')[0]} to Telegram:AllowedChatIds (e.g. Telegram__AllowedChatIds__0={channel.Id.Split('/')[0]}).",
         "slack" => $" To allow it, add {channel.Id} to Slack:AllowedChannelIds (empty allows every channel the app is in).",
         _ => "",
     };

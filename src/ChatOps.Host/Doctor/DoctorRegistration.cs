@@ -1,5 +1,6 @@
 using ChatOps.Core.Ports;
 using ChatOps.Host.Fly;
+using ChatOps.Host.GitHub;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.TargetDatabase;
@@ -14,6 +15,7 @@ public static class DoctorRegistration
     public static IServiceCollection AddDoctor(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IDoctorChecks, GitHubDoctor>();
+        services.AddSingleton<IDoctorChecks, ChatOps.Host.GitHub.GitHubPermissionsDoctor>();
         services.AddSingleton<IDoctorChecks, FlyDoctor>();
         if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
             services.AddSingleton<IDoctorChecks, TelegramDoctor>();

@@ -34,8 +34,8 @@ internal sealed class GitHubApi(IHttpClientFactory httpClients, GitHubOptions op
     public IFlurlClient Open()
     {
         var client = httpClients.CreateFlurlClient(GitHubClient.HttpClientName, Options.ApiBaseUrl, OutsideCalls.SnakeCaseJson);
-        client.WithHeader("Authorization", $"Bearer {Options.Token}")
-            .WithHeader("Accept", "application/vnd.github+json")
+        // The bearer is set per attempt by GitHubAuthentication (a token, or the app's installation token).
+        client.WithHeader("Accept", "application/vnd.github+json")
             .WithHeader("X-GitHub-Api-Version", "2022-11-28")
             .WithHeader("User-Agent", "chatops-release-bot/1.0");
         return client;

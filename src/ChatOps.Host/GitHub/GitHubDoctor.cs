@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Ports;
-using ChatOps.Host.GitHub;
+using ChatOps.Host.Doctor;
 using ChatOps.Host.Http;
 using Flurl.Http;
 using Microsoft.Extensions.Options;
 
-namespace ChatOps.Host.Doctor;
+namespace ChatOps.Host.GitHub;
 
 /// <summary>The repository is reachable, the token may push (tags, CHANGELOG.md) and read the branch's checks.</summary>
 internal sealed class GitHubDoctor(IHttpClientFactory httpClients, IOptions<GitHubOptions> options, ISourceControl sourceControl) : IDoctorChecks

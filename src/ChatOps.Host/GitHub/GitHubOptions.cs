@@ -9,6 +9,14 @@ public sealed class GitHubOptions
     public static readonly IReadOnlyList<string> DefaultRequiredChecks = ["test", "coverage", "ruff", "black"];
 
     public string Token { get; set; } = "";
+
+    // A GitHub App instead of a token: its id (or client id), its private key (PEM), and optionally the installation
+    // on the repository (looked up from the repository when empty).
+    public string AppId { get; set; } = "";
+    public string AppPrivateKey { get; set; } = "";
+    public long? AppInstallationId { get; set; }
+
+    public bool UsesApp => AppId.Length > 0 || AppPrivateKey.Length > 0;
     public string ApiBaseUrl { get; set; } = "https://api.github.com";
     public string Repository { get; set; } = "";
     public string Branch { get; set; } = "main";
@@ -36,9 +44,20 @@ internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
     public ValidateOptionsResult Validate(string? name, GitHubOptions options)
     {
         List<string> errors = [];
-        if (string.IsNullOrWhiteSpace(options.Token))
+        if (options.UsesApp)
         {
-            errors.Add("GitHub:Token is missing (or set GITHUB_TOKEN)");
+            if (string.IsNullOrWhiteSpace(options.AppId))
+                errors.Add("GitHub:AppId is missing: a GitHub App needs its id with its private key");
+            if (string.IsNullOrWhiteSpace(options.AppPrivateKey))
+                errors.Add("GitHub:AppPrivateKey is missing (or set GITHUB_APP_PRIVATE_KEY): a GitHub App needs its private key with its id");
+            else if (GitHubAppJwt.KeyProblem(options.AppPrivateKey) is { } problem)
+                errors.Add(problem);
+            if (!string.IsNullOrWhiteSpace(options.Token))
+                errors.Add("GitHub:Token and GitHub:AppId are both set: use a token or an app, not both");
+        }
+        else if (string.IsNullOrWhiteSpace(options.Token))
+        {
+            errors.Add("GitHub:Token is missing (or set GITHUB_TOKEN, or a GitHub App: GitHub:AppId and GITHUB_APP_PRIVATE_KEY)");
         }
 
         if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))

@@ -1,4 +1,5 @@
 using ChatOps.Core.Ports;
+using ChatOps.Host.Hosting;
 using ChatOps.Host.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,15 @@ public static class GitHubRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubOptions>, GitHubOptionsValidator>());
         services.AddResilientHttpClient(GitHubClient.HttpClientName)
             .Configure<IOptions<GitHubOptions>>((call, gitHub) => call.AttemptTimeout = gitHub.Value.Timeout);
+        services.AddHttpClient(GitHubClient.HttpClientName).AddHttpMessageHandler(sp => new GitHubAuthentication(sp.GetRequiredService<IGitHubCredential>()));
+        services.AddResilientHttpClient(GitHubAppToken.HttpClientName)
+            .Configure<IOptions<GitHubOptions>>((call, gitHub) => call.AttemptTimeout = gitHub.Value.Timeout);
+        services.TryAddSingleton<LogSecrets>();
+        services.AddSingleton<IGitHubCredential>(sp => sp.GetRequiredService<IOptions<GitHubOptions>>().Value is { UsesApp: true }
+            ? ActivatorUtilities.CreateInstance<GitHubAppToken>(sp)
+            : new GitHubTokenCredential(sp.GetRequiredService<IOptions<GitHubOptions>>().Value.Token));
+        if (!string.IsNullOrWhiteSpace(configuration[GitHubOptions.Section + ":AppId"]) || !string.IsNullOrWhiteSpace(configuration[GitHubOptions.Section + ":AppPrivateKey"]))
+            services.AddHostedService<GitHubAppStartCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GitHubClient>();
         services.AddSingleton<ISourceControl>(sp => sp.GetRequiredService<GitHubClient>());

@@ -57,8 +57,9 @@ public sealed class ChatOpsApp : IAsyncDisposable
         else
             builder.Configuration["ChatOps:ResolvedMode"] = "live";
         builder.Services.AddSingleton(banner);
+        ChatOps.Host.Metrics.MetricsPort.Listen(builder.Configuration);
 
-        builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger.ReadFrom.Services(services), builder.Configuration));
+        builder.Services.AddSerilog((services, logger) => ChatOpsLogging.Configure(logger.ReadFrom.Services(services), builder.Configuration, services.GetService<LogSecrets>()));
         builder.Services.AddChatOps(builder.Configuration, sandbox: simulators is not null);
         configureServices?.Invoke(builder.Services);
 

@@ -6,7 +6,10 @@ using Serilog.Formatting.Display;
 
 namespace ChatOps.Host.Hosting;
 
-/// <summary>Logging:Level and Logging:Format (text or json), to stderr, with every configured secret masked.</summary>
+/// <summary>
+/// Levels from Serilog's standard section (Serilog:MinimumLevel:Default and :Override:&lt;source&gt;), Logging:Format
+/// (text or json), one sink to stderr with every secret masked.
+/// </summary>
 public static class ChatOpsLogging
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
@@ -20,25 +23,31 @@ public static class ChatOpsLogging
         : error is not null || context.Response.StatusCode > 499 ? LogEventLevel.Error
         : LogEventLevel.Information;
 
-    public static void Configure(LoggerConfiguration logger, IConfiguration configuration)
+    public static void Configure(LoggerConfiguration logger, IConfiguration configuration, LogSecrets? runtimeSecrets = null)
     {
-        var level = Enum.TryParse<LogEventLevel>(configuration["Logging:Level"], ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
         ITextFormatter format = string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase)
             ? new CompactJsonFormatter()
             : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
-        logger.MinimumLevel.Is(level)
+        logger.MinimumLevel.Information()
             // These log request URLs, and the Telegram API puts the bot token in the path.
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             // Polly's own telemetry repeats what OutsideCallPipeline logs (each retry, redacted) and what the caller
             // reports (the last failure), and writes that handled outcome as an Error with a stack trace.
-            .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
+            .MinimumLevel.Override("Polly", LogEventLevel.Fatal);
+        // Only the levels are read from the Serilog section, over the defaults above: a sink named there (WriteTo) would
+        // write without the masking below.
+        logger.ReadFrom.Configuration(LevelsOnly(configuration));
+        logger
             // Program.cs reports every start-up failure itself, in one line; the host's own report is a stack trace.
             .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start")
             .Enrich.FromLogContext()
             // stdout belongs to the console chat; logs go to stderr.
-            .WriteTo.Console(new RedactingFormatter(format, Secrets(configuration)), standardErrorFromLevel: LogEventLevel.Verbose);
+            .WriteTo.Console(new RedactingFormatter(format, Secrets(configuration), runtimeSecrets), standardErrorFromLevel: LogEventLevel.Verbose);
     }
+
+    private static IConfiguration LevelsOnly(IConfiguration configuration) =>
+        new ConfigurationBuilder().AddInMemoryCollection(configuration.GetSection("Serilog:MinimumLevel").AsEnumerable()).Build();
 
     /// <summary>The values that must never reach a log line: tokens, signing secrets, and passwords in connection strings.</summary>
     public static IReadOnlyList<string> Secrets(IConfiguration configuration)
@@ -71,10 +80,11 @@ public static class ChatOpsLogging
     }
 
     /// <summary>Formats with the inner formatter, then masks each secret: works the same for text and compact JSON.</summary>
-    private sealed class RedactingFormatter(ITextFormatter inner, IReadOnlyList<string> secrets) : ITextFormatter
+    private sealed class RedactingFormatter(ITextFormatter inner, IReadOnlyList<string> configured, LogSecrets? runtime) : ITextFormatter
     {
         public void Format(LogEvent logEvent, TextWriter output)
         {
+            var secrets = runtime is null || runtime.IsEmpty ? configured : [.. configured.Concat(runtime.Values).OrderByDescending(v => v.Length)];
             if (secrets.Count == 0)
             {
                 inner.Format(logEvent, output);

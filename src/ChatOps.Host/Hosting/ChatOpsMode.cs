@@ -5,7 +5,7 @@ namespace ChatOps.Host.Hosting;
 /// <summary>Sandbox or live, decided once at start-up from ChatOps:Mode and the settings present.</summary>
 public static class ChatOpsMode
 {
-    public static readonly string[] TokenKeys = ["Telegram:BotToken", "Slack:BotToken", "Fly:ApiToken", "GitHub:Token"];
+    public static readonly string[] TokenKeys = ["Telegram:BotToken", "Slack:BotToken", "Fly:ApiToken", "GitHub:Token", "GitHub:AppPrivateKey"];
 
     // The sandbox's example world (Sandbox/example-world.json): fine against the simulators, never a real target.
     private static readonly string[] DemoValues = ["acme/myloware", "myloware-api", "myloware-orchestrator", "myloware-api-staging", "myloware-orchestrator-staging"];
@@ -39,7 +39,8 @@ public static class ChatOpsMode
             if (string.IsNullOrWhiteSpace(configuration[key]))
                 missing.Add(secret is null ? key : $"{key} ({secret})");
         }
-        Need("GitHub:Token", "GITHUB_TOKEN");
+        if (string.IsNullOrWhiteSpace(configuration["GitHub:AppId"]) && string.IsNullOrWhiteSpace(configuration["GitHub:AppPrivateKey"]))
+            Need("GitHub:Token", "GITHUB_TOKEN");
         Need("GitHub:Repository", null);
         Need("Fly:ApiToken", "FLY_API_TOKEN");
         var consoleChat = string.Equals(configuration["Console:Enabled"], "true", StringComparison.OrdinalIgnoreCase);
@@ -88,6 +89,7 @@ public static class ChatOpsMode
         ["SLACK_APP_TOKEN"] = "Slack:AppToken",
         ["FLY_API_TOKEN"] = "Fly:ApiToken",
         ["GITHUB_TOKEN"] = "GitHub:Token",
+        ["GITHUB_APP_PRIVATE_KEY"] = "GitHub:AppPrivateKey",
         ["DATABASE_URL"] = "ConnectionStrings:ChatOps",
     };
 }

@@ -59,6 +59,7 @@ public static class ChatOpsServices
 
         services.AddReleaseCore();
         services.AddHostedService<ReleaseRunnerService>();
+        services.AddHostedService<StartupLine>();
         services.AddConsoleChat(configuration, sandbox);
         return services;
     }

@@ -1,9 +1,9 @@
+using ChatOps.Host.Metrics;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.Telegram;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Prometheus;
 
 namespace ChatOps.Host.Hosting;
 
@@ -15,6 +15,7 @@ public static class HealthEndpoints
     public static IServiceCollection AddReadinessChecks(this IServiceCollection services)
     {
         services.AddSingleton<ChatOps.Host.Metrics.DeliveryMetrics>();
+        services.AddMetricsPort();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [Ready])
             .AddCheck<ChatReceiverHealthCheck>("chat receiver", tags: [Ready]);
@@ -43,7 +44,7 @@ public static class HealthEndpoints
         // Readiness: what the bot needs to do its work.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteReportAsync });
         app.Services.GetRequiredService<ChatOps.Host.Metrics.DeliveryMetrics>().Attach(Prometheus.Metrics.DefaultRegistry);
-        app.MapMetrics("/metrics");
+        app.MapMetricsPort();
     }
 
     // The platform only reads the status code; whoever runs `curl /health/ready` on the machine wants to see which check failed.

@@ -51,6 +51,9 @@ public static class SandboxBootstrap
         {
             ["GitHub:ApiBaseUrl"] = sandbox.GitHubApiUrl.ToString().TrimEnd('/'),
             ["GitHub:Token"] = sandbox.Options.GitHubToken,
+            // The simulators hand out their own token; a GitHub App configured for the real GitHub is not theirs.
+            ["GitHub:AppId"] = "",
+            ["GitHub:AppPrivateKey"] = "",
             ["GitHub:Repository"] = sandbox.Options.Repository,
             ["GitHub:Branch"] = sandbox.Options.Branch,
             ["Fly:ApiBaseUrl"] = sandbox.FlyApiUrl.ToString().TrimEnd('/'),

@@ -7,7 +7,8 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace ChatOps.Host.Telegram;
 
 /// <summary>A release card as Telegram HTML plus its inline keyboard.</summary>
-public sealed record TelegramCard(string Html, IReadOnlyList<CardButton> Buttons) : ICardContent<TelegramCard>
+// ThreadId: the forum topic a card is posted in (an edit needs none: message ids are unique in the chat).
+public sealed record TelegramCard(string Html, IReadOnlyList<CardButton> Buttons, int? ThreadId = null) : ICardContent<TelegramCard>
 {
     public InlineKeyboardMarkup Keyboard => TelegramCardView.Keyboard(Buttons);
 

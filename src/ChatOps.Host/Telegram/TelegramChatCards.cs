@@ -17,7 +17,7 @@ internal sealed class TelegramChatCards(long chatId, ITelegramBotClient bot, ILo
 
     public async Task<int> PostAsync(TelegramCard card, CancellationToken cancellationToken)
     {
-        var sent = await bot.SendMessage(chatId: chatId, text: card.Html, parseMode: ParseMode.Html,
+        var sent = await bot.SendMessage(chatId: chatId, text: card.Html, parseMode: ParseMode.Html, messageThreadId: card.ThreadId,
             replyMarkup: card.Buttons.Count > 0 ? card.Keyboard : null,
             linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: cancellationToken);
         return sent.Id;

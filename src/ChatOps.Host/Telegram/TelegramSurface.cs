@@ -11,43 +11,63 @@ using Telegram.Bot.Types.Enums;
 
 namespace ChatOps.Host.Telegram;
 
-/// <summary>Telegram as a chat platform: a chat id is the channel id, a card is one message edited in place.</summary>
-public sealed class TelegramSurface(
-    ITelegramBotClient bot, People people, RestingCards resting, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
-    : IChatSurface, IAsyncDisposable
+/// <summary>
+/// Telegram as a chat platform: a chat id (with its forum topic, <see cref="TelegramTopic"/>) is the channel id, a card
+/// is one message edited in place.
+/// </summary>
+public sealed class TelegramSurface : IChatSurface, IAsyncDisposable
 {
     public const string PlatformName = "telegram";
 
+    private readonly ITelegramBotClient _bot;
+    private readonly People _people;
+
     // One lane per chat: Telegram's limits are per chat, and a reply must not overtake the cards before it.
-    private readonly CardLanes<long, int, TelegramCard> _lanes = new(
-        id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock, (releaseId, cancellationToken) => RestingAsync(resting, releaseId, cancellationToken)), clock);
+    private readonly CardLanes<long, int, TelegramCard> _lanes;
+
+    // The topic of each release's card, so a stored card put back (or posted anew when its message was deleted) stays there.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int?> _topics = new();
     private int _disposed;
+
+    public TelegramSurface(
+        ITelegramBotClient bot, People people, RestingCards resting, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSurface> log)
+    {
+        _bot = bot;
+        _people = people;
+        _lanes = new(id => new CardLane<int, TelegramCard>(new TelegramChatCards(id, bot, log), options.Value.EditInterval, clock,
+            (releaseId, cancellationToken) => RestingAsync(resting, releaseId, cancellationToken)), clock);
+    }
 
     public string Platform => PlatformName;
 
     public async Task<string?> ShowCardAsync(ChatChannel channel, string? messageId, ReleaseCard card, CancellationToken cancellationToken)
     {
         var known = int.TryParse(messageId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new CardId<int>(id) : (CardId<int>?)null;
-        var shown = await _lanes.UseAsync(ChatId(channel), lane => lane.ShowAsync(card.ReleaseId, known, TelegramCardView.Render(card), cancellationToken));
+        var (chatId, topic) = TelegramTopic.Parse(channel);
+        _topics[card.ReleaseId] = topic;
+        var shown = await _lanes.UseAsync(chatId, lane => lane.ShowAsync(card.ReleaseId, known, TelegramCardView.Render(card) with { ThreadId = topic }, cancellationToken));
         return shown?.Id.ToString(CultureInfo.InvariantCulture);
     }
 
-    public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken) =>
-        SayAsync(ChatId(channel), text, null, cancellationToken);
+    public Task SayAsync(ChatChannel channel, string text, CancellationToken cancellationToken)
+    {
+        var (chatId, topic) = TelegramTopic.Parse(channel);
+        return SayAsync(chatId, topic, text, null, cancellationToken);
+    }
 
     public Task NotifyAsync(ChatChannel channel, Notice notice, CancellationToken cancellationToken)
     {
-        var chatId = ChatId(channel);
-        var html = TelegramCardView.Trim(TelegramNoticeView.Html(notice, people), TelegramCardView.MaxLength);
-        return _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
-            chatId: chatId, text: html, parseMode: ParseMode.Html,
+        var (chatId, topic) = TelegramTopic.Parse(channel);
+        var html = TelegramCardView.Trim(TelegramNoticeView.Html(notice, _people), TelegramCardView.MaxLength);
+        return _lanes.UseAsync(chatId, lane => lane.SendAsync(c => _bot.SendMessage(
+            chatId: chatId, text: html, parseMode: ParseMode.Html, messageThreadId: topic,
             replyMarkup: notice.Buttons.Count > 0 ? TelegramCardView.Keyboard(notice.Buttons) : null,
             linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
     }
 
     /// <summary>A reply to someone's command, in the same chat's turn as the cards.</summary>
-    public Task ReplyAsync(long chatId, int messageId, string text, CancellationToken cancellationToken) =>
-        SayAsync(chatId, text, messageId, cancellationToken);
+    public Task ReplyAsync(long chatId, int? topic, int messageId, string text, CancellationToken cancellationToken) =>
+        SayAsync(chatId, topic, text, messageId, cancellationToken);
 
     /// <summary>
     /// A reply that can ride back on the webhook's answer, which spares a call to Telegram while someone waits for
@@ -55,11 +75,11 @@ public sealed class TelegramSurface(
     /// spaced from it. Telegram sends it without telling us how that went, so anything that must be known to have
     /// landed (cards, notices, calls with buttons) goes through the API. Null: sent through the API, as ever.
     /// </summary>
-    public async Task<SendMessageRequest?> ReplyInAnswerAsync(long chatId, int messageId, string text, CancellationToken cancellationToken)
+    public async Task<SendMessageRequest?> ReplyInAnswerAsync(long chatId, int? topic, int messageId, string text, CancellationToken cancellationToken)
     {
         if (await _lanes.UseAsync(chatId, lane => Task.FromResult(lane.TryTakeTurnNow())))
-            return new SendMessageRequest { ChatId = chatId, Text = TelegramCardView.Plain(text), ReplyParameters = ReplyTo(messageId), LinkPreviewOptions = NoPreview, IsWebhookResponse = true };
-        await ReplyAsync(chatId, messageId, text, cancellationToken);
+            return new SendMessageRequest { ChatId = chatId, MessageThreadId = topic, Text = TelegramCardView.Plain(text), ReplyParameters = ReplyTo(messageId), LinkPreviewOptions = NoPreview, IsWebhookResponse = true };
+        await ReplyAsync(chatId, topic, messageId, text, cancellationToken);
         return null;
     }
 
@@ -71,7 +91,7 @@ public sealed class TelegramSurface(
     {
         if (detail.Output is not { } output)
             return Task.CompletedTask;
-        var chatId = ChatId(channel);
+        var (chatId, topic) = TelegramTopic.Parse(channel);
         var heading = $"<b>#{detail.ReleaseId} {TelegramCardView.Escape(detail.Step)}</b>: {TelegramCardView.Escape(detail.Text)}\n";
         var room = TelegramCardView.MaxLength - heading.Length - 100;
         var escaped = TelegramCardView.Escape(output);
@@ -82,29 +102,24 @@ public sealed class TelegramSurface(
         var cut = shown.Length < escaped.Length ? $"\n… {escaped.Length - shown.Length:N0} more characters not shown" : "";
         var html = $"{heading}<pre>{shown}</pre>{cut}";
         var card = int.TryParse(cardMessageId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
-        return _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
-            chatId: chatId, text: html, parseMode: ParseMode.Html, replyParameters: ReplyTo(card), linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
+        return _lanes.UseAsync(chatId, lane => lane.SendAsync(c => _bot.SendMessage(
+            chatId: chatId, text: html, parseMode: ParseMode.Html, messageThreadId: topic, replyParameters: ReplyTo(card), linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
     }
 
-    private Task SayAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken) =>
-        _lanes.UseAsync(chatId, lane => lane.SendAsync(c => bot.SendMessage(
-            chatId: chatId, text: TelegramCardView.Plain(text), replyParameters: ReplyTo(replyTo), linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
+    private Task SayAsync(long chatId, int? topic, string text, int? replyTo, CancellationToken cancellationToken) =>
+        _lanes.UseAsync(chatId, lane => lane.SendAsync(c => _bot.SendMessage(
+            chatId: chatId, text: TelegramCardView.Plain(text), messageThreadId: topic, replyParameters: ReplyTo(replyTo), linkPreviewOptions: NoPreview, cancellationToken: c), cancellationToken));
 
     private static ReplyParameters? ReplyTo(int? messageId) =>
         messageId is { } id ? new ReplyParameters { MessageId = id, AllowSendingWithoutReply = true } : null;
 
     private static LinkPreviewOptions NoPreview => new() { IsDisabled = true };
 
-    private static long ChatId(ChatChannel channel) =>
-        long.TryParse(channel.Id, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId)
-            ? chatId
-            : throw new ArgumentException($"'{channel.Id}' is not a Telegram chat id", nameof(channel));
-
     /// <summary>How many chats have a lane now; idle ones are dropped.</summary>
     internal int Lanes => _lanes.Count;
 
-    private static async Task<TelegramCard?> RestingAsync(RestingCards resting, long releaseId, CancellationToken cancellationToken) =>
-        await resting.FindAsync(releaseId, cancellationToken) is { } card ? TelegramCardView.Render(card) : null;
+    private async Task<TelegramCard?> RestingAsync(RestingCards resting, long releaseId, CancellationToken cancellationToken) =>
+        await resting.FindAsync(releaseId, cancellationToken) is { } card ? TelegramCardView.Render(card) with { ThreadId = _topics.GetValueOrDefault(releaseId) } : null;
 
     public async ValueTask DisposeAsync()
     {

@@ -62,7 +62,8 @@ public sealed class TelegramUpdateHandler(
             log.LogDebug("Ignored {Command} in chat {ChatId}: it is addressed to @{Addressee}", command.Command, message.Chat.Id, command.Addressee);
             return;
         }
-        var incoming = new IncomingMessage(User(from), Channel(message.Chat.Id), command.Text, Id(updateId), place);
+        var topic = TelegramTopic.ThreadOf(message);
+        var incoming = new IncomingMessage(User(from), TelegramTopic.Channel(message.Chat.Id, topic), command.Text, Id(updateId), place);
         BotReply reply;
         try
         {
@@ -78,13 +79,13 @@ public sealed class TelegramUpdateHandler(
         var (chatId, messageId, text) = (message.Chat.Id, message.Id, reply.Text);
         if (answer is not { IsOpen: true })
         {
-            await surface.ReplyAsync(chatId, messageId, text, cancellationToken);
+            await surface.ReplyAsync(chatId, topic, messageId, text, cancellationToken);
             return;
         }
         // Null: the chat's turn was not free, and it went through the API. Refused: the request answered meanwhile.
-        if (await surface.ReplyInAnswerAsync(chatId, messageId, text, cancellationToken) is { } request
-            && !answer.TryCarry(request, ct => surface.ReplyAsync(chatId, messageId, text, ct)))
-            await surface.ReplyAsync(chatId, messageId, text, cancellationToken);
+        if (await surface.ReplyInAnswerAsync(chatId, topic, messageId, text, cancellationToken) is { } request
+            && !answer.TryCarry(request, ct => surface.ReplyAsync(chatId, topic, messageId, text, ct)))
+            await surface.ReplyAsync(chatId, topic, messageId, text, cancellationToken);
     }
 
     /// <summary>
@@ -97,7 +98,7 @@ public sealed class TelegramUpdateHandler(
             return;
         if (!IsAllowed(update.Id, message.Chat.Id) || !command.IsFor(await identity.UsernameAsync(cancellationToken)))
             return;
-        await surface.ReplyAsync(message.Chat.Id, message.Id,
+        await surface.ReplyAsync(message.Chat.Id, TelegramTopic.ThreadOf(message), message.Id,
             $"⚠️ ChatOps restarted before it finished {command.Text}. Check /status, and send it again if it is still needed.", cancellationToken);
     }
 
@@ -107,7 +108,7 @@ public sealed class TelegramUpdateHandler(
         try
         {
             if (query.Message?.Chat is { } chat && IsAllowed(updateId, chat.Id) && query.Data is { Length: > 0 } token)
-                reply = await chatOps.PressAsync(new ButtonPress(User(query.From), Channel(chat.Id), token, Id(updateId), Place(chat)), cancellationToken);
+                reply = await chatOps.PressAsync(new ButtonPress(User(query.From), TelegramTopic.Channel(chat.Id, TelegramTopic.ThreadOf(query.Message)), token, Id(updateId), Place(chat)), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -154,8 +155,6 @@ public sealed class TelegramUpdateHandler(
         people.Remember(user, $"{from.FirstName} {from.LastName}", from.Username);
         return user;
     }
-
-    private static ChatChannel Channel(long chatId) => new(TelegramSurface.PlatformName, chatId.ToString(CultureInfo.InvariantCulture));
 
     private static string Id(int updateId) => updateId.ToString(CultureInfo.InvariantCulture);
 }

@@ -2,9 +2,9 @@ namespace ChatOps.Sandbox;
 
 internal static class GitHubEndpoints
 {
-    public static void MapGitHub(this WebApplication app, GitHubRepo repo, SandboxOptions options, SandboxFaults faults)
+    public static void MapGitHub(this WebApplication app, GitHubRepo repo, GitHubAccess access, SandboxOptions options, SandboxFaults faults)
     {
-        var gate = new GitHubGate(options, faults);
+        var gate = new GitHubGate(access, faults);
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/github"), branch => branch.Use(gate.InvokeAsync));
 
         var group = app.MapGroup("/github/repos/{owner}/{name}");
@@ -31,6 +31,7 @@ internal static class GitHubEndpoints
         group.MapReleases(repo);
         group.MapContents(repo);
         group.MapDeployments(repo);
+        app.MapGitHubApp(group, access, options);
         app.Map("/github/{**rest}", () => GitHubErrors.NotFound());
     }
 }

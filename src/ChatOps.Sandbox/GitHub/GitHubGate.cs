@@ -5,7 +5,7 @@ namespace ChatOps.Sandbox;
 
 // What every GitHub call passes before it reaches an endpoint: injected faults, User-Agent, token, version and
 // the headers GitHub sends on every response.
-internal sealed class GitHubGate(SandboxOptions options, SandboxFaults faults)
+internal sealed class GitHubGate(GitHubAccess access, SandboxFaults faults)
 {
     private static readonly string[] Versions = ["2022-11-28", "2026-03-10"];
     private int _used;
@@ -56,9 +56,9 @@ internal sealed class GitHubGate(SandboxOptions options, SandboxFaults faults)
             return;
         }
 
-        if (auth != "Bearer " + options.GitHubToken && auth != "token " + options.GitHubToken)
+        // The app's own calls carry its JWT, which their endpoints check; every other call a token.
+        if (!GitHubAppEndpoints.TakesJwt(request.Path) && await RefusedAsync(context, access.Authenticate(auth)))
         {
-            await GitHubErrors.Error(401, "Bad credentials").ExecuteAsync(context);
             return;
         }
 
@@ -71,6 +71,35 @@ internal sealed class GitHubGate(SandboxOptions options, SandboxFaults faults)
 
         response.Headers["x-github-api-version-selected"] = version.Length > 0 ? version : Versions[0];
         await next(context);
+    }
+
+    // An unknown or expired token is a 401; a token without the permission the endpoint needs is a 403 that names it
+    // in X-Accepted-GitHub-Permissions, as GitHub does for fine-grained tokens and apps.
+    private static async Task<bool> RefusedAsync(HttpContext context, Caller caller)
+    {
+        if (caller.Kind is CallerKind.Unknown or CallerKind.Expired)
+        {
+            await GitHubErrors.Error(401, "Bad credentials").ExecuteAsync(context);
+            return true;
+        }
+
+        var path = context.Request.Path.Value ?? "";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is not ["github", "repos", _, _, ..])
+        {
+            return false;
+        }
+
+        var need = GitHubPermissionNeeds.For(context.Request.Method, "/" + string.Join('/', segments[4..]));
+        if (caller.May(need))
+        {
+            return false;
+        }
+
+        context.Response.Headers["X-Accepted-GitHub-Permissions"] = need.ToString();
+        var who = caller.Kind == CallerKind.Installation ? "integration" : "personal access token";
+        await GitHubErrors.Error(403, $"Resource not accessible by {who}").ExecuteAsync(context);
+        return true;
     }
 
     private static async Task RandomFaultAsync(HttpContext context, RandomFaults random, DrawnFault fault)

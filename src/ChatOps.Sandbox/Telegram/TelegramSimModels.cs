@@ -23,6 +23,9 @@ public sealed record TelegramMessage(
 {
     public int EditCount => Versions.Count - 1;
 
+    /// <summary>The forum topic the message is in (message_thread_id); null: the chat itself, or a forum's General topic.</summary>
+    public int? ThreadId { get; init; }
+
     /// <summary>Users the message notifies: text mentions (<c>tg://user?id=</c>) and @usernames of users the simulator knows.</summary>
     public IReadOnlyList<long> Mentions { get; init; } = [];
 }

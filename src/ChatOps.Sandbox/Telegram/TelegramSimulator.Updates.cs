@@ -33,14 +33,17 @@ public sealed partial class TelegramSimulator
     // Someone types in a chat; a leading /word becomes a bot_command entity, as the Telegram clients mark it.
     public JsonObject Type(long chatId, long userId, string text) => Enqueue(NewTextUpdate(chatId, userId, text));
 
+    // Someone types in a forum topic of a chat (message_thread_id, is_topic_message).
+    public JsonObject TypeInTopic(long chatId, int threadId, long userId, string text) => Enqueue(NewTextUpdate(chatId, userId, text, threadId));
+
     // Someone presses the button with this label on a bot message.
     public JsonObject Press(long chatId, long userId, int messageId, string label) => Enqueue(NewButtonUpdate(chatId, userId, messageId, label));
 
-    public JsonObject NewTextUpdate(long chatId, long userId, string text)
+    public JsonObject NewTextUpdate(long chatId, long userId, string text, int? threadId = null)
     {
         lock (_gate)
         {
-            var message = Store(new TelegramMessage(chatId, NextMessageId(Chat(chatId).Id), User(userId).Id, text, null, [], null, [text]));
+            var message = Store(new TelegramMessage(chatId, NextMessageId(Chat(chatId).Id), User(userId).Id, text, null, [], null, [text]) { ThreadId = threadId });
             var json = MessageJson(message);
             if (text.StartsWith('/'))
             {

@@ -340,7 +340,7 @@ public sealed class DoctorTests : IAsyncLifetime
         {
             ["ChatOps__Mode"] = "sandbox",
             ["DATABASE_URL"] = "postgres://nobody:secret-password@127.0.0.1:1/none",
-            ["Logging__Level"] = "Fatal",
+            ["Serilog__MinimumLevel__Default"] = "Fatal",
         }, "doctor");
 
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
@@ -418,7 +418,7 @@ public sealed class DoctorTests : IAsyncLifetime
                 ["Sandbox__DatabaseUrl"] = _target.ConnectionString,
                 ["ChatOps__Environments__production__Backup__Directory"] = Path.Combine(Path.GetTempPath(), "chatops-doctor-" + Guid.NewGuid().ToString("N")),
                 ["PATH"] = path,
-                ["Logging__Level"] = "Fatal",
+                ["Serilog__MinimumLevel__Default"] = "Fatal",
             }, "doctor");
         }
         finally

@@ -21,7 +21,7 @@ public sealed class SharedStoreHost : BotHost
             ["ConnectionStrings:ChatOps"] = connectionString,
             ["ChatOps:LeaseTtl"] = "00:00:02",
             ["ChatOps:SweepInterval"] = "00:00:00.300",
-            ["Logging:Level"] = "Error",
+            ["Serilog:MinimumLevel:Default"] = "Error",
         }, null, configure, sandbox);
         return new SharedStoreHost(app);
     }

@@ -21,7 +21,7 @@ public sealed class NoCredentialsInLogsTests
 {
     private static readonly string[] SecretKeys = ["Telegram:BotToken", "Telegram:WebhookSecret", "Slack:BotToken", "Slack:SigningSecret", "Slack:AppToken", "Fly:ApiToken", "GitHub:Token"];
 
-    private static readonly Dictionary<string, string?> Verbose = new() { ["Logging:Level"] = "Debug" };
+    private static readonly Dictionary<string, string?> Verbose = new() { ["Serilog:MinimumLevel:Default"] = "Debug" };
 
     [Fact]
     public async Task Over_slack_no_log_line_holds_a_token_the_signing_secret_or_any_response_url()

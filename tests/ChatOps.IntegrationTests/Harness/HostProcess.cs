@@ -53,6 +53,8 @@ public static class HostProcess
             info.Environment.Remove(key);
         }
         info.Environment["Console__Enabled"] = "false";
+        // Hosts run side by side: none takes the default metrics port unless a test gives it one.
+        info.Environment["Metrics__Port"] = "0";
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
         return info;

@@ -15,7 +15,8 @@ public static class TestSettings
             ["ChatOps:VerifyAttempts"] = "3",
             ["Sandbox:DelayMilliseconds"] = "20",
             ["OutsideCalls:RetryBaseDelay"] = "00:00:00.050",
-            ["Logging:Level"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Metrics:Port"] = "0",
         };
         foreach (var layer in layers)
         {

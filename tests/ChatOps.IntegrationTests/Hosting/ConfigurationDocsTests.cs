@@ -23,6 +23,7 @@ public sealed partial class ConfigurationDocsTests
         (GitHubOptions.Section, typeof(GitHubOptions)), (FlyOptions.Section, typeof(FlyOptions)),
         (TelegramOptions.Section, typeof(TelegramOptions)), (SlackOptions.Section, typeof(SlackOptions)),
         (ConsoleOptions.Section, typeof(ConsoleOptions)), (OutsideCallOptions.Section, typeof(OutsideCallOptions)),
+        (ChatOps.Host.Metrics.MetricsOptions.Section, typeof(ChatOps.Host.Metrics.MetricsOptions)),
     ];
 
     // Set by the host from the resolved start-up mode after binding, whatever the settings say: not configuration.

@@ -71,7 +71,7 @@ public sealed class SandboxTargetTests
             ["ChatOps__Mode"] = "sandbox",
             ["Console__Enabled"] = "true",
             ["Urls"] = "http://127.0.0.1:0",
-            ["Logging__Level"] = "Fatal",
+            ["Serilog__MinimumLevel__Default"] = "Fatal",
             ["ChatOps__Environments__production__DatabaseUrl"] = RealTarget,
         });
 
@@ -89,7 +89,7 @@ public sealed class SandboxTargetTests
             ["ChatOps__Mode"] = "sandbox",
             ["Console__Enabled"] = "true",
             ["Urls"] = "http://127.0.0.1:0",
-            ["Logging__Level"] = "Fatal",
+            ["Serilog__MinimumLevel__Default"] = "Fatal",
             ["Sandbox__DatabaseUrl"] = "postgres://sandbox:sandbox-secret@127.0.0.1:1/sandbox_target",
             ["ChatOps__Environments__production__Backup__Directory"] = Path.GetTempPath(),
         });

@@ -97,7 +97,7 @@ public sealed partial class ShippedSettingsTests
             ["ChatOps__Mode"] = "sandbox",
             ["Console__Enabled"] = "true",
             ["Urls"] = "http://127.0.0.1:0",
-            ["Logging__Level"] = "Fatal",
+            ["Serilog__MinimumLevel__Default"] = "Fatal",
             ["ChatOps__Environments__production__Services__0__Name"] = "web",
             ["ChatOps__Environments__production__Services__0__FlyApp"] = "my-web",
             ["ChatOps__Environments__production__Services__0__Image"] = "registry.fly.io/my-web:{tag}",

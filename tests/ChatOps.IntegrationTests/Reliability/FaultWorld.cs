@@ -112,7 +112,7 @@ public sealed class FaultWorld : IAsyncDisposable
         ["ChatOps:Access:Releasers:0"] = Releaser.Id,
         ["ChatOps:Access:Releasers:1"] = $"slack:{SlackReleaser}",
         ["ChatOps:Access:Approvers:0"] = Approver.Id,
-        ["Logging:Level"] = "Warning",
+        ["Serilog:MinimumLevel:Default"] = "Warning",
     });
 
     /// <summary>Types <c>/release tag env</c> in the Telegram group (delivered to one instance's webhook) or the Slack channel.</summary>

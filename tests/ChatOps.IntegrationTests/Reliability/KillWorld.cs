@@ -110,7 +110,7 @@ public sealed class KillWorld : IAsyncDisposable
             ["Telegram:AllowedChatIds:0"] = Group.ToString(CultureInfo.InvariantCulture),
             ["ChatOps:Access:Releasers:0"] = $"telegram:{TelegramReleaser}",
             ["ChatOps:Access:Approvers:0"] = $"telegram:{TelegramApprover}",
-            ["Logging:Level"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Logging:Format"] = "json",
         };
         foreach (var (environment, apps) in Apps)

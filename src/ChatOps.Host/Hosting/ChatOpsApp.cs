@@ -52,6 +52,8 @@ public sealed class ChatOpsApp : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(overrides);
             builder.Configuration.AddInMemoryCollection(databases);
             builder.Configuration["ChatOps:ResolvedMode"] = "sandbox";
+            // Nothing scrapes a sandbox: a second port would only collide with another console (or a test's bot) on it.
+            builder.Configuration["Metrics:Port"] ??= "0";
             banner = new StartupBanner(SandboxTargets.Describe(builder.Configuration));
         }
         else

@@ -66,6 +66,8 @@ public sealed class KillableHost : IAsyncDisposable
         foreach (var (key, value) in _environment)
             info.Environment[key] = value;
         info.Environment["Urls"] = BaseUrl.ToString().TrimEnd('/');
+        // Two live hosts on one machine: only one could have the default metrics port.
+        info.Environment["Metrics__Port"] = "0";
         var process = new Process { StartInfo = info };
         process.ErrorDataReceived += (_, line) =>
         {

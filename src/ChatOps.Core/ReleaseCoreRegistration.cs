@@ -24,6 +24,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<GateRules>();
         services.AddSingleton<StopRules>();
         services.AddSingleton<LockRules>();
+        services.AddSingleton(sp => new FreezeRules(sp.GetRequiredService<ChatOpsSettings>(), sp.GetRequiredService<AccessPolicy>()));
         services.AddSingleton<PromotionRule>();
         services.AddSingleton<RollbackRules>();
 

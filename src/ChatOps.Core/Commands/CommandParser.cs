@@ -40,14 +40,10 @@ public sealed class CommandParser
         if (text[0] != '/')
             return ParseResult.Fail("Commands start with '/', e.g. /release v0.2.0. /help lists them all.");
 
-        // The one option whose value may hold spaces: taken out, quotes and all, before the words are split.
-        string? skipPromotion = null;
-        var skip = SkipPromotionPattern.Match(text);
-        if (skip.Success)
-        {
-            skipPromotion = skip.Groups[1].Success ? skip.Groups[1].Value : skip.Groups[2].Success ? skip.Groups[2].Value : skip.Groups[3].Value;
-            text = text.Remove(skip.Index, skip.Length);
-        }
+        // The options whose value may hold spaces: taken out, quotes and all, before the words are split.
+        var skip = TakeQuoted(ref text, "--skip-promotion");
+        var thaw = TakeQuoted(ref text, "--override-freeze");
+        var skipPromotion = skip.Value;
         var words = Tokenize(text);
         var head = words[0][1..];
         var at = head.IndexOf('@', StringComparison.Ordinal);
@@ -62,10 +58,10 @@ public sealed class CommandParser
         var args = new Arguments(words.Skip(1).ToList());
         var result = name switch
         {
-            "release" => ParseRelease(args, skipPromotion),
-            "promote" => ParsePromote(args, skipPromotion),
+            "release" => ParseRelease(args, skipPromotion, thaw.Value),
+            "promote" => ParsePromote(args, skipPromotion, thaw.Value),
             "rollback" => ParseRollback(args),
-            "approve" => ParseId(args, "approve", id => new ApproveCommand(id)),
+            "approve" => ParseId(args, "approve", id => new ApproveCommand(id) { OverrideFreeze = thaw.Value }),
             "reject" => ParseId(args, "reject", id => new RejectCommand(id)),
             "resume" => ParseId(args, "resume", id => new ResumeCommand(id)),
             "cancel" => ParseCancel(args),
@@ -83,12 +79,25 @@ public sealed class CommandParser
             return ParseResult.Fail($"--skip-promotion only goes with /release and /promote. Usage: {CommandHelp.Usage["promote"]}");
         if (skip.Success && skipPromotion!.Trim().Length == 0 && result.Command is not null)
             return ParseResult.Fail("--skip-promotion needs a reason in quotes, e.g. --skip-promotion \"hotfix for the payments outage\".");
+        if (thaw.Success && name is not ("release" or "promote" or "approve"))
+            return ParseResult.Fail($"--override-freeze only goes with /release, /promote and /approve. Usage: {CommandHelp.Usage["release"]}");
+        if (thaw.Success && thaw.Value!.Trim().Length == 0 && result.Command is not null)
+            return ParseResult.Fail("--override-freeze needs a reason in quotes, e.g. --override-freeze \"fix for the checkout outage\".");
         return result;
     }
 
-    private static readonly Regex SkipPromotionPattern = new(@"\s--skip-promotion(?:\s+(?:""([^""]*)""|“([^”]*)”|([^\s""“-][^\s]*)))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    /// <summary>Takes <paramref name="option"/> and its value (in straight or curly quotes, or one word) out of the text.</summary>
+    private static (bool Success, string? Value) TakeQuoted(ref string text, string option)
+    {
+        var match = Regex.Match(text, @"\s" + Regex.Escape(option) + @"(?:\s+(?:""([^""]*)""|“([^”]*)”|([^\s""“-][^\s]*)))?",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        if (!match.Success)
+            return (false, null);
+        text = text.Remove(match.Index, match.Length);
+        return (true, match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Success ? match.Groups[2].Value : match.Groups[3].Value);
+    }
 
-    private ParseResult ParsePromote(Arguments args, string? skipPromotion)
+    private ParseResult ParsePromote(Arguments args, string? skipPromotion, string? overrideFreeze)
     {
         var usage = CommandHelp.Usage["promote"];
         if (args.UnknownFlag() is { } flag)
@@ -107,7 +116,7 @@ public sealed class CommandParser
         }
         if (envs.Count == 2 && string.Equals(envs[0], envs[1], StringComparison.OrdinalIgnoreCase))
             return ParseResult.Fail($"/promote goes from one environment to another; {envs[0]} twice is not a promotion. Usage: {usage}");
-        return ParseResult.Ok(new PromoteCommand(tag!, envs.Count > 0 ? Canonical(envs[0]) : null, envs.Count > 1 ? Canonical(envs[1]) : null, skipPromotion));
+        return ParseResult.Ok(new PromoteCommand(tag!, envs.Count > 0 ? Canonical(envs[0]) : null, envs.Count > 1 ? Canonical(envs[1]) : null, skipPromotion) { OverrideFreeze = overrideFreeze });
     }
 
     private ParseResult ParseHistory(Arguments args)
@@ -132,7 +141,7 @@ public sealed class CommandParser
         return CheckEnvironment(env) ?? ParseResult.Ok(new HistoryCommand(Canonical(env)) { Stats = stats, Period = period });
     }
 
-    private ParseResult ParseRelease(Arguments args, string? skipPromotion)
+    private ParseResult ParseRelease(Arguments args, string? skipPromotion, string? overrideFreeze)
     {
         var usage = CommandHelp.Usage["release"];
         var dryRun = args.Flag("--dry-run");
@@ -145,7 +154,7 @@ public sealed class CommandParser
         if (args.Positional.Count > 2)
             return ParseResult.Fail($"Too many words after /release. Usage: {usage}");
         var env = args.Positional.Count == 2 ? args.Positional[1] : _defaultEnvironment;
-        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun) { SkipPromotion = skipPromotion });
+        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun) { SkipPromotion = skipPromotion, OverrideFreeze = overrideFreeze });
     }
 
     private ParseResult ParseRollback(Arguments args)

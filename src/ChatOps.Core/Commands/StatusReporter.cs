@@ -11,7 +11,8 @@ namespace ChatOps.Core.Commands;
 
 /// <summary>Answers /status and /history in words an on-call engineer can read at 3 a.m.</summary>
 /// <remarks>People are shown by name where the bot knows it; the audit trail it reads keeps their ids.</remarks>
-public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore releases, IEnvironmentStore environments, IDeployTarget deployTarget, People people, TimeProvider clock)
+public sealed class StatusReporter(ChatOpsSettings settings, FreezeRules freezes, IReleaseStore releases, IEnvironmentStore environments, IDeployTarget deployTarget, People people,
+    TimeProvider clock)
 {
     public async Task<string> EnvironmentAsync(string environment, CancellationToken cancellationToken)
     {
@@ -29,6 +30,8 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
         if (state.Lock is { } held && held.IsLive(clock.GetUtcNow()))
             text.Append($"  🔒 locked by {people.NameOf(held.LockedBy)} since {ChatTime.Minute(held.At)}: {held.Reason}"
                 + (held.Until is { } until ? $" (until {ChatTime.Minute(until)})" : " (until /unlock)") + "\n");
+        if (freezes.Describe(environment, clock.GetUtcNow()) is { } freeze)
+            text.Append($"  {freeze}\n");
         return text.ToString().TrimEnd();
     }
 

@@ -1,5 +1,4 @@
 using ChatOps.Core.Ports;
-using ChatOps.Core.Rules;
 using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Releases;
@@ -45,6 +44,8 @@ public sealed class ReleaseOutputs
     public DateTimeOffset? OldestCommitAt { get; set; }
     /// <summary>For a release to an environment that promotes from another: what it promotes, or who skipped the rule and why.</summary>
     public PromotionRecord? Promotion { get; set; }
+    /// <summary>An approver let this release through a freeze window (at its start or its approval): who, why, and which window.</summary>
+    public FreezeOverride? FreezeOverride { get; set; }
     /// <summary>The GitHub deployment that records this release or rollback, and the last state written to it.</summary>
     public DeploymentRecord? Deployment { get; set; }
     /// <summary>Outside bookkeeping that failed without failing the release (a GitHub deployment status), said on the card.</summary>
@@ -100,6 +101,10 @@ public sealed class PromotionRecord
 }
 
 public sealed record DeploymentRecord(long Id, string State);
+
+/// <param name="Window">The reason of the window it was overridden in; null when none was open when the approver gave it.</param>
+/// <param name="Until">When that window closes, as it was shown.</param>
+public sealed record FreezeOverride(string By, string Reason, string? Window, string? Until, DateTimeOffset At);
 
 public sealed record MigrationRevision(string Revision, string Message)
 {

@@ -1,4 +1,3 @@
-using ChatOps.Core.Runner;
 using ChatOps.Core.Steps;
 using Stateless;
 using Stateless.Graph;

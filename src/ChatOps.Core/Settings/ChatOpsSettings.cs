@@ -1,4 +1,3 @@
-using ChatOps.Core.Chat;
 
 namespace ChatOps.Core.Settings;
 

@@ -68,6 +68,7 @@ public static class ReleaseCoreRegistration
         services.AddHandler<ApprovalCommands>();
         services.AddHandler<ResumeCommands>();
         services.AddHandler<LockCommands>();
+        services.AddHandler<IncidentCommands>();
         services.AddSingleton<ICommandHandler>(sp => sp.GetRequiredService<StopCommands>());
         services.AddSingleton<ButtonPresses>();
 

@@ -12,6 +12,9 @@ public sealed record ReleaseCommand(ReleaseTag Tag, string Environment, bool Dry
 
     /// <summary>An approver's reason to release inside a freeze window; null keeps the freeze.</summary>
     public string? OverrideFreeze { get; init; }
+
+    /// <summary>--hotfix: the fix of the environment's open incident, which an approver approves.</summary>
+    public bool Hotfix { get; init; }
 }
 
 /// <summary>/promote: release to <see cref="To"/> what <see cref="From"/> released; unnamed environments come from PromoteFrom.</summary>
@@ -46,6 +49,16 @@ public sealed record HistoryCommand(string Environment) : ChatCommand
     public bool Stats { get; init; }
 
     public TimeSpan Period { get; init; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>/incident "title" [env] opens one, /incident resolved [env] ends it, /incident [env] shows it.</summary>
+public sealed record IncidentCommand(string Environment, IncidentAction Action, string? Title = null) : ChatCommand;
+
+public enum IncidentAction
+{
+    Show,
+    Open,
+    Resolve,
 }
 
 public sealed record LockCommand(string Environment, string Reason, TimeSpan? For) : ChatCommand;

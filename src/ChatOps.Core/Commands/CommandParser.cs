@@ -43,6 +43,8 @@ public sealed class CommandParser
         // The options whose value may hold spaces: taken out, quotes and all, before the words are split.
         var skip = TakeQuoted(ref text, "--skip-promotion");
         var thaw = TakeQuoted(ref text, "--override-freeze");
+        // Only /incident takes its title in quotes; elsewhere quotes stay part of the words (a /lock reason).
+        var title = text.StartsWith("/incident", StringComparison.OrdinalIgnoreCase) ? TakeTitle(ref text) : null;
         var skipPromotion = skip.Value;
         var words = Tokenize(text);
         var head = words[0][1..];
@@ -68,6 +70,7 @@ public sealed class CommandParser
             "status" => ParseStatus(args),
             "history" => ParseHistory(args),
             "lock" => ParseLock(args),
+            "incident" => ParseIncident(args, title),
             "unlock" => ParseUnlock(args),
             "plan" => NoArguments(args, "plan", new PlanCommand()),
             "whoami" => NoArguments(args, "whoami", new WhoAmICommand()),
@@ -84,6 +87,50 @@ public sealed class CommandParser
         if (thaw.Success && thaw.Value!.Trim().Length == 0 && result.Command is not null)
             return ParseResult.Fail("--override-freeze needs a reason in quotes, e.g. --override-freeze \"fix for the checkout outage\".");
         return result;
+    }
+
+    // The title of /incident "…": the first text in quotes after the command, taken out whole.
+    private static string? TakeTitle(ref string text)
+    {
+        var match = Regex.Match(text, @"\s(?:""([^""]*)""|“([^”]*)”)", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        if (!match.Success)
+            return null;
+        text = text.Remove(match.Index, match.Length);
+        return (match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value).Trim();
+    }
+
+    private ParseResult ParseIncident(Arguments args, string? title)
+    {
+        var usage = CommandHelp.Usage["incident"];
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/incident does not know {Shorten(flag)}. Usage: {usage}");
+        var words = args.Positional.ToList();
+        if (title is null && words.Count > 0 && string.Equals(words[0], "resolved", StringComparison.OrdinalIgnoreCase))
+        {
+            if (words.Count > 2)
+                return ParseResult.Fail($"Too many words after /incident resolved. Usage: {usage}");
+            var env = words.Count == 2 ? words[1] : _defaultEnvironment;
+            return CheckEnvironment(env) ?? ParseResult.Ok(new IncidentCommand(Canonical(env), IncidentAction.Resolve));
+        }
+        var environment = _defaultEnvironment;
+        if (words.Count > 0 && _environments.Contains(words[0]))
+        {
+            environment = words[0];
+            words.RemoveAt(0);
+        }
+        else if (title is not null && words.Count == 1)
+        {
+            if (CheckEnvironment(words[0]) is { } unknown)
+                return unknown;
+        }
+        if (title is not null && words.Count > 0)
+            return ParseResult.Fail($"Too many words after /incident \"{Shorten(title)}\". Usage: {usage}");
+        title ??= words.Count > 0 ? string.Join(' ', words) : null;
+        if (title is { Length: 0 })
+            return ParseResult.Fail($"/incident needs a title, so people know what is wrong. Usage: {usage}, e.g. /incident \"checkout returns 500\"");
+        if (title is { Length: > 200 })
+            return ParseResult.Fail($"An incident's title is at most 200 characters; this one is {title.Length}.");
+        return ParseResult.Ok(new IncidentCommand(Canonical(environment), title is null ? IncidentAction.Show : IncidentAction.Open, title));
     }
 
     /// <summary>Takes <paramref name="option"/> and its value (in straight or curly quotes, or one word) out of the text.</summary>
@@ -145,6 +192,7 @@ public sealed class CommandParser
     {
         var usage = CommandHelp.Usage["release"];
         var dryRun = args.Flag("--dry-run");
+        var hotfix = args.Flag("--hotfix");
         if (args.UnknownFlag() is { } flag)
             return ParseResult.Fail($"/release does not know {Shorten(flag)}. Usage: {usage}");
         if (args.Positional.Count == 0)
@@ -154,7 +202,7 @@ public sealed class CommandParser
         if (args.Positional.Count > 2)
             return ParseResult.Fail($"Too many words after /release. Usage: {usage}");
         var env = args.Positional.Count == 2 ? args.Positional[1] : _defaultEnvironment;
-        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun) { SkipPromotion = skipPromotion, OverrideFreeze = overrideFreeze });
+        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun) { SkipPromotion = skipPromotion, OverrideFreeze = overrideFreeze, Hotfix = hotfix });
     }
 
     private ParseResult ParseRollback(Arguments args)

@@ -27,7 +27,8 @@ public sealed class GateJudge(GateRules rules, FreezeRules freezes, IReleaseStor
         var now = clock.GetUtcNow();
         var found = release is null ? null : await OpenButtonAsync(releaseId, token, approve, cancellationToken);
         var verdict = rules.AtGate(release, releaseId, found, user, approve, now);
-        if (verdict.Refusal is null && approve && LockRules.IsFrozen(release!, await environments.GetAsync(release!.Environment, cancellationToken), now) is { } frozen)
+        var state = verdict.Refusal is null && approve ? await environments.GetAsync(release!.Environment, cancellationToken) : null;
+        if (state is not null && (LockRules.IsFrozen(release!, state, now) ?? LockRules.HeldByIncident(release!, state)) is { } frozen)
             verdict = GateVerdict.Audited(frozen);
         var freeze = verdict.Refusal is null && approve ? freezes.AtApproval(release!, user, overrideFreeze, now) : FreezeVerdict.Open;
         if (freeze.Refusal is { } window)

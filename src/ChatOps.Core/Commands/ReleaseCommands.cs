@@ -16,7 +16,7 @@ public sealed class ReleaseCommands(LockRules locks, FreezeRules freezes, Promot
     public async Task<BotReply> HandleAsync(ChatCommand command, Sender sender, CancellationToken cancellationToken) => Started(command switch
     {
         ReleaseCommand release => await StartReleaseAsync(release.Environment, release.Tag.Value, sender.User, sender.Channel, cancellationToken,
-            release.SkipPromotion, sender.Place?.Private == true, release.OverrideFreeze),
+            release.SkipPromotion, sender.Place?.Private == true, release.OverrideFreeze, release.Hotfix),
         PromoteCommand promote => await PromoteAsync(promote, sender, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     });
@@ -31,8 +31,12 @@ public sealed class ReleaseCommands(LockRules locks, FreezeRules freezes, Promot
     }
 
     private static BotReply Started(StartResult started) => started.Release is { } release
-        ? new BotReply($"Release #{release.Id} of {release.Tag} to {release.Environment} started{Promoted(release)}{Thawed(release)}. /cancel {release.Id} stops it before migrations.")
+        ? new BotReply($"Release #{release.Id} of {release.Tag} to {release.Environment} started{Promoted(release)}{Thawed(release)}{Hotfix(release)}. /cancel {release.Id} stops it before migrations.")
         : new BotReply(started.Refusal!, IsRefusal: true);
+
+    private static string Hotfix(Release release) => release.Outputs is { Hotfix: true, Incident: { } incident }
+        ? $" as the hotfix for {incident.Describe()}: an approver approves it"
+        : "";
 
     private static string Thawed(Release release) => release.Outputs.FreezeOverride is { Window: { } window } o
         ? $" inside the freeze ({window}, until {o.Until}), overridden by {o.By}: {o.Reason}"
@@ -48,12 +52,14 @@ public sealed class ReleaseCommands(LockRules locks, FreezeRules freezes, Promot
     /// <param name="skipPromotion">An approver's reason to release without the promotion rule (--skip-promotion); null keeps the rule.</param>
     /// <param name="privateChat">Asked for in a one-to-one chat with the bot, where no approver sees the card.</param>
     /// <param name="overrideFreeze">An approver's reason to release inside a freeze window (--override-freeze); null keeps the freeze.</param>
+    /// <param name="hotfix">The fix of the environment's open incident (--hotfix): allowed in it, and approved by an approver.</param>
     public async Task<StartResult> StartReleaseAsync(string environment, string tag, ChatUser user, ChatChannel? channel, CancellationToken cancellationToken,
-        string? skipPromotion = null, bool privateChat = false, string? overrideFreeze = null)
+        string? skipPromotion = null, bool privateChat = false, string? overrideFreeze = null, bool hotfix = false)
     {
         var now = clock.GetUtcNow();
-        // The lock asks whether the person is a releaser first.
-        if (locks.MayStartRelease(user, environment, await environments.GetAsync(environment, cancellationToken), now) is { } locked)
+        var state = await environments.GetAsync(environment, cancellationToken);
+        // Whether the person is a releaser is asked first, then the lock and the incident.
+        if (locks.MayStartRelease(user, environment, state, now, hotfix, tag) is { } locked)
             return StartResult.No(locked);
         var freeze = freezes.AtStart(user, environment, tag, overrideFreeze, now);
         if (freeze.Refusal is { } frozen)
@@ -79,6 +85,8 @@ public sealed class ReleaseCommands(LockRules locks, FreezeRules freezes, Promot
         };
         release.Outputs.Promotion = verdict?.Promotion;
         release.Outputs.FreezeOverride = freeze.Override;
+        release.Outputs.Incident = state.Incident?.Note();
+        release.Outputs.Hotfix = hotfix;
         var detail = verdict?.Promotion switch
         {
             { SkippedBy: { } by } p => $"release {tag} requested, promotion from {p.From} skipped by {by}: {p.SkipReason}",
@@ -87,6 +95,8 @@ public sealed class ReleaseCommands(LockRules locks, FreezeRules freezes, Promot
         };
         if (freeze.Override is not null)
             detail += ", " + freeze.AuditText(id => id);
+        if (hotfix)
+            detail += $", hotfix for {state.Incident!.Describe()}";
         return await starter.StartAsync(release, user, detail, cancellationToken);
     }
 }

@@ -30,6 +30,9 @@ public sealed class StatusReporter(ChatOpsSettings settings, FreezeRules freezes
         if (state.Lock is { } held && held.IsLive(clock.GetUtcNow()))
             text.Append($"  🔒 locked by {people.NameOf(held.LockedBy)} since {ChatTime.Minute(held.At)}: {held.Reason}"
                 + (held.Until is { } until ? $" (until {ChatTime.Minute(until)})" : " (until /unlock)") + "\n");
+        if (state.Incident is { } incident)
+            text.Append($"  🚨 {incident.Describe()} open since {ChatTime.Minute(incident.OpenedAt)} (by {people.NameOf(incident.OpenedBy)}): "
+                + $"releases refused but --hotfix; /incident resolved {environment} ends it\n");
         if (freezes.Describe(environment, clock.GetUtcNow()) is { } freeze)
             text.Append($"  {freeze}\n");
         return text.ToString().TrimEnd();

@@ -70,7 +70,7 @@ public sealed class StatusReporter(ChatOpsSettings settings, FreezeRules freezes
     {
         var events = await releases.EventsAsync(null, environment, 500, cancellationToken);
         var lines = events
-            .Where(e => e.Action is "request" or "lock" or "unlock" or "unlock-forced"
+            .Where(e => e.Action is "request" or "lock" or "unlock" or "unlock-forced" or "incident-opened" or "incident-resolved"
                 || (e.ToState is { } to && Enum.TryParse<ReleaseState>(to, out var state) && Runbook.IsFinished(state) && e.FromState != e.ToState))
             .Reverse()
             .Take(15)
@@ -87,6 +87,8 @@ public sealed class StatusReporter(ChatOpsSettings settings, FreezeRules freezes
         "lock" => $"locked by {people.NameOf(e.Actor)}: {e.Detail}",
         "unlock" => $"unlocked by {people.NameOf(e.Actor)}",
         "unlock-forced" => $"unlocked by {people.NameOf(e.Actor)} with --force ({e.Detail})",
+        "incident-opened" => $"🚨 {e.Detail}, opened by {people.NameOf(e.Actor)}",
+        "incident-resolved" => $"✅ {e.Detail} resolved by {people.NameOf(e.Actor)}",
         _ => $"{e.ToState}{(e.Detail.Length > 0 ? $": {Shorten(e.Detail)}" : "")}",
     };
 

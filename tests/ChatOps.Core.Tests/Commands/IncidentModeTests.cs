@@ -40,11 +40,14 @@ public sealed class IncidentModeTests : CoreScenario
         var status = await SayAsync(Alice, "/status");
         var resolved = await SayAsync(Bob, "/incident resolved");
         var released = await SayAsync(Alice, "/release v1.1.0");
+        var history = await SayAsync(Alice, "/history");
 
         Assert.Contains("🚨 incident #1 “checkout returns 500” opened on env0", opened.Text);
         Assert.Contains("🚨 incident #1 “checkout returns 500” open since", status.Text);
         Assert.Contains("✅ incident #1 “checkout returns 500” on env0 resolved by test:bob", resolved.Text);
         Assert.False(released.IsRefusal, released.Text);
+        Assert.Contains("🚨 incident #1 “checkout returns 500” from chat, opened by test:alice", history.Text);
+        Assert.Contains("✅ incident #1 “checkout returns 500” resolved by test:bob", history.Text);
         var events = await Core.Store.Releases.EventsAsync(null, Env, 50, CancellationToken.None);
         Assert.Contains(events, e => e.Action == "incident-opened" && e.Actor == Alice.Id);
         Assert.Contains(events, e => e.Action == "incident-resolved" && e.Actor == Bob.Id);

@@ -12,6 +12,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # pg_dump refuses a server of a newer major version, so the client comes from the PostgreSQL project's Debian
 # repository (apt.postgresql.org) at a stated major, not whatever the distribution ships. Set it to the target
 # database's major (or newer): docker build --build-arg PG_MAJOR=17 . The bot checks this at start-up and in the doctor.
+# tzdata: freeze windows name IANA time zones (ChatOps:Environments:<env>:Freezes).
 ARG PG_MAJOR=17
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl gnupg \
@@ -21,7 +22,7 @@ RUN apt-get update \
     && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
         > /etc/apt/sources.list.d/pgdg.list \
     && apt-get update \
-    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" tzdata \
     && apt-get purge -y --auto-remove curl gnupg \
     && rm -rf /var/lib/apt/lists/* \
     && pg_dump --version | grep -q "(PostgreSQL) ${PG_MAJOR}\."

@@ -24,6 +24,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<GateRules>();
         services.AddSingleton<StopRules>();
         services.AddSingleton<LockRules>();
+        services.AddSingleton(sp => new FreezeRules(sp.GetRequiredService<ChatOpsSettings>(), sp.GetRequiredService<AccessPolicy>()));
         services.AddSingleton<PromotionRule>();
         services.AddSingleton<RollbackRules>();
 
@@ -67,6 +68,7 @@ public static class ReleaseCoreRegistration
         services.AddHandler<ApprovalCommands>();
         services.AddHandler<ResumeCommands>();
         services.AddHandler<LockCommands>();
+        services.AddHandler<IncidentCommands>();
         services.AddSingleton<ICommandHandler>(sp => sp.GetRequiredService<StopCommands>());
         services.AddSingleton<ButtonPresses>();
 

@@ -43,6 +43,7 @@ public sealed class CoreRig : IAsyncDisposable
             .AddSingleton(Store.Environments)
             .AddSingleton(Store.Leases)
             .AddSingleton(Store.Updates)
+            .AddSingleton(Store.IncidentStore)
             .AddSingleton<IChatSurface>(Surface)
             .AddReleaseCore();
         if (deploymentRecords is not null)
@@ -83,9 +84,13 @@ public sealed class CoreRig : IAsyncDisposable
 }
 
 /// <summary>The store as the core sees it: one port per role.</summary>
-public sealed record StorePorts(IReleaseStore Releases, IApprovalStore Approvals, IEnvironmentStore Environments, IReleaseLeases Leases, IUpdateLog Updates)
+/// <param name="Incidents">Where incidents are opened; the environments' store when it keeps them too (it shows the open one), else none open.</param>
+public sealed record StorePorts(IReleaseStore Releases, IApprovalStore Approvals, IEnvironmentStore Environments, IReleaseLeases Leases, IUpdateLog Updates,
+    IIncidentStore? Incidents = null)
 {
     public static StorePorts Of<TStore>(TStore store)
-        where TStore : IReleaseStore, IApprovalStore, IEnvironmentStore, IReleaseLeases, IUpdateLog =>
-        new(store, store, store, store, store);
+        where TStore : IReleaseStore, IApprovalStore, IEnvironmentStore, IReleaseLeases, IUpdateLog, IIncidentStore =>
+        new(store, store, store, store, store, store);
+
+    public IIncidentStore IncidentStore => Incidents ?? Environments as IIncidentStore ?? new InMemoryStore(TimeProvider.System);
 }

@@ -10,8 +10,9 @@ namespace ChatOps.Testing;
 /// per environment, saves fenced by the lease, a chat update recorded with the first change it causes, and records
 /// copied in and out as a database would.
 /// </summary>
-public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentStore, IReleaseLeases, IUpdateLog
+public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentStore, IReleaseLeases, IUpdateLog, IIncidentStore
 {
+    private readonly List<Incident> _incidents = [];
     private readonly Lock _lock = new();
     private readonly Dictionary<long, string> _releases = [];
     private readonly Dictionary<long, StopRequest> _stopRequests = [];
@@ -144,6 +145,24 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         return state.Lock;
     });
 
+    public Task<Incident> OpenAsync(Incident incident, CancellationToken cancellationToken) => Write(() =>
+    {
+        if (_incidents.FirstOrDefault(i => i.Environment == incident.Environment && i.IsOpen) is { } open)
+            return open;
+        var opened = incident with { Id = _incidents.Count + 1 };
+        _incidents.Add(opened);
+        return opened;
+    });
+
+    public Task<Incident?> ResolveAsync(string environment, string resolvedBy, DateTimeOffset at, CancellationToken cancellationToken) => Write<Incident?>(() =>
+    {
+        var index = _incidents.FindIndex(i => i.Environment == environment && i.IsOpen);
+        if (index < 0)
+            return null;
+        _incidents[index] = _incidents[index] with { ResolvedAt = at, ResolvedBy = resolvedBy };
+        return _incidents[index];
+    });
+
     // Lease bookkeeping is never part of a chat update's change. Expiry is on the store's clock, as in the real stores.
     public Task<bool> TryClaimAsync(long releaseId, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
         Read(() =>
@@ -199,7 +218,9 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
     }
 
     private EnvironmentState Environment(string environment) =>
-        _environments.GetValueOrDefault(environment) ?? new EnvironmentState(environment, [], null, null);
+        (_environments.GetValueOrDefault(environment) ?? new EnvironmentState(environment, [], null, null))
+        with
+        { Incident = _incidents.FirstOrDefault(i => i.Environment == environment && i.IsOpen) };
 
     private Task<T> Read<T>(Func<T> read)
     {

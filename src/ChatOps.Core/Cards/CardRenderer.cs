@@ -66,6 +66,14 @@ public static class CardRenderer
             details.Add($"⚠ promotion from {skipped.From} skipped by {nameOf(skipper)}: {skipped.SkipReason}");
         else if (o.Promotion is { SourceReleaseId: { } source } promoted)
             details.Add($"promoted from {promoted.From} #{source}: same images as {promoted.From}");
+        if (o.Incident is { } incident)
+            details.Add(o.Hotfix ? $"🚨 hotfix for {incident.Describe()}: an approver approves it"
+                : release.Kind == ReleaseKind.Rollback ? $"🚨 rollback during {incident.Describe()}"
+                : $"🚨 started during {incident.Describe()}");
+        if (o.FreezeOverride is { } thawed)
+            details.Add(thawed.Window is null
+                ? $"⚠ freeze override by {nameOf(thawed.By)}: {thawed.Reason}"
+                : $"⚠ freeze ({thawed.Window}) overridden by {nameOf(thawed.By)}: {thawed.Reason}");
         foreach (var note in o.Notes)
             details.Add($"note: {note}");
         if (o.RejectedBy is not null)

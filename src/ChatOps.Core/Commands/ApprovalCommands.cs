@@ -20,17 +20,18 @@ public sealed class ApprovalCommands(
 
     public async Task<BotReply> HandleAsync(ChatCommand command, Sender sender, CancellationToken cancellationToken) => BotReply.Of(command switch
     {
-        ApproveCommand approve => await DecideAsync(approve.ReleaseId, null, sender.User, approve: true, cancellationToken),
+        ApproveCommand approve => await DecideAsync(approve.ReleaseId, null, sender.User, approve: true, cancellationToken, approve.OverrideFreeze),
         RejectCommand reject => await DecideAsync(reject.ReleaseId, null, sender.User, approve: false, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     });
 
     /// <param name="token">The pressed button's token; null for a typed /approve or /reject, which takes the open button.</param>
-    public async Task<Decision> DecideAsync(long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
+    /// <param name="overrideFreeze">An approver's reason to approve inside a freeze window (/approve --override-freeze).</param>
+    public async Task<Decision> DecideAsync(long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken, string? overrideFreeze = null)
     {
         // A press the stored release already refuses is answered at once: it never waits for the lease behind a
         // step that is still building the plan (migration previews on a slow Fly take minutes).
-        var (stored, early) = await judge.JudgeStoredAsync(releaseId, token, user, approve, cancellationToken);
+        var (stored, early) = await judge.JudgeStoredAsync(releaseId, token, user, approve, overrideFreeze, cancellationToken);
         if (early is not null)
         {
             // The stop the approval gave way to is carried out now, not at the next sweep.
@@ -40,18 +41,20 @@ public sealed class ApprovalCommands(
         }
         var decision = await held.DecideAsync(releaseId, async (release, leased) =>
         {
-            var (refusal, button) = await judge.JudgeAsync(release, releaseId, token, user, approve, leased);
-            return refusal ?? (approve ? await ApproveAsync(release!, button!, user, leased) : await RejectAsync(release!, user, leased));
+            var (refusal, button, freeze) = await judge.JudgeAsync(release, releaseId, token, user, approve, overrideFreeze, leased);
+            return refusal ?? (approve ? await ApproveAsync(release!, button!, user, freeze, leased) : await RejectAsync(release!, user, leased));
         }, cancellationToken);
         if (decision.Accepted && approve)
             queue.Enqueue(releaseId);
         return decision;
     }
 
-    private async Task<Decision> ApproveAsync(Release release, ActionToken button, ChatUser user, CancellationToken cancellationToken)
+    private async Task<Decision> ApproveAsync(Release release, ActionToken button, ChatUser user, FreezeVerdict freeze, CancellationToken cancellationToken)
     {
-        var gate = new ReleaseWorkflow(release).CloseGate(StepStatus.Done, $"approved by {people.NameOf(user.Id)}", clock.GetUtcNow());
+        var thawed = freeze.Override is null ? "" : "; " + freeze.AuditText(people.NameOf);
+        var gate = new ReleaseWorkflow(release).CloseGate(StepStatus.Done, $"approved by {people.NameOf(user.Id)}{thawed}", clock.GetUtcNow());
         release.Outputs.ApprovedBy = user.Id;
+        release.Outputs.FreezeOverride = freeze.Override ?? release.Outputs.FreezeOverride;
         new ReleaseWorkflow(release).Approve();
         // The approval is written down before its button is spent: a bot that stops in between leaves an approved
         // release that continues (and an open button that the state no longer accepts), never a spent button on a
@@ -59,7 +62,7 @@ public sealed class ApprovalCommands(
         await recorder.RecordAsync(release, user.Id, "approve", ReleaseState.AwaitApproval, gate.Detail, cancellationToken);
         await buttons.SpendAsync(button, user.Id, cancellationToken);
         await recorder.PublishAsync(release, cancellationToken);
-        return Decision.Yes($"Approved by {user}: release #{release.Id} continues.");
+        return Decision.Yes($"Approved by {user}: release #{release.Id} continues{thawed}.");
     }
 
     private async Task<Decision> RejectAsync(Release release, ChatUser user, CancellationToken cancellationToken)

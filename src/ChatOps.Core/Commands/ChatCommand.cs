@@ -9,10 +9,19 @@ public sealed record ReleaseCommand(ReleaseTag Tag, string Environment, bool Dry
 {
     /// <summary>An approver's reason to release without the promotion rule; null keeps it.</summary>
     public string? SkipPromotion { get; init; }
+
+    /// <summary>An approver's reason to release inside a freeze window; null keeps the freeze.</summary>
+    public string? OverrideFreeze { get; init; }
+
+    /// <summary>--hotfix: the fix of the environment's open incident, which an approver approves.</summary>
+    public bool Hotfix { get; init; }
 }
 
 /// <summary>/promote: release to <see cref="To"/> what <see cref="From"/> released; unnamed environments come from PromoteFrom.</summary>
-public sealed record PromoteCommand(ReleaseTag Tag, string? From, string? To, string? SkipPromotion) : ChatCommand;
+public sealed record PromoteCommand(ReleaseTag Tag, string? From, string? To, string? SkipPromotion) : ChatCommand
+{
+    public string? OverrideFreeze { get; init; }
+}
 
 public sealed record RollbackCommand(string Environment, ReleaseTag? To, bool WithDatabase) : ChatCommand
 {
@@ -20,7 +29,11 @@ public sealed record RollbackCommand(string Environment, ReleaseTag? To, bool Wi
     public bool Check { get; init; }
 }
 
-public sealed record ApproveCommand(long ReleaseId) : ChatCommand;
+public sealed record ApproveCommand(long ReleaseId) : ChatCommand
+{
+    /// <summary>An approver's reason to approve inside a freeze window that opened while the release waited.</summary>
+    public string? OverrideFreeze { get; init; }
+}
 
 public sealed record RejectCommand(long ReleaseId) : ChatCommand;
 
@@ -36,6 +49,16 @@ public sealed record HistoryCommand(string Environment) : ChatCommand
     public bool Stats { get; init; }
 
     public TimeSpan Period { get; init; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>/incident "title" [env] opens one, /incident resolved [env] ends it, /incident [env] shows it.</summary>
+public sealed record IncidentCommand(string Environment, IncidentAction Action, string? Title = null) : ChatCommand;
+
+public enum IncidentAction
+{
+    Show,
+    Open,
+    Resolve,
 }
 
 public sealed record LockCommand(string Environment, string Reason, TimeSpan? For) : ChatCommand;

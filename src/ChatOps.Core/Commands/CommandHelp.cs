@@ -13,13 +13,15 @@ public static class CommandHelp
 {
     public static readonly IReadOnlyList<CommandEntry> Commands =
     [
-        new("release", "/release <tag> [env] [--dry-run] [--skip-promotion \"<reason>\"]",
-            "start a release; --dry-run shows the plan and the checks, changes nothing; an environment with PromoteFrom takes only a tag released there (approvers may --skip-promotion with a reason)",
+        new("release", "/release <tag> [env] [--dry-run] [--hotfix] [--skip-promotion \"<reason>\"] [--override-freeze \"<reason>\"]",
+            "start a release; --dry-run shows the plan; PromoteFrom takes only a tag released there; a freeze window or an open incident refuses it (--hotfix: an incident's fix, approved by an approver; approvers may --skip-promotion, --override-freeze)",
             [
                 new("/release v0.2.0", "releases v0.2.0 to the default environment; the card shows each step and the approval gate"),
                 new("/release v0.2.0 staging", "releases it to staging"),
                 new("/release v0.2.0 --dry-run", "shows the migrations, the checks and the plan; changes nothing"),
                 new("/release v0.2.0 --skip-promotion \"hotfix for the payments outage\"", "an approver releases without the promotion rule; the reason is on the card and in the audit trail"),
+                new("/release v0.2.0 --override-freeze \"fix for the checkout outage\"", "an approver releases inside a freeze window; the reason is on the card and in the audit trail"),
+                new("/release v0.2.1 --hotfix", "releases the fix of the open incident; it waits for an approver's approval even with nothing to migrate"),
             ]),
         new("promote", "/promote <tag> [from] [to] [--skip-promotion \"<reason>\"]",
             "release to an environment exactly the images its PromoteFrom environment released (defaults: the default environment, from its PromoteFrom)",
@@ -35,8 +37,11 @@ public static class CommandHelp
                 new("/rollback staging --to v0.1.0", "goes back to v0.1.0, which must have been released to staging before"),
                 new("/rollback --with-db", "also restores the database from the failed release's backup, after an approver's approval"),
             ]),
-        new("approve", "/approve <id>", "approve the waiting gate of a release",
-            [new("/approve 12", "approves release #12's migrations (or a rollback's database restore); not by its requester")]),
+        new("approve", "/approve <id> [--override-freeze \"<reason>\"]", "approve the waiting gate of a release; inside a freeze window only with --override-freeze",
+            [
+                new("/approve 12", "approves release #12's migrations (or a rollback's database restore); not by its requester"),
+                new("/approve 12 --override-freeze \"launch fix, agreed with support\"", "approves it although a freeze window opened while it waited"),
+            ]),
         new("reject", "/reject <id>", "reject the waiting gate of a release",
             [new("/reject 12", "rejects release #12's gate; the release is cancelled and nothing is deployed")]),
         new("cancel", "/cancel [id]", "cancel a release before its migrations start",
@@ -62,6 +67,13 @@ public static class CommandHelp
             [
                 new("/lock incident on payments --for 2h", "refuses releases to the default environment for two hours; rollbacks still run"),
                 new("/lock staging load test", "freezes staging until /unlock staging"),
+            ]),
+        new("incident", "/incident \"<title>\" [env] | /incident resolved [env] | /incident [env]",
+            "open or end an incident: while one is open, releases are refused but rollbacks and --hotfix releases; the incident tool's webhook does the same",
+            [
+                new("/incident \"checkout returns 500\"", "opens an incident on the default environment; /status shows it, /release is refused"),
+                new("/incident resolved", "ends it; releases go out again"),
+                new("/incident staging", "shows the open incident of staging, if any"),
             ]),
         new("unlock", "/unlock [env] [--force]",
             "lift a deploy freeze; --force lets an approver lift someone else's, after a second press",

@@ -40,14 +40,12 @@ public sealed class CommandParser
         if (text[0] != '/')
             return ParseResult.Fail("Commands start with '/', e.g. /release v0.2.0. /help lists them all.");
 
-        // The one option whose value may hold spaces: taken out, quotes and all, before the words are split.
-        string? skipPromotion = null;
-        var skip = SkipPromotionPattern.Match(text);
-        if (skip.Success)
-        {
-            skipPromotion = skip.Groups[1].Success ? skip.Groups[1].Value : skip.Groups[2].Success ? skip.Groups[2].Value : skip.Groups[3].Value;
-            text = text.Remove(skip.Index, skip.Length);
-        }
+        // The options whose value may hold spaces: taken out, quotes and all, before the words are split.
+        var skip = TakeQuoted(ref text, "--skip-promotion");
+        var thaw = TakeQuoted(ref text, "--override-freeze");
+        // Only /incident takes its title in quotes; elsewhere quotes stay part of the words (a /lock reason).
+        var title = text.StartsWith("/incident", StringComparison.OrdinalIgnoreCase) ? TakeTitle(ref text) : null;
+        var skipPromotion = skip.Value;
         var words = Tokenize(text);
         var head = words[0][1..];
         var at = head.IndexOf('@', StringComparison.Ordinal);
@@ -62,16 +60,17 @@ public sealed class CommandParser
         var args = new Arguments(words.Skip(1).ToList());
         var result = name switch
         {
-            "release" => ParseRelease(args, skipPromotion),
-            "promote" => ParsePromote(args, skipPromotion),
+            "release" => ParseRelease(args, skipPromotion, thaw.Value),
+            "promote" => ParsePromote(args, skipPromotion, thaw.Value),
             "rollback" => ParseRollback(args),
-            "approve" => ParseId(args, "approve", id => new ApproveCommand(id)),
+            "approve" => ParseId(args, "approve", id => new ApproveCommand(id) { OverrideFreeze = thaw.Value }),
             "reject" => ParseId(args, "reject", id => new RejectCommand(id)),
             "resume" => ParseId(args, "resume", id => new ResumeCommand(id)),
             "cancel" => ParseCancel(args),
             "status" => ParseStatus(args),
             "history" => ParseHistory(args),
             "lock" => ParseLock(args),
+            "incident" => ParseIncident(args, title),
             "unlock" => ParseUnlock(args),
             "plan" => NoArguments(args, "plan", new PlanCommand()),
             "whoami" => NoArguments(args, "whoami", new WhoAmICommand()),
@@ -83,12 +82,69 @@ public sealed class CommandParser
             return ParseResult.Fail($"--skip-promotion only goes with /release and /promote. Usage: {CommandHelp.Usage["promote"]}");
         if (skip.Success && skipPromotion!.Trim().Length == 0 && result.Command is not null)
             return ParseResult.Fail("--skip-promotion needs a reason in quotes, e.g. --skip-promotion \"hotfix for the payments outage\".");
+        if (thaw.Success && name is not ("release" or "promote" or "approve"))
+            return ParseResult.Fail($"--override-freeze only goes with /release, /promote and /approve. Usage: {CommandHelp.Usage["release"]}");
+        if (thaw.Success && thaw.Value!.Trim().Length == 0 && result.Command is not null)
+            return ParseResult.Fail("--override-freeze needs a reason in quotes, e.g. --override-freeze \"fix for the checkout outage\".");
         return result;
     }
 
-    private static readonly Regex SkipPromotionPattern = new(@"\s--skip-promotion(?:\s+(?:""([^""]*)""|“([^”]*)”|([^\s""“-][^\s]*)))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    // The title of /incident "…": the first text in quotes after the command, taken out whole.
+    private static string? TakeTitle(ref string text)
+    {
+        var match = Regex.Match(text, @"\s(?:""([^""]*)""|“([^”]*)”)", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        if (!match.Success)
+            return null;
+        text = text.Remove(match.Index, match.Length);
+        return (match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value).Trim();
+    }
 
-    private ParseResult ParsePromote(Arguments args, string? skipPromotion)
+    private ParseResult ParseIncident(Arguments args, string? title)
+    {
+        var usage = CommandHelp.Usage["incident"];
+        if (args.UnknownFlag() is { } flag)
+            return ParseResult.Fail($"/incident does not know {Shorten(flag)}. Usage: {usage}");
+        var words = args.Positional.ToList();
+        if (title is null && words.Count > 0 && string.Equals(words[0], "resolved", StringComparison.OrdinalIgnoreCase))
+        {
+            if (words.Count > 2)
+                return ParseResult.Fail($"Too many words after /incident resolved. Usage: {usage}");
+            var env = words.Count == 2 ? words[1] : _defaultEnvironment;
+            return CheckEnvironment(env) ?? ParseResult.Ok(new IncidentCommand(Canonical(env), IncidentAction.Resolve));
+        }
+        var environment = _defaultEnvironment;
+        if (words.Count > 0 && _environments.Contains(words[0]))
+        {
+            environment = words[0];
+            words.RemoveAt(0);
+        }
+        else if (title is not null && words.Count == 1)
+        {
+            if (CheckEnvironment(words[0]) is { } unknown)
+                return unknown;
+        }
+        if (title is not null && words.Count > 0)
+            return ParseResult.Fail($"Too many words after /incident \"{Shorten(title)}\". Usage: {usage}");
+        title ??= words.Count > 0 ? string.Join(' ', words) : null;
+        if (title is { Length: 0 })
+            return ParseResult.Fail($"/incident needs a title, so people know what is wrong. Usage: {usage}, e.g. /incident \"checkout returns 500\"");
+        if (title is { Length: > 200 })
+            return ParseResult.Fail($"An incident's title is at most 200 characters; this one is {title.Length}.");
+        return ParseResult.Ok(new IncidentCommand(Canonical(environment), title is null ? IncidentAction.Show : IncidentAction.Open, title));
+    }
+
+    /// <summary>Takes <paramref name="option"/> and its value (in straight or curly quotes, or one word) out of the text.</summary>
+    private static (bool Success, string? Value) TakeQuoted(ref string text, string option)
+    {
+        var match = Regex.Match(text, @"\s" + Regex.Escape(option) + @"(?:\s+(?:""([^""]*)""|“([^”]*)”|([^\s""“-][^\s]*)))?",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        if (!match.Success)
+            return (false, null);
+        text = text.Remove(match.Index, match.Length);
+        return (true, match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Success ? match.Groups[2].Value : match.Groups[3].Value);
+    }
+
+    private ParseResult ParsePromote(Arguments args, string? skipPromotion, string? overrideFreeze)
     {
         var usage = CommandHelp.Usage["promote"];
         if (args.UnknownFlag() is { } flag)
@@ -107,7 +163,7 @@ public sealed class CommandParser
         }
         if (envs.Count == 2 && string.Equals(envs[0], envs[1], StringComparison.OrdinalIgnoreCase))
             return ParseResult.Fail($"/promote goes from one environment to another; {envs[0]} twice is not a promotion. Usage: {usage}");
-        return ParseResult.Ok(new PromoteCommand(tag!, envs.Count > 0 ? Canonical(envs[0]) : null, envs.Count > 1 ? Canonical(envs[1]) : null, skipPromotion));
+        return ParseResult.Ok(new PromoteCommand(tag!, envs.Count > 0 ? Canonical(envs[0]) : null, envs.Count > 1 ? Canonical(envs[1]) : null, skipPromotion) { OverrideFreeze = overrideFreeze });
     }
 
     private ParseResult ParseHistory(Arguments args)
@@ -132,10 +188,11 @@ public sealed class CommandParser
         return CheckEnvironment(env) ?? ParseResult.Ok(new HistoryCommand(Canonical(env)) { Stats = stats, Period = period });
     }
 
-    private ParseResult ParseRelease(Arguments args, string? skipPromotion)
+    private ParseResult ParseRelease(Arguments args, string? skipPromotion, string? overrideFreeze)
     {
         var usage = CommandHelp.Usage["release"];
         var dryRun = args.Flag("--dry-run");
+        var hotfix = args.Flag("--hotfix");
         if (args.UnknownFlag() is { } flag)
             return ParseResult.Fail($"/release does not know {Shorten(flag)}. Usage: {usage}");
         if (args.Positional.Count == 0)
@@ -145,7 +202,7 @@ public sealed class CommandParser
         if (args.Positional.Count > 2)
             return ParseResult.Fail($"Too many words after /release. Usage: {usage}");
         var env = args.Positional.Count == 2 ? args.Positional[1] : _defaultEnvironment;
-        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun) { SkipPromotion = skipPromotion });
+        return CheckEnvironment(env) ?? ParseResult.Ok(new ReleaseCommand(tag!, Canonical(env), dryRun) { SkipPromotion = skipPromotion, OverrideFreeze = overrideFreeze, Hotfix = hotfix });
     }
 
     private ParseResult ParseRollback(Arguments args)

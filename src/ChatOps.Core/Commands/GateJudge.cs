@@ -8,34 +8,40 @@ namespace ChatOps.Core.Commands;
 
 /// <summary>
 /// The verdict on an approval or a rejection from what is read now: the gate and its button, a live lock, and the
-/// promotion rule, which holds until the point of no return that an approval opens. Refusals are audited where the rules say so.
+/// promotion rule, which holds until the point of no return that an approval opens, and a freeze window open now. Refusals are audited where the rules say so.
 /// </summary>
-public sealed class GateJudge(GateRules rules, IReleaseStore releases, IEnvironmentStore environments, ReleaseButtons buttons, TimeProvider clock)
+public sealed class GateJudge(GateRules rules, FreezeRules freezes, IReleaseStore releases, IEnvironmentStore environments, ReleaseButtons buttons, TimeProvider clock)
 {
     /// <summary>The release as stored, and a refusal it already warrants: answered at once, without waiting for its lease.</summary>
-    public async Task<(Release? Stored, Decision? Refusal)> JudgeStoredAsync(long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
+    public async Task<(Release? Stored, Decision? Refusal)> JudgeStoredAsync(long releaseId, string? token, ChatUser user, bool approve, string? overrideFreeze,
+        CancellationToken cancellationToken)
     {
         var stored = await releases.GetAsync(releaseId, cancellationToken);
-        return (stored, (await JudgeAsync(stored, releaseId, token, user, approve, cancellationToken)).Refusal);
+        return (stored, (await JudgeAsync(stored, releaseId, token, user, approve, overrideFreeze, cancellationToken)).Refusal);
     }
 
-    /// <summary>The rules' refusal, audited where they say so, or none and the button the decision spends.</summary>
-    public async Task<(Decision? Refusal, ActionToken? Button)> JudgeAsync(Release? release, long releaseId, string? token, ChatUser user, bool approve, CancellationToken cancellationToken)
+    /// <summary>The rules' refusal, audited where they say so, or none, the button the decision spends and a freeze override to record.</summary>
+    public async Task<(Decision? Refusal, ActionToken? Button, FreezeVerdict Freeze)> JudgeAsync(Release? release, long releaseId, string? token, ChatUser user, bool approve,
+        string? overrideFreeze, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var found = release is null ? null : await OpenButtonAsync(releaseId, token, approve, cancellationToken);
         var verdict = rules.AtGate(release, releaseId, found, user, approve, now);
-        if (verdict.Refusal is null && approve && LockRules.IsFrozen(release!, await environments.GetAsync(release!.Environment, cancellationToken), now) is { } frozen)
+        var state = verdict.Refusal is null && approve ? await environments.GetAsync(release!.Environment, cancellationToken) : null;
+        if (state is not null && (LockRules.IsFrozen(release!, state, now) ?? LockRules.HeldByIncident(release!, state)) is { } frozen)
             verdict = GateVerdict.Audited(frozen);
+        var freeze = verdict.Refusal is null && approve ? freezes.AtApproval(release!, user, overrideFreeze, now) : FreezeVerdict.Open;
+        if (freeze.Refusal is { } window)
+            verdict = GateVerdict.Audited(window);
         // The promotion rule holds until the point of no return, which this approval opens.
         if (verdict.Refusal is null && approve && release!.Outputs.Promotion is { SkippedBy: null, SourceReleaseId: not null } promotion
             && PromotionRule.StillHolds(release, await releases.ListAsync(promotion.From, activeOnly: false, limit: 200, cancellationToken)) is { } stale)
             verdict = GateVerdict.Audited(stale);
         if (verdict.Refusal is not { } refusal)
-            return (null, found);
+            return (null, found, freeze);
         if (verdict.Audit)
             await releases.AppendAsync(new AuditEvent(release!.Id, release.Environment, user.Id, "refused", release.State.ToString(), null, refusal, now), cancellationToken);
-        return (Decision.No(refusal), null);
+        return (Decision.No(refusal), null, FreezeVerdict.Open);
     }
 
     private async Task<ActionToken?> OpenButtonAsync(long releaseId, string? token, bool approve, CancellationToken cancellationToken)

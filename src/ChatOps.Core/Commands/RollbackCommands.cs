@@ -108,6 +108,7 @@ public sealed class RollbackCommands(AccessRules access, StopRules stopRules, IR
 
     private static Decision Said(StartResult started, string freezeNote) => started.Release is { } rollback
         ? Decision.Yes($"Rollback #{rollback.Id} of {rollback.Environment} to {rollback.Tag} started: {rollback.Outputs.RollbackReason}."
-            + (rollback.WithDatabase ? " The database restore waits for an approver." : "") + freezeNote)
+            + (rollback.WithDatabase ? " The database restore waits for an approver." : "") + freezeNote
+            + (rollback.Outputs.Incident is { } incident ? $" 🚨 It is linked to the open {incident.Describe()}." : ""))
         : Decision.No(started.Refusal!);
 }

@@ -11,7 +11,8 @@ namespace ChatOps.Core.Commands;
 
 /// <summary>Answers /status and /history in words an on-call engineer can read at 3 a.m.</summary>
 /// <remarks>People are shown by name where the bot knows it; the audit trail it reads keeps their ids.</remarks>
-public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore releases, IEnvironmentStore environments, IDeployTarget deployTarget, People people, TimeProvider clock)
+public sealed class StatusReporter(ChatOpsSettings settings, FreezeRules freezes, IReleaseStore releases, IEnvironmentStore environments, IDeployTarget deployTarget, People people,
+    TimeProvider clock)
 {
     public async Task<string> EnvironmentAsync(string environment, CancellationToken cancellationToken)
     {
@@ -29,6 +30,11 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
         if (state.Lock is { } held && held.IsLive(clock.GetUtcNow()))
             text.Append($"  🔒 locked by {people.NameOf(held.LockedBy)} since {ChatTime.Minute(held.At)}: {held.Reason}"
                 + (held.Until is { } until ? $" (until {ChatTime.Minute(until)})" : " (until /unlock)") + "\n");
+        if (state.Incident is { } incident)
+            text.Append($"  🚨 {incident.Describe()} open since {ChatTime.Minute(incident.OpenedAt)} (by {people.NameOf(incident.OpenedBy)}): "
+                + $"releases refused but --hotfix; /incident resolved {environment} ends it\n");
+        if (freezes.Describe(environment, clock.GetUtcNow()) is { } freeze)
+            text.Append($"  {freeze}\n");
         return text.ToString().TrimEnd();
     }
 
@@ -64,7 +70,7 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
     {
         var events = await releases.EventsAsync(null, environment, 500, cancellationToken);
         var lines = events
-            .Where(e => e.Action is "request" or "lock" or "unlock" or "unlock-forced"
+            .Where(e => e.Action is "request" or "lock" or "unlock" or "unlock-forced" or "incident-opened" or "incident-resolved"
                 || (e.ToState is { } to && Enum.TryParse<ReleaseState>(to, out var state) && Runbook.IsFinished(state) && e.FromState != e.ToState))
             .Reverse()
             .Take(15)
@@ -81,6 +87,8 @@ public sealed class StatusReporter(ChatOpsSettings settings, IReleaseStore relea
         "lock" => $"locked by {people.NameOf(e.Actor)}: {e.Detail}",
         "unlock" => $"unlocked by {people.NameOf(e.Actor)}",
         "unlock-forced" => $"unlocked by {people.NameOf(e.Actor)} with --force ({e.Detail})",
+        "incident-opened" => $"🚨 {e.Detail}, opened by {people.NameOf(e.Actor)}",
+        "incident-resolved" => $"✅ {e.Detail} resolved by {people.NameOf(e.Actor)}",
         _ => $"{e.ToState}{(e.Detail.Length > 0 ? $": {Shorten(e.Detail)}" : "")}",
     };
 

@@ -8,7 +8,8 @@ namespace ChatOps.Core.Releases;
 /// <item>change failure rate: of the releases that changed the environment and ended in the period, those that failed after
 /// Migrate or Deploy began, or were rolled back;</item>
 /// <item>time to restore: median of failure (the failed end, or the rollback's request for a rolled-back release) → the next
-/// rollback that finished RolledBack or release that reached Released.</item>
+/// rollback that finished RolledBack or release that reached Released; from the incident's start instead when that
+/// rollback was started in an open incident that began earlier.</item>
 /// </list>
 /// </summary>
 public sealed record DeliveryFigures(
@@ -34,7 +35,8 @@ public sealed record DeliveryFigures(
         var leads = released.Where(r => r.Outputs.OldestCommitAt is not null).Select(r => EndedAt(r) - r.Outputs.OldestCommitAt!.Value).ToList();
         var changes = history.Where(r => r.Kind == ReleaseKind.Release && !r.IsActive && r.ChangedProduction && InPeriod(EndedAt(r))).ToList();
         var failures = changes.Select(r => FailedAt(r, history) is { } at ? (Release: r, At: at) : default).Where(f => f.Release is not null).ToList();
-        var restores = failures.Select(f => RestoredAt(f.Release, f.At, history) - f.At).Where(t => t is not null).Select(t => t!.Value).ToList();
+        var restores = failures.Select(f => RestoredBy(f.Release, f.At, history) is { } by ? EndedAt(by) - Start(f.At, by) : (TimeSpan?)null)
+            .Where(t => t is not null).Select(t => t!.Value).ToList();
         return new DeliveryFigures(environment, period, released.Count, Median(leads), leads.Count, changes.Count, failures.Count, Median(restores), restores.Count);
     }
 
@@ -53,9 +55,13 @@ public sealed record DeliveryFigures(
         return release.State == ReleaseState.Released && rollback is not null ? rollback.CreatedAt : null;
     }
 
-    private static DateTimeOffset? RestoredAt(Release failed, DateTimeOffset failedAt, IReadOnlyList<Release> history) =>
+    private static Release? RestoredBy(Release failed, DateTimeOffset failedAt, IReadOnlyList<Release> history) =>
         history.Where(r => r.Id > failed.Id && r.State is ReleaseState.RolledBack or ReleaseState.Released && EndedAt(r) >= failedAt)
-            .Select(EndedAt).OrderBy(at => at).Cast<DateTimeOffset?>().FirstOrDefault();
+            .OrderBy(EndedAt).FirstOrDefault();
+
+    // The people were restoring since the incident began, which is often before the bot saw the change fail.
+    private static DateTimeOffset Start(DateTimeOffset failedAt, Release restoredBy) =>
+        restoredBy is { Kind: ReleaseKind.Rollback, Outputs.Incident: { } incident } && incident.OpenedAt < failedAt ? incident.OpenedAt : failedAt;
 
     private static TimeSpan? Median(List<TimeSpan> values)
     {

@@ -44,6 +44,12 @@ public sealed class ReleaseOutputs
     public DateTimeOffset? OldestCommitAt { get; set; }
     /// <summary>For a release to an environment that promotes from another: what it promotes, or who skipped the rule and why.</summary>
     public PromotionRecord? Promotion { get; set; }
+    /// <summary>An approver let this release through a freeze window (at its start or its approval): who, why, and which window.</summary>
+    public FreezeOverride? FreezeOverride { get; set; }
+    /// <summary>The incident open when the release or rollback started: a rollback restores from it, a hotfix is its fix.</summary>
+    public IncidentNote? Incident { get; set; }
+    /// <summary>Released as the fix of an open incident (--hotfix): an approver approves it even with nothing to migrate.</summary>
+    public bool Hotfix { get; set; }
     /// <summary>The GitHub deployment that records this release or rollback, and the last state written to it.</summary>
     public DeploymentRecord? Deployment { get; set; }
     /// <summary>Outside bookkeeping that failed without failing the release (a GitHub deployment status), said on the card.</summary>
@@ -99,6 +105,16 @@ public sealed class PromotionRecord
 }
 
 public sealed record DeploymentRecord(long Id, string State);
+
+/// <summary>The incident a release or rollback was started in: what to call it and when it began (time to restore counts from there).</summary>
+public sealed record IncidentNote(long Id, string Title, string? Link, DateTimeOffset OpenedAt)
+{
+    public string Describe() => $"incident #{Id} “{Title}”{(Link is null ? "" : $" ({Link})")}";
+}
+
+/// <param name="Window">The reason of the window it was overridden in; null when none was open when the approver gave it.</param>
+/// <param name="Until">When that window closes, as it was shown.</param>
+public sealed record FreezeOverride(string By, string Reason, string? Window, string? Until, DateTimeOffset At);
 
 public sealed record MigrationRevision(string Revision, string Message)
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ChatOps.Core.Runner;
 
 /// <summary>Starts a rollback from its plan, and marks the release it undoes once that release is free to be written.</summary>
-public sealed class RollbackStarter(IReleaseStore releases, LeaseKeeper leases, ReleaseRecorder recorder, ReleaseButtons buttons, ReleaseStarter starter, ReleaseQueue queue,
+public sealed class RollbackStarter(IReleaseStore releases, IEnvironmentStore environments, LeaseKeeper leases, ReleaseRecorder recorder, ReleaseButtons buttons, ReleaseStarter starter, ReleaseQueue queue,
     ILogger<RollbackStarter> log)
 {
     public async Task<StartResult> RollBackAsync(Release? failed, RollbackRequest request, IReadOnlyList<Release> recent, CancellationToken cancellationToken)
@@ -14,8 +14,11 @@ public sealed class RollbackStarter(IReleaseStore releases, LeaseKeeper leases, 
         var plan = RollbackPlanner.Plan(request, failed, recent);
         if (plan.Rollback is not { } rollback)
             return StartResult.No(plan.Refusal!);
+        // A rollback in an incident is linked to it: called out, and its time to restore counts from the incident's start.
+        rollback.Outputs.Incident = (await environments.GetAsync(request.Environment, cancellationToken)).Incident?.Note();
+        var during = rollback.Outputs.Incident is { } incident ? $" during {incident.Describe()}" : "";
         var started = await starter.StartAsync(rollback, request.User,
-            $"rollback to {rollback.Tag} requested{(request.WithDatabase ? " with database restore" : "")}", cancellationToken);
+            $"rollback to {rollback.Tag} requested{(request.WithDatabase ? " with database restore" : "")}{during}", cancellationToken);
         // In the background: the rolled-back release may still be held by its runner (GitHub answering its last
         // status can take minutes), and the rollback is started already; only its link waits for that.
         if (started.Release is { } linked && plan.Undoes is { } bad)

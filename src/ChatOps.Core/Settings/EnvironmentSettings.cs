@@ -22,6 +22,9 @@ public sealed class EnvironmentSettings
 
     /// <summary>The environment's public URL, shown on its GitHub deployments (empty: none).</summary>
     public string Url { get; set; } = "";
+
+    /// <summary>Recurring windows in which releases (never rollbacks) are refused unless an approver overrides.</summary>
+    public List<FreezeSettings> Freezes { get; set; } = [];
 }
 
 public sealed class DeploySettings
@@ -113,4 +116,19 @@ public sealed class ObservabilitySettings
     public string LangSmithRunName { get; set; } = "";
 
     public bool IsConfigured => PrometheusUrl.Length > 0 || LangSmithUrl.Length > 0;
+}
+
+/// <summary>
+/// A recurring window in which releases to the environment are refused: it opens at each time <see cref="Cron"/> names in
+/// <see cref="TimeZone"/> and lasts <see cref="Duration"/> of wall-clock time there (so "Fri 18:00 for 2.14:00:00" ends
+/// Mon 08:00 local on a DST weekend too).
+/// </summary>
+public sealed class FreezeSettings
+{
+    /// <summary>Five fields (minute hour day-of-month month day-of-week), e.g. <c>0 18 * * FRI</c>.</summary>
+    public string Cron { get; set; } = "";
+    public TimeSpan Duration { get; set; } = TimeSpan.Zero;
+    /// <summary>An IANA time zone, e.g. <c>Europe/Berlin</c>.</summary>
+    public string TimeZone { get; set; } = "UTC";
+    public string Reason { get; set; } = "";
 }

@@ -22,11 +22,13 @@ public sealed class ApprovalGateStep : IReleaseStep
         outputs.PlannedDigests = plan.Digests();
         if (outputs.Migrations?.Sql is { } sql)
             await context.DetailAsync($"the SQL of {plan.Migrations.Count} migration{(plan.Migrations.Count == 1 ? "" : "s")} ({Verdicts(outputs.Migrations)})", sql.Trim(), cancellationToken);
-        if (plan.Migrations.Count == 0 && context.Environment.Migrations.SkipApprovalWhenNothingPending)
+        // A hotfix goes out in an incident, where a second pair of eyes matters more than the migrations.
+        var hotfix = outputs.Hotfix;
+        if (plan.Migrations.Count == 0 && context.Environment.Migrations.SkipApprovalWhenNothingPending && !hotfix)
             return new StepOutcome(StepResult.NothingToApprove, "nothing to migrate: no approval needed");
         var count = plan.Migrations.Count;
         return new StepOutcome(StepResult.AwaitApproval, count == 0
-            ? $"nothing to migrate: approve to deploy {context.Release.Tag}"
+            ? $"{(hotfix ? "hotfix in an incident, nothing to migrate" : "nothing to migrate")}: approve to deploy {context.Release.Tag}"
             : $"{count} migration{(count == 1 ? "" : "s")} to approve ({Verdicts(outputs.Migrations!)})");
     }
 

@@ -2,7 +2,7 @@ using ChatOps.Core.Ports;
 
 namespace ChatOps.Core.Store;
 
-/// <summary>What runs in each environment, and its deploy freeze.</summary>
+/// <summary>What runs in each environment, its deploy freeze, and its open incident.</summary>
 public interface IEnvironmentStore : IEnvironmentRecords
 {
     Task<EnvironmentState> GetAsync(string environment, CancellationToken cancellationToken);
@@ -22,4 +22,8 @@ public sealed record EnvironmentState(
     string Environment,
     IReadOnlyList<DeployedService> Services,
     string? LastMigration,
-    EnvironmentLock? Lock);
+    EnvironmentLock? Lock)
+{
+    /// <summary>The incident open now (<see cref="IIncidentStore"/> opens and ends it).</summary>
+    public Incident? Incident { get; init; }
+}

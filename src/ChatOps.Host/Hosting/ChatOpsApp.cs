@@ -1,3 +1,4 @@
+using ChatOps.Host.Incidents;
 using ChatOps.Host.Sandbox;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Telegram;
@@ -81,6 +82,7 @@ public sealed class ChatOpsApp : IAsyncDisposable
         app.Web.MapHealth();
         app.Web.MapTelegram();
         app.Web.MapSlack();
+        app.Web.MapIncidents();
         return app;
     }
 

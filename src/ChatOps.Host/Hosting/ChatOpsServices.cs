@@ -7,6 +7,7 @@ using ChatOps.Host.Console;
 using ChatOps.Host.Doctor;
 using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
+using ChatOps.Host.Incidents;
 using ChatOps.Host.Probes;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
@@ -37,6 +38,7 @@ public static class ChatOpsServices
         services.AddFly(configuration);
         services.AddTelegram(configuration);
         services.AddSlack(configuration);
+        services.AddIncidentWebhook();
         services.AddServiceProbes();
         services.AddTargetDatabase();
         services.AddDoctor(configuration);

@@ -42,6 +42,7 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
                 errors.Add($"ChatOps:Environments:{env}:MinBake must not be negative.");
             if (settings.Url.Length > 0 && !Uri.TryCreate(settings.Url, UriKind.Absolute, out _))
                 errors.Add($"ChatOps:Environments:{env}:Url must be an absolute URL.");
+            errors.AddRange(FreezeCalendar.Problems($"ChatOps:Environments:{env}:Freezes", settings.Freezes));
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -21,6 +21,7 @@ public static class StoreRegistration
             services.AddSingleton<IReleaseStore>(sp => new MeteredReleaseStore(new PostgresReleases(sp.GetRequiredService<PostgresDatabase>())));
             services.AddSingleton<IApprovalStore>(sp => new PostgresApprovals(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<IEnvironmentStore>(sp => new PostgresEnvironments(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IIncidentStore>(sp => new PostgresIncidents(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<IUpdateLog>(sp => new PostgresUpdateLog(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<IReleaseLeases>(sp => new PostgresLeases(sp.GetRequiredService<PostgresDatabase>()));
             return services;
@@ -43,6 +44,7 @@ public static class StoreRegistration
         services.AddSingleton<IReleaseStore>(sp => new MeteredReleaseStore(new SqliteReleases(sp.GetRequiredService<SqliteDatabase>())));
         services.AddSingleton<IApprovalStore>(sp => new SqliteApprovals(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IEnvironmentStore>(sp => new SqliteEnvironments(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IIncidentStore>(sp => new SqliteIncidents(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IUpdateLog>(sp => new SqliteUpdateLog(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IReleaseLeases>(sp => new SqliteLeases(sp.GetRequiredService<SqliteDatabase>()));
         return services;

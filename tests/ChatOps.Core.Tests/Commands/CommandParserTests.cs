@@ -34,6 +34,16 @@ public sealed class CommandParserTests
         { "/whoami", new WhoAmICommand() },
         { "/help", new HelpCommand() },
         { "/plan", new PlanCommand() },
+        { "/release v1.2.4 --hotfix", new ReleaseCommand(new("v1.2.4"), "production", false) { Hotfix = true } },
+        { "/release v1.2.4 staging --override-freeze \"launch fix\"", new ReleaseCommand(new("v1.2.4"), "staging", false) { OverrideFreeze = "launch fix" } },
+        { "/approve 12 --override-freeze “agreed with support”", new ApproveCommand(12) { OverrideFreeze = "agreed with support" } },
+        { "/incident \"checkout returns 500\"", new IncidentCommand("production", IncidentAction.Open, "checkout returns 500") },
+        { "/incident \"checkout returns 500\" staging", new IncidentCommand("staging", IncidentAction.Open, "checkout returns 500") },
+        { "/incident staging search is slow", new IncidentCommand("staging", IncidentAction.Open, "search is slow") },
+        { "/incident resolved", new IncidentCommand("production", IncidentAction.Resolve) },
+        { "/incident resolved staging", new IncidentCommand("staging", IncidentAction.Resolve) },
+        { "/incident staging", new IncidentCommand("staging", IncidentAction.Show) },
+        { "/lock \"quoted\" reason", new LockCommand("production", "\"quoted\" reason", null) },
     };
 
     [Theory]
@@ -58,6 +68,11 @@ public sealed class CommandParserTests
     [InlineData("/release v١.٢.٣", "is not a release tag")]
     [InlineData("/release v0.2.0\u200b", "is not a release tag")]
     [InlineData("/deploy v1", "Unknown command /deploy")]
+    [InlineData("/incident \"\"", "/incident needs a title")]
+    [InlineData("/incident \"outage\" nowhere", "Unknown environment 'nowhere'")]
+    [InlineData("/incident resolved staging now", "Too many words after /incident resolved")]
+    [InlineData("/status --override-freeze \"x\"", "--override-freeze only goes with /release, /promote and /approve")]
+    [InlineData("/release v0.2.0 --override-freeze \" \"", "--override-freeze needs a reason in quotes")]
     [InlineData("release v0.2.0", "Commands start with '/'")]
     [InlineData("/approve", "/approve needs one release id")]
     [InlineData("/approve abc", "'abc' is not a release id")]

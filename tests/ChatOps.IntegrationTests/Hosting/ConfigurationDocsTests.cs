@@ -7,6 +7,7 @@ using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Http;
+using ChatOps.Host.Incidents;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.Telegram;
@@ -24,6 +25,7 @@ public sealed partial class ConfigurationDocsTests
         (TelegramOptions.Section, typeof(TelegramOptions)), (SlackOptions.Section, typeof(SlackOptions)),
         (ConsoleOptions.Section, typeof(ConsoleOptions)), (OutsideCallOptions.Section, typeof(OutsideCallOptions)),
         (ChatOps.Host.Metrics.MetricsOptions.Section, typeof(ChatOps.Host.Metrics.MetricsOptions)),
+        (IncidentWebhookOptions.Section, typeof(IncidentWebhookOptions)),
     ];
 
     // Set by the host from the resolved start-up mode after binding, whatever the settings say: not configuration.

@@ -35,6 +35,23 @@ public sealed class StartUpSettingsTests
     }
 
     [Fact]
+    public async Task A_freeze_with_a_bad_cron_and_an_unknown_time_zone_stops_the_host_naming_both_keys()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await SandboxBot.StartAsync(new Dictionary<string, string?>
+            {
+                ["ChatOps:Environments:production:Freezes:0:Cron"] = "0 18 * FRI",
+                ["ChatOps:Environments:production:Freezes:0:Duration"] = "2.14:00:00",
+                ["ChatOps:Environments:production:Freezes:0:TimeZone"] = "Europe/Berlln",
+                ["ChatOps:Environments:production:Freezes:0:Reason"] = "weekend",
+            }));
+
+        Assert.Collection(failure.Failures,
+            cron => Assert.StartsWith("ChatOps:Environments:production:Freezes:0:Cron '0 18 * FRI' is not a five-field cron expression", cron),
+            zone => Assert.StartsWith("ChatOps:Environments:production:Freezes:0:TimeZone 'Europe/Berlln' is not a time zone", zone));
+    }
+
+    [Fact]
     public async Task A_console_user_that_is_not_a_name_stops_the_host_with_one_line_naming_the_key()
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>

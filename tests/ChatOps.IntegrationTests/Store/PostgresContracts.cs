@@ -38,6 +38,9 @@ public sealed class PostgresApprovalStoreTests(PostgresTestDatabase database)
 public sealed class PostgresEnvironmentStoreTests(PostgresTestDatabase database)
     : EnvironmentStoreContract(new PostgresTestStore(database)), IClassFixture<PostgresTestDatabase>;
 
+public sealed class PostgresIncidentStoreTests(PostgresTestDatabase database)
+    : IncidentStoreContract(new PostgresTestStore(database)), IClassFixture<PostgresTestDatabase>;
+
 public sealed class PostgresUpdateLogTests(PostgresTestDatabase database)
     : UpdateLogContract(new PostgresTestStore(database)), IClassFixture<PostgresTestDatabase>;
 

@@ -36,6 +36,8 @@ public sealed class SqliteApprovalStoreTests() : ApprovalStoreContract(new Sqlit
 
 public sealed class SqliteEnvironmentStoreTests() : EnvironmentStoreContract(new SqliteTestStore());
 
+public sealed class SqliteIncidentStoreTests() : IncidentStoreContract(new SqliteTestStore());
+
 public sealed class SqliteUpdateLogTests() : UpdateLogContract(new SqliteTestStore());
 
 public sealed class SqliteLeaseTests() : LeaseContract(new SqliteTestStore());

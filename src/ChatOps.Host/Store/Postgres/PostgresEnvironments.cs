@@ -31,6 +31,7 @@ public sealed class PostgresEnvironments(PostgresDatabase database) : IEnvironme
         batch.BatchCommands.Add(PostgresCommands.BatchCommand(SelectServices, environment));
         batch.BatchCommands.Add(PostgresCommands.BatchCommand(SelectMigration, environment));
         batch.BatchCommands.Add(PostgresCommands.BatchCommand(SelectLock, environment));
+        batch.BatchCommands.Add(PostgresCommands.BatchCommand(PostgresIncidents.SelectOpen, environment));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var services = new List<DeployedService>();
         while (await reader.ReadAsync(cancellationToken))
@@ -39,7 +40,9 @@ public sealed class PostgresEnvironments(PostgresDatabase database) : IEnvironme
         var migration = await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
         await reader.NextResultAsync(cancellationToken);
         var held = await reader.ReadAsync(cancellationToken) ? ReadLock(reader) : null;
-        return new EnvironmentState(environment, services, migration, held);
+        await reader.NextResultAsync(cancellationToken);
+        var incident = await reader.ReadAsync(cancellationToken) ? PostgresIncidents.Read(reader) : null;
+        return new EnvironmentState(environment, services, migration, held) { Incident = incident };
     }
 
     public Task RecordServiceAsync(string environment, DeployedService service, CancellationToken cancellationToken) =>

@@ -17,7 +17,11 @@ public sealed class SqliteEnvironments(SqliteDatabase database) : IEnvironmentSt
             var held = await c.QuerySingleOrDefaultAsync<LockRow>(
                 "SELECT environment AS Environment, locked_by AS LockedBy, reason AS Reason, at AS At, until AS Until FROM environment_locks WHERE environment = @environment",
                 new { environment });
-            return new EnvironmentState(environment, services.Select(s => new DeployedService(s.Service, s.Tag, s.Image, s.ReleaseId, At(s.At))).ToList(), migration, held?.ToLock());
+            var incident = await c.QuerySingleOrDefaultAsync<SqliteIncidents.Row>(SqliteIncidents.SelectOpen, new { environment });
+            return new EnvironmentState(environment, services.Select(s => new DeployedService(s.Service, s.Tag, s.Image, s.ReleaseId, At(s.At))).ToList(), migration, held?.ToLock())
+            {
+                Incident = incident?.ToIncident(),
+            };
         });
 
     public Task RecordServiceAsync(string environment, DeployedService service, CancellationToken cancellationToken) =>

@@ -73,5 +73,20 @@ internal static class SqliteSchema
         """
         ALTER TABLE releases ADD COLUMN rolled_back_by INTEGER;
         """,
+        """
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            environment TEXT NOT NULL,
+            title TEXT NOT NULL,
+            link TEXT,
+            opened_by TEXT NOT NULL,
+            source TEXT NOT NULL,
+            external_id TEXT,
+            opened_at INTEGER NOT NULL,
+            resolved_at INTEGER,
+            resolved_by TEXT);
+        -- One open incident per environment, enforced here.
+        CREATE UNIQUE INDEX one_open_incident_per_environment ON incidents(environment) WHERE resolved_at IS NULL;
+        """,
     ];
 }

@@ -1,4 +1,5 @@
 using ChatOps.Core.Ports;
+using ChatOps.Host.PrometheusQueries;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Telegram;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,8 @@ public static class DoctorRegistration
     {
         services.AddSingleton<IDoctorChecks, GitHubDoctor>();
         services.AddSingleton<IDoctorChecks, FlyDoctor>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{PrometheusOptions.Section}:Url"]))
+            services.AddSingleton<IDoctorChecks, PrometheusDoctor>();
         if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
             services.AddSingleton<IDoctorChecks, TelegramDoctor>();
         if (!string.IsNullOrWhiteSpace(configuration["Slack:BotToken"]))

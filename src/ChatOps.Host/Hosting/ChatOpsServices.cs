@@ -11,6 +11,7 @@ using ChatOps.Host.Doctor;
 using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Probes;
+using ChatOps.Host.PrometheusQueries;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.TargetDatabase;
@@ -41,6 +42,7 @@ public static class ChatOpsServices
         services.AddTelegram(configuration);
         services.AddSlack(configuration);
         services.AddServiceProbes();
+        services.AddPrometheus(configuration);
         services.AddTargetDatabase();
         services.AddDoctor(configuration);
         services.AddReadinessChecks();

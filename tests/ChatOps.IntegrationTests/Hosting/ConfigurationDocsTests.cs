@@ -7,6 +7,7 @@ using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Http;
+using ChatOps.Host.PrometheusQueries;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.Telegram;
@@ -23,6 +24,7 @@ public sealed partial class ConfigurationDocsTests
         (GitHubOptions.Section, typeof(GitHubOptions)), (FlyOptions.Section, typeof(FlyOptions)),
         (TelegramOptions.Section, typeof(TelegramOptions)), (SlackOptions.Section, typeof(SlackOptions)),
         (ConsoleOptions.Section, typeof(ConsoleOptions)), (OutsideCallOptions.Section, typeof(OutsideCallOptions)),
+        (PrometheusOptions.Section, typeof(PrometheusOptions)),
     ];
 
     // Set by the host from the resolved start-up mode after binding, whatever the settings say: not configuration.

@@ -23,9 +23,13 @@ public sealed record BakeRecord(DateTimeOffset DeployStartedAt, DateTimeOffset S
     public BakeRecord With(BakeReport report, DateTimeOffset at) =>
         this with { LastEvaluatedAt = at, LastVerdict = report.Verdict, LastReason = report.Reason, Figures = report.Figures };
 
-    /// <summary>When the next evaluation is due: at once if none was made, else an interval after the last, the deadline at the latest.</summary>
-    public DateTimeOffset DueAt(TimeSpan interval) =>
-        LastEvaluatedAt is not { } last ? StartedAt
-        : last + interval < Deadline ? last + interval
-        : Deadline;
+    /// <summary>
+    /// When the next evaluation is due: an interval after the last (the first, an interval after the start: a window of
+    /// no length judges nothing), the deadline at the latest.
+    /// </summary>
+    public DateTimeOffset DueAt(TimeSpan interval)
+    {
+        var next = (LastEvaluatedAt ?? StartedAt) + interval;
+        return next < Deadline ? next : Deadline;
+    }
 }

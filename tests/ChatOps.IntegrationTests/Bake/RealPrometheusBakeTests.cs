@@ -1,4 +1,6 @@
 using ChatOps.Core.Bake;
+using ChatOps.Host.PrometheusQueries;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Bake;
 
@@ -71,6 +73,18 @@ public sealed class RealPrometheusBakeTests(BakeWorld world) : IClassFixture<Bak
         Assert.False(answer.Succeeded);
         Assert.StartsWith("Prometheus refused the query: bad_data:", answer.Error);
         Assert.DoesNotContain(world.Logs.Lines, l => l.Contains("Retrying", StringComparison.Ordinal) && l.Contains("/api/v1/query", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_range_query_returns_the_series_over_time()
+    {
+        await using var clients = world.ClientsFor(world.Prometheus.Url);
+        var client = clients.GetRequiredService<PrometheusClient>();
+
+        var series = await client.QueryRangeAsync(
+            BakeQueries.Requests(BakeWorld.Healthy, "5s"), world.Window.BakeStartedAt, world.Window.Now, TimeSpan.FromSeconds(2), CancellationToken.None);
+
+        Assert.True(Assert.Single(series).Points.Count >= 5);
     }
 
     [Fact]

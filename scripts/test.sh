@@ -29,6 +29,9 @@ if ! command -v prometheus >/dev/null 2>&1; then
   echo "WARNING: no prometheus (apt-get install prometheus); the bake tests against it will fail." >&2
 fi
 
+# Core is one direction: rules, then commands, then the chat; nothing calls back up (see README "Where things are").
+python3 scripts/core-dependencies.py
+
 dotnet restore ChatOps.sln
 dotnet format ChatOps.sln --verify-no-changes --no-restore
 dotnet build ChatOps.sln -c Release --no-restore -warnaserror

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ChatOps.Benchmarks.Micro;
 using ChatOps.Benchmarks.Takeover;
 using ChatOps.Benchmarks.Throughput;
+using ChatOps.Core.Releases;
 using ChatOps.Host.Store;
 using Perfolizer.Horology;
 

@@ -1,9 +1,11 @@
 using ChatOps.Core;
+using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +15,7 @@ namespace ChatOps.Testing;
 public sealed class CoreRig : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
+    private readonly Task _serving;
 
     /// <param name="stores">The store's ports; an <see cref="InMemoryStore"/> by default.</param>
     /// <param name="deploymentRecords">Where deployments are recorded; none (GitHub:Deployments=false) by default.</param>
@@ -45,8 +48,8 @@ public sealed class CoreRig : IAsyncDisposable
         if (deploymentRecords is not null)
             services.AddSingleton(deploymentRecords);
         _services = services.BuildServiceProvider();
-        // The runner attaches itself to the queue that decisions enqueue on.
-        _services.GetRequiredService<ReleaseRunner>();
+        // As the host's runner service does: the runner reads its inbox until the rig is disposed.
+        _serving = Runner.ServeAsync(_services.GetRequiredService<ReleaseQueue>().Stopping);
     }
 
     public TimeProvider Clock { get; }
@@ -74,6 +77,7 @@ public sealed class CoreRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.GetRequiredService<ReleaseQueue>().DisposeAsync();
+        await _serving;
         await _services.DisposeAsync();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Testing;
 
@@ -14,6 +15,7 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
     private readonly Lock _lock = new();
     private readonly Dictionary<long, string> _releases = [];
     private readonly Dictionary<long, StopRequest> _stopRequests = [];
+    private readonly Dictionary<long, long> _rolledBackBy = [];
     private readonly List<AuditEvent> _events = [];
     private readonly Dictionary<string, ActionToken> _tokens = [];
     private readonly Dictionary<string, EnvironmentState> _environments = [];
@@ -41,6 +43,9 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         release.Id = ++_nextId;
         _releases[release.Id] = Copy(release);
         _events.Add(started with { ReleaseId = release.Id });
+        // As the real stores do: the rolled-back release is marked in the same write, beside its record.
+        if (release is { Kind: ReleaseKind.Rollback, RollbackOf: { } undone })
+            _rolledBackBy[undone] = release.Id;
         return new StartOutcome(release, null);
     });
 
@@ -48,7 +53,7 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
     {
         if (!_releases.TryGetValue(id, out var json))
             return null;
-        var release = Restore(json);
+        var release = Restore(id, json);
         // As the real stores do: a request that came as the release ended is still there to be taken.
         release.StopRequest = _stopRequests.GetValueOrDefault(id);
         return release;
@@ -184,7 +189,14 @@ public sealed class InMemoryStore : IReleaseStore, IApprovalStore, IEnvironmentS
         return old.Count;
     });
 
-    private IEnumerable<Release> All() => _releases.Values.Select(Restore);
+    private IEnumerable<Release> All() => _releases.Select(entry => Restore(entry.Key, entry.Value));
+
+    private Release Restore(long id, string json)
+    {
+        var release = Restore(json);
+        release.Outputs.RollbackReleaseId ??= _rolledBackBy.GetValueOrDefault(id) is > 0 and var by ? by : null;
+        return release;
+    }
 
     private EnvironmentState Environment(string environment) =>
         _environments.GetValueOrDefault(environment) ?? new EnvironmentState(environment, [], null, null);

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Testing;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ChatOps.Core.Cards;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Benchmarks.Micro;
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Commands;
 
 namespace ChatOps.Benchmarks.Micro;

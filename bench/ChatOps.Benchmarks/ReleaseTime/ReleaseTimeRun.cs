@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using ChatOps.Benchmarks.Takeover;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Sandbox;
@@ -51,10 +51,10 @@ public static class ReleaseTimeRun
         _ = clock;
         if (release.State is not (ReleaseState.Released or ReleaseState.RolledBack))
             throw new InvalidOperationException($"#{id} ended {release.State}: {release.Error}");
-        var approval = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Duration ?? TimeSpan.Zero;
+        var approval = release.Steps.FirstOrDefault(s => s.Name == Runbook.ApprovalStep)?.Duration ?? TimeSpan.Zero;
         var last = release.Steps.Where(s => s.FinishedAt is not null).Max(s => s.FinishedAt!.Value);
         var wall = last - startedAt - approval;
-        var path = CriticalPath.Of(release, sandbox.Calls.Calls, sandbox.Options, latency, nameof(ReleaseState.AwaitApproval));
+        var path = CriticalPath.Of(release, sandbox.Calls.Calls, sandbox.Options, latency, Runbook.ApprovalStep);
         if (Environment.GetEnvironmentVariable("CHATOPS_BENCH_TIMELINE") == "1")
             PrintTimeline(release, sandbox.Calls.Calls, startedAt);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using ChatOps.Benchmarks.Takeover;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Sandbox;
@@ -64,7 +64,7 @@ public static class ResponsivenessRun
                 ?? throw new InvalidOperationException($"/release did not start: {reply.Text}");
             // The gate is open once its plan is built and its buttons are out: only then can anyone press Approve.
             await WaitAsync(async () => (await store.GetAsync(id, CancellationToken.None))?.Steps
-                .FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.Status == StepStatus.Waiting, TimeSpan.FromSeconds(60));
+                .FirstOrDefault(s => s.Name == Runbook.ApprovalStep)?.Status == StepStatus.Waiting, TimeSpan.FromSeconds(60));
 
             // Another chat asks for /status while Fly takes slowFly to answer every call.
             sandbox.Options.Latency = SandboxLatency.Zero with { FlyApi = slowFly };

@@ -1,9 +1,9 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Sandbox;
@@ -71,14 +71,14 @@ public static class TakeoverHosts
     public static async Task<Release> DriveAsync(ChatOpsApp host, long releaseId, Func<bool> until, TimeSpan limit)
     {
         var store = host.Services.GetRequiredService<IReleaseStore>();
-        var approvals = host.Services.GetRequiredService<ApprovalDecisions>();
+        var approvals = host.Services.GetRequiredService<ApprovalCommands>();
         using var timeout = new CancellationTokenSource(limit);
         while (true)
         {
             var release = await store.GetAsync(releaseId, timeout.Token) ?? throw new InvalidOperationException($"no release #{releaseId}");
             if (!release.IsActive || until())
                 return release;
-            var gate = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
+            var gate = release.Steps.FirstOrDefault(s => s.Name == Runbook.ApprovalStep);
             if (release.State == ReleaseState.AwaitApproval && gate?.Status == StepStatus.Waiting)
                 await approvals.DecideAsync(releaseId, null, Bob, approve: true, timeout.Token);
             await Task.Delay(20, timeout.Token);

@@ -1,5 +1,5 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.IntegrationTests.Durability;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Store;
 using ChatOps.Host.Store.Postgres;
 using ChatOps.Host.Store.Sqlite;
 

@@ -1,4 +1,4 @@
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Steps;
 using ChatOps.Testing;
@@ -26,11 +26,11 @@ public sealed class ReleaseDriver : IAsyncDisposable
     {
         var n = Interlocked.Increment(ref _tags);
         var tag = $"v2.{n / 1000}.{n % 1000}";
-        var started = await _core.Get<StartDecisions>().StartReleaseAsync(environment, tag, ShapedSettings.Releaser, SignalSurface.Channel, cancellationToken);
+        var started = await _core.Get<ReleaseCommands>().StartReleaseAsync(environment, tag, ShapedSettings.Releaser, SignalSurface.Channel, cancellationToken);
         var id = started.Release?.Id ?? throw new InvalidOperationException($"release refused: {started.Refusal}");
         var signals = _core.Surface.For(id);
         await signals.Gate.Task.WaitAsync(Limit, cancellationToken);
-        var decision = await _core.Get<ApprovalDecisions>().DecideAsync(id, null, ShapedSettings.Approver, approve: true, cancellationToken);
+        var decision = await _core.Get<ApprovalCommands>().DecideAsync(id, null, ShapedSettings.Approver, approve: true, cancellationToken);
         if (!decision.Accepted)
             throw new InvalidOperationException($"approval refused: {decision.Message}");
         var end = await signals.Done.Task.WaitAsync(Limit, cancellationToken);

@@ -1,6 +1,4 @@
-using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using Microsoft.Extensions.Logging;
 

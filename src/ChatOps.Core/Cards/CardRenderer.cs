@@ -1,8 +1,9 @@
 using System.Globalization;
-using ChatOps.Core.Chat;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Core.Cards;
 
@@ -31,16 +32,8 @@ public static class CardRenderer
         var detail = step.Detail;
         if (step.Status == StepStatus.Running && (step.ProgressAt ?? step.StartedAt) is { } heard && now - heard > QuietLimit)
             detail = $"{(detail.Length > 0 ? detail + " · " : "")}⚠️ no progress for {Seconds(now - heard)}, longer than expected";
-        return new CardLine(Label(step.Name), step.Status, timing, detail);
+        return new CardLine(Runbook.Label(step.Name), step.Status, timing, detail);
     }
-
-    public static string Label(string step) => step switch
-    {
-        nameof(ReleaseState.AwaitApproval) => "Approval",
-        nameof(ReleaseState.VerifySchema) => "Verify schema",
-        nameof(ReleaseState.RollingBack) => "Rolling back",
-        _ => step,
-    };
 
     public static string Seconds(TimeSpan span) =>
         span.TotalMinutes >= 1
@@ -141,13 +134,13 @@ public static class CardRenderer
                 + (release.Outputs.PaperworkError is { } paperwork ? $" The paperwork failed ({paperwork}); the release stands. /resume {release.Id} redoes it." : ""),
             ReleaseState.RolledBack => $"↩️ Rolled back {release.Environment} to {release.Tag} in {Seconds(total)}. {release.Environment} stays locked until /unlock.",
             ReleaseState.Cancelled => $"⏹ Cancelled{(release.CancelRequestedBy is { } by ? $" by {nameOf(by)}" : "")}. Nothing was deployed; the tag and backup stay.",
-            ReleaseState.Failed => $"❌ Failed at {CardRenderer.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error}"
+            ReleaseState.Failed => $"❌ Failed at {Runbook.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error}"
                 + (release.ChangedProduction ? $" Production changed ({(changed.Length > 0 ? changed : "migrations ran")}): roll back with the button or /rollback {release.Environment}." : " Production was not changed."),
             ReleaseState.RollbackFailed => $"🔥 Rollback failed: {release.Error} Needs a human now.",
-            ReleaseState.NeedsAttention => $"⚠️ Needs attention at {CardRenderer.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error} Check, then /resume {release.Id} or /cancel {release.Id}.",
+            ReleaseState.NeedsAttention => $"⚠️ Needs attention at {Runbook.Label(release.StoppedAt?.ToString() ?? "?")}: {release.Error} Check, then /resume {release.Id} or /cancel {release.Id}.",
             ReleaseState.AwaitApproval => $"⏸ Waiting for an approver{(release.Kind == ReleaseKind.Rollback ? " to restore the database" : "")}: /approve {release.Id} or /reject {release.Id}."
                 + (openTokens.FirstOrDefault(t => t.Action == CardAction.Approve) is { } gate ? $" Expires {ChatTime.Minute(gate.ExpiresAt)}." : ""),
-            _ => $"▶ {CardRenderer.Label(release.State.ToString())}…",
+            _ => $"▶ {Runbook.Label(release.State.ToString())}…",
         };
     }
 

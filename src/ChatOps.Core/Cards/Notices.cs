@@ -1,7 +1,6 @@
-using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Cards;
 
@@ -43,7 +42,7 @@ public static class Notices
     {
         var took = CardRenderer.Seconds(release.UpdatedAt - release.CreatedAt);
         var what = release.Kind == ReleaseKind.Release ? $"release #{release.Id} of {release.Tag} to {release.Environment}" : $"rollback #{release.Id} of {release.Environment} to {release.Tag}";
-        var step = CardRenderer.Label(release.StoppedAt?.ToString() ?? "?");
+        var step = Runbook.Label(release.StoppedAt?.ToString() ?? "?");
         var text = release.State switch
         {
             ReleaseState.Released => $"✅ Done: {what} is released, in {took}."
@@ -88,6 +87,6 @@ public static class Notices
     private static string CancelReason(Release release) =>
         release.Outputs.RejectedBy is { } rejected ? $"Rejected by {rejected}."
         : release.CancelRequestedBy is { } by ? $"Cancelled by {by}."
-        : release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval)) is { Status: StepStatus.Failed } gate ? $"The approval expired: {gate.Detail}."
+        : release.Steps.FirstOrDefault(s => s.Name == Runbook.ApprovalStep) is { Status: StepStatus.Failed } gate ? $"The approval expired: {gate.Detail}."
         : "";
 }

@@ -1,6 +1,6 @@
-using ChatOps.Core.Chat;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Cards;

@@ -17,9 +17,3 @@ public sealed record ButtonPress(ChatUser User, ChatChannel Channel, string Toke
         return true;
     }
 }
-
-/// <summary>The answer to show the person: as a reply, or as an alert for a refused button press.</summary>
-public sealed record BotReply(string Text, bool IsRefusal = false)
-{
-    public static readonly BotReply None = new("");
-}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Settings;
 
 namespace ChatOps.Core.Commands;
 
@@ -14,6 +15,10 @@ public sealed class CommandParser
     private readonly string _botName;
     private readonly string _defaultEnvironment;
     private readonly IReadOnlySet<string> _environments;
+
+    /// <summary>The parser of the configured bot: its tag pattern, its name, its environments.</summary>
+    public static CommandParser For(ChatOpsSettings settings) =>
+        new(settings.TagPattern, settings.BotName, settings.DefaultEnvironment, settings.Environments.Keys);
 
     public CommandParser(string tagPattern, string botName, string defaultEnvironment, IEnumerable<string> environments)
     {

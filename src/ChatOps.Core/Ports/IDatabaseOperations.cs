@@ -1,4 +1,3 @@
-using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 
 namespace ChatOps.Core.Ports;
@@ -22,3 +21,6 @@ public sealed record SchemaReport(IReadOnlyList<string> MissingTables, string? A
 {
     public bool Ok => MissingTables.Count == 0 && (ExpectedHead is null || AlembicVersion == ExpectedHead);
 }
+
+/// <summary>A backup taken before a release changed the database: where it is and how to check it.</summary>
+public sealed record BackupRecord(string Kind, string Location, long SizeBytes, string? Sha256, DateTimeOffset CreatedAt);

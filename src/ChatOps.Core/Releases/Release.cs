@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Releases;
 
@@ -43,7 +44,7 @@ public sealed class Release
     /// configured, or none pending) ran nothing, so it changed nothing.
     /// </summary>
     public bool ChangedProduction =>
-        Steps.Any(s => s.Status is not (StepStatus.Pending or StepStatus.Skipped) && s.Name is nameof(ReleaseState.Migrate) or nameof(ReleaseState.Deploy));
+        Steps.Any(s => s.Status is not (StepStatus.Pending or StepStatus.Skipped) && Runbook.ProductionChanging.Contains(s.Name));
 
     /// <summary>True once this release or rollback has begun to change what runs in its environment.</summary>
     public bool ChangedEnvironment =>

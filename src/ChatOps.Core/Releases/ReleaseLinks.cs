@@ -1,3 +1,5 @@
+using ChatOps.Core.Steps;
+
 namespace ChatOps.Core.Releases;
 
 /// <summary>

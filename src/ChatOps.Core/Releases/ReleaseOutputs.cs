@@ -1,3 +1,7 @@
+using ChatOps.Core.Ports;
+using ChatOps.Core.Rules;
+using ChatOps.Core.Steps;
+
 namespace ChatOps.Core.Releases;
 
 /// <summary>What the steps found and changed; everything a resume or a rollback needs to know.</summary>
@@ -96,8 +100,6 @@ public sealed class PromotionRecord
 }
 
 public sealed record DeploymentRecord(long Id, string State);
-
-public sealed record BackupRecord(string Kind, string Location, long SizeBytes, string? Sha256, DateTimeOffset CreatedAt);
 
 public sealed record MigrationRevision(string Revision, string Message)
 {

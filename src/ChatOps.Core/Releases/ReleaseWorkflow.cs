@@ -1,3 +1,4 @@
+using ChatOps.Core.Runner;
 using ChatOps.Core.Steps;
 using Stateless;
 using Stateless.Graph;
@@ -80,10 +81,66 @@ public sealed class ReleaseWorkflow
         _release.Error = reason;
     }
 
+    /// <summary>Goes on where it stopped: the step it stopped at runs again from the start.</summary>
     public void Resume()
     {
+        var step = _release.StoppedAt;
         _machine.Fire(Trigger.Resume);
         _release.Error = null;
+        if (step is not null)
+            _release.Step(step.Value.ToString()).Status = StepStatus.Pending;
+    }
+
+    /// <summary>
+    /// A step of the current state starts (again). Its first start is kept across attempts: a retried backup looks for
+    /// what the first attempt made since then.
+    /// </summary>
+    public static void StartStep(StepRecord record, DateTimeOffset now)
+    {
+        record.Status = StepStatus.Running;
+        record.StartedAt ??= now;
+        record.FinishedAt = null;
+        record.ProgressAt = null;
+        record.Attempts++;
+    }
+
+    /// <summary>A step ended; what it reported is applied by <see cref="Apply"/>.</summary>
+    public static void EndStep(StepRecord record, DateTimeOffset now) => record.FinishedAt = now;
+
+    /// <summary>A step stopped at a safe point because a stop to roll back was asked for meanwhile.</summary>
+    public void StopInStep(StepRecord record, StepOutcome outcome)
+    {
+        record.Status = StepStatus.Failed;
+        record.Detail = outcome.Detail;
+        _release.StopRequest = outcome.Stop;
+    }
+
+    /// <summary>The approval gate is decided (approved, rejected or expired); the caller fires the trigger that decision means.</summary>
+    public StepRecord CloseGate(StepStatus status, string detail, DateTimeOffset now)
+    {
+        var gate = _release.Step(Runbook.ApprovalStep);
+        gate.FinishedAt = now;
+        gate.Status = status;
+        gate.Detail = detail;
+        return gate;
+    }
+
+    /// <summary>A step a crash cut off that a human must look at: the release stops in NeedsAttention.</summary>
+    public void CutOff(StepRecord record)
+    {
+        record.Status = StepStatus.Failed;
+        record.Detail = "cut off by a restart";
+        Interrupt($"the bot stopped while {record.Name} was running; it may or may not have finished.");
+    }
+
+    /// <summary>The paperwork of a released release, redone: its record and the release's paperwork error follow the outcome.</summary>
+    public bool ApplyPaperwork(StepRecord record, StepOutcome outcome)
+    {
+        var done = outcome.Result is StepResult.Succeeded or StepResult.Skipped;
+        record.Detail = outcome.Detail;
+        record.Status = done ? StepStatus.Done : StepStatus.Failed;
+        _release.Outputs.PaperworkError = done ? null : outcome.Detail;
+        return done;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ChatOps.Core.Runner;
 using ChatOps.Core.Steps;
 
 namespace ChatOps.Core.Releases;
@@ -19,11 +20,11 @@ public static class Runbook
         new(ReleaseState.Backup,        new BackupStep(),       StepKind.Work,    Cancellable,  AfterCrash.RunAgain),
         new(ReleaseState.AwaitApproval, new ApprovalGateStep(), StepKind.Gate,    Cancellable,  AfterCrash.RunAgain),
         // The point of no return: from here production changes, and a problem is answered by /rollback.
-        new(ReleaseState.Migrate,       new MigrateStep(),      StepKind.Work,    NoReturn,     AfterCrash.AskHuman)   { FrozenByLock = true },
+        new(ReleaseState.Migrate,       new MigrateStep(),      StepKind.Work,    NoReturn,     AfterCrash.AskHuman)   { ChangesProduction = true },
         new(ReleaseState.VerifySchema,  new VerifySchemaStep(), StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
-        new(ReleaseState.Deploy,        new DeployStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { FrozenByLock = true, StopsBetweenMachines = true },
-        new(ReleaseState.Verify,        new VerifyStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
-        new(ReleaseState.Smoke,         new SmokeStep(),        StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        new(ReleaseState.Deploy,        new DeployStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { ChangesProduction = true, StopsBetweenMachines = true },
+        new(ReleaseState.Verify,        new VerifyStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { ChecksServices = true },
+        new(ReleaseState.Smoke,         new SmokeStep(),        StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { ChecksServices = true },
         new(ReleaseState.Observe,       new ObserveStep(),      StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
         // Verified and smoke-tested by now: documentation that fails is noted on a released release, never a reason to roll back.
         new(ReleaseState.Document,      new DocumentStep(),     StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { Paperwork = true },
@@ -70,6 +71,24 @@ public static class Runbook
 
     public static bool IsFinished(ReleaseState state) => Ends.Contains(state);
 
+    /// <summary>The release's steps that change production, by name.</summary>
+    public static readonly IReadOnlySet<string> ProductionChanging = Release.Where(row => row.ChangesProduction).Select(row => row.Name).ToHashSet();
+
+    /// <summary>Whether the release step of this state checks the running services.</summary>
+    public static bool ChecksServices(ReleaseState state) => Release.Any(row => row.State == state && row.ChecksServices);
+
+    /// <summary>The approval gate's step: its record and its card line carry this name.</summary>
+    public const string ApprovalStep = nameof(ReleaseState.AwaitApproval);
+
+    /// <summary>A step's name as people read it on cards and in replies.</summary>
+    public static string Label(string step) => step switch
+    {
+        ApprovalStep => "Approval",
+        nameof(ReleaseState.VerifySchema) => "Verify schema",
+        nameof(ReleaseState.RollingBack) => "Rolling back",
+        _ => step,
+    };
+
     /// <summary>The runbook in words, for /plan: each step in order with what a person needs to know about it.</summary>
     public static string Describe()
     {
@@ -93,8 +112,10 @@ public static class Runbook
             notes.Add("waits for an approver (/approve, /reject; expires)");
         if (row.AfterCrash == AfterCrash.AskHuman)
             notes.Add("cut off by a crash, it stops for a human (/resume or /cancel)");
-        if (row.FrozenByLock)
-            notes.Add("does not start while the environment is locked");
+        if (row.ChangesProduction)
+            notes.Add("changes production; does not start while the environment is locked");
+        if (row.ChecksServices)
+            notes.Add("checks the running services (a failure here can roll back by itself)");
         if (row.StopsBetweenMachines)
             notes.Add("/rollback stops it between two machines");
         if (row.Paperwork)
@@ -167,8 +188,14 @@ public sealed record RunbookStep(ReleaseState State, IReleaseStep? Step, StepKin
     /// <summary>Only for a rollback that restores the database.</summary>
     public bool OnlyWithDatabase { get; init; }
 
-    /// <summary>Changes what runs (the schema, the machines): it does not start while the environment is locked.</summary>
-    public bool FrozenByLock { get; init; }
+    /// <summary>
+    /// Changes what runs (the schema, the machines): it does not start while the environment is locked, and once it has
+    /// begun the release has changed production (a Roll back button, a failed change in the figures).
+    /// </summary>
+    public bool ChangesProduction { get; init; }
+
+    /// <summary>Checks the running services: a failure here, after production changed, is what an auto-rollback answers.</summary>
+    public bool ChecksServices { get; init; }
 
     /// <summary>A /rollback while it runs stops it between two machines rather than after the whole step.</summary>
     public bool StopsBetweenMachines { get; init; }

@@ -2,6 +2,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Runner;

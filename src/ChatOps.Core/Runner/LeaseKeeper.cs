@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Runner;

@@ -2,6 +2,7 @@ using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Runner;
@@ -93,5 +94,5 @@ public sealed class MigrationMachineSweep(ReleasePorts ports, ChatOpsSettings se
     private static bool IsIdle(Release release, DateTimeOffset now) => GateOpenedAt(release) is { } opened && now - opened > IdleGate;
 
     private static DateTimeOffset? GateOpenedAt(Release release) =>
-        release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval))?.FinishedAt;
+        release.Steps.FirstOrDefault(s => s.Name == Runbook.ApprovalStep)?.FinishedAt;
 }

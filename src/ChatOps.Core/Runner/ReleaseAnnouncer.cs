@@ -1,8 +1,8 @@
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Core.Runner;
 

@@ -1,6 +1,6 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
+using ChatOps.Core.Store;
 
 namespace ChatOps.Core.Runner;
 

@@ -1,34 +1,44 @@
 using System.Collections.Concurrent;
-using ChatOps.Core.Ports;
+using System.Threading.Channels;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Runner;
 
 /// <summary>
-/// Work that commands start but do not wait for: advancing a release, starting an auto-rollback. Tracked so
-/// the console (and tests) can wait until nothing runs, and stopped with the bot.
+/// The runner's inbox: commands put in the releases to advance, and the runner's service reads them
+/// (<see cref="ReleaseRunner.ServeAsync"/>). Also runs the work that commands and the runner start but do not wait
+/// for (a rollback after a stop). Everything it runs is tracked, so the console and the tests can wait until nothing
+/// runs, and stopped with the bot.
 /// </summary>
-/// <remarks>
-/// The runner attaches itself as the one that advances releases: decisions enqueue releases, and the runner
-/// (which also asks decisions to start auto-rollbacks) advances them, so neither needs the other at construction.
-/// </remarks>
 public sealed class ReleaseQueue(ILogger<ReleaseQueue> log) : IAsyncDisposable
 {
+    private readonly Channel<long> _inbox = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
-    private Func<long, CancellationToken, Task>? _advance;
+    private int _unread;
     private int _disposed;
 
     /// <summary>Cancelled when the bot stops.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
-    public void Attach(Func<long, CancellationToken, Task> advance) => _advance = advance;
-
-    /// <summary>Advances the release in the background.</summary>
+    /// <summary>Asks the runner to advance the release; never waits for it.</summary>
     public void Enqueue(long releaseId)
     {
-        var advance = _advance ?? throw new InvalidOperationException("No runner is attached to the release queue.");
-        Run($"advance release {releaseId}", token => advance(releaseId, token));
+        Interlocked.Increment(ref _unread);
+        if (!_inbox.Writer.TryWrite(releaseId))
+            Interlocked.Decrement(ref _unread);
+    }
+
+    /// <summary>The releases to advance, in the order asked, until the bot stops; for the runner alone.</summary>
+    public async IAsyncEnumerable<long> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var releaseId in _inbox.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return releaseId;
+            // Counted as read once its reader has handed it to Run, so "idle" never sees a gap between the two.
+            Interlocked.Decrement(ref _unread);
+        }
     }
 
     /// <summary>Runs work in the background, outside the chat update that started it; a failure is logged, never lost.</summary>
@@ -54,26 +64,39 @@ public sealed class ReleaseQueue(ILogger<ReleaseQueue> log) : IAsyncDisposable
         task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    /// <summary>Completes when no release is being advanced (all are waiting, stopped or finished).</summary>
+    /// <summary>Completes when nothing waits in the inbox and nothing runs (every release is waiting, stopped or finished).</summary>
     public async Task WhenIdleAsync(CancellationToken cancellationToken)
     {
-        while (!_inFlight.IsEmpty)
-            await Task.WhenAll(_inFlight.Keys).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        while (Volatile.Read(ref _unread) > 0 || !_inFlight.IsEmpty)
+        {
+            if (_inFlight.IsEmpty)
+                await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+            else
+                await Task.WhenAll(_inFlight.Keys).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
+        _inbox.Writer.TryComplete();
         await _stopping.CancelAsync();
         try
         {
-            await WhenIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            await WhenRunningEndsAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (TimeoutException)
         {
             log.LogWarning("Releases were still running at shutdown; they resume at the next start");
         }
         _stopping.Dispose();
+    }
+
+    // At shutdown what is still unread stays unread: those releases resume at the next start.
+    private async Task WhenRunningEndsAsync()
+    {
+        while (!_inFlight.IsEmpty)
+            await Task.WhenAll(_inFlight.Keys).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }

@@ -1,8 +1,10 @@
 using ChatOps.Core.Cards;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Rules;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Logging;
 
 namespace ChatOps.Core.Runner;
@@ -18,6 +20,20 @@ public sealed class StepExecutor(
     TimeProvider clock,
     ILogger<StepExecutor> log)
 {
+    /// <summary>Marks the step started and saves that, runs it, and marks it ended; the caller applies the outcome.</summary>
+    public async Task<StepOutcome> RunAsync(IReleaseStep step, Release release, StepRecord record, CancellationToken cancellationToken)
+    {
+        ReleaseWorkflow.StartStep(record, clock.GetUtcNow());
+        await recorder.SaveAsync(release, ReleaseRecorder.System, "step-started", null, release.State.ToString(), cancellationToken);
+        var outcome = await RunAsync(step, release, cancellationToken);
+        ReleaseWorkflow.EndStep(record, clock.GetUtcNow());
+        return outcome;
+    }
+
+    /// <summary>A live lock holds back a step that changes production: the refusal to stop the release with, or null.</summary>
+    public async Task<string?> FrozenAsync(Release release, CancellationToken cancellationToken) =>
+        LockRules.IsFrozen(release, await environments.GetAsync(release.Environment, cancellationToken), clock.GetUtcNow());
+
     public async Task<StepOutcome> RunAsync(IReleaseStep step, Release release, CancellationToken cancellationToken)
     {
         if (!settings.Environments.TryGetValue(release.Environment, out var environment))
@@ -26,14 +42,14 @@ public sealed class StepExecutor(
         // The runner marked the step's record running; a rollback's rows are named apart from their states.
         var record = release.Steps.LastOrDefault(s => s.Status == StepStatus.Running) ?? new StepRecord { Name = step.State.ToString() };
         await using var progress = new ProgressCard(release, record, recorder, runnerSettings.ProgressInterval, clock, log, cancellationToken);
-        var label = CardRenderer.Label(record.Name);
-        var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, async ct =>
+        var label = Runbook.Label(record.Name);
+        var context = new StepContext(release, environment, ports, runnerSettings, environments, clock, new StepReports(async ct =>
         {
             await recorder.CheckpointAsync(release, ct);
             // Between two machines is a safe point: a /rollback asked for meanwhile, here or on another instance, stops the step here.
             if (stopsBetweenMachines && (await releases.GetAsync(release.Id, ct))?.StopRequest is { RollsBack: true } stop)
                 throw new StopRequestedException(stop);
-        }, progress.ReportAsync, (text, output, ct) => recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, text) { Output = output }, ct));
+        }, progress.ReportAsync, (text, output, ct) => recorder.ShowDetailAsync(release, new StepDetail(release.Id, label, text) { Output = output }, ct)));
         // A rollout's safe points are between machines, and a machine that will not turn healthy is one too: it has been
         // replaced already, so waiting out its health timeout proves nothing more. A watch ends the wait when a stop comes.
         await using var watch = stopsBetweenMachines ? new StopWatch(releases, release.Id, runnerSettings.StopPollInterval, clock, cancellationToken) : null;

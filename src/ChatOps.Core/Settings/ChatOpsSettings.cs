@@ -1,3 +1,5 @@
+using ChatOps.Core.Chat;
+
 namespace ChatOps.Core.Settings;
 
 /// <summary>The <c>ChatOps</c> configuration section; bound and validated by the host at start-up.</summary>

@@ -1,3 +1,4 @@
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Steps;

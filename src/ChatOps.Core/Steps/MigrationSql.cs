@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ChatOps.Core.Releases;
 
 namespace ChatOps.Core.Steps;
 

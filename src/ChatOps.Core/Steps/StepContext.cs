@@ -32,37 +32,41 @@ public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }
 
+/// <summary>Where a step's checkpoints, progress and details go: the runner saves and shows them; a dry run drops them.</summary>
+public sealed record StepReports(
+    Func<CancellationToken, Task> Checkpoint,
+    Func<string, CancellationToken, Task>? Progress = null,
+    Func<string, string?, CancellationToken, Task>? Details = null);
+
 public sealed class StepContext(
     Release release,
     EnvironmentSettings environment,
     ReleasePorts ports,
     RunnerSettings settings,
-    IEnvironmentStore environments,
+    IEnvironmentRecords environments,
     TimeProvider clock,
-    Func<CancellationToken, Task> checkpoint,
-    Func<string, CancellationToken, Task>? progress = null,
-    Func<string, string?, CancellationToken, Task>? details = null)
+    StepReports reports)
 {
     public Release Release { get; } = release;
     public EnvironmentSettings Environment { get; } = environment;
     public ReleasePorts Ports { get; } = ports;
     public RunnerSettings Settings { get; } = settings;
-    public IEnvironmentStore Environments { get; } = environments;
+    public IEnvironmentRecords Environments { get; } = environments;
     public TimeProvider Clock { get; } = clock;
 
     /// <summary>Saves progress made inside a long step (one machine deployed), so a crash resumes after it.</summary>
-    public Task CheckpointAsync(CancellationToken cancellationToken) => checkpoint(cancellationToken);
+    public Task CheckpointAsync(CancellationToken cancellationToken) => reports.Checkpoint(cancellationToken);
 
     /// <summary>Says where a long step is ("api: machine 2/3"); the runner shows it on the card within the chat's budget.</summary>
     public Task ReportAsync(string detail, CancellationToken cancellationToken) =>
-        progress is null ? Task.CompletedTask : progress(detail, cancellationToken);
+        reports.Progress is null ? Task.CompletedTask : reports.Progress(detail, cancellationToken);
 
     /// <summary>
     /// Says something worth reading beside the card (a machine updated, a command's console <paramref name="output"/>);
     /// the chat decides where, or whether, it shows.
     /// </summary>
     public Task DetailAsync(string text, string? output, CancellationToken cancellationToken) =>
-        details is null ? Task.CompletedTask : details(text, output, cancellationToken);
+        reports.Details is null ? Task.CompletedTask : reports.Details(text, output, cancellationToken);
 }
 
 public enum StepResult

@@ -1,3 +1,5 @@
+using ChatOps.Core.Releases;
+
 namespace ChatOps.Host.Chat;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
 using ChatOps.Host.Http;
 
 namespace ChatOps.Host.Chat;

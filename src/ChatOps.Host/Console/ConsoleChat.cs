@@ -1,6 +1,7 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Rules;
 using ChatOps.Core.Runner;
 using ChatOps.Host.Chat;
 using ChatOps.Host.Hosting;
@@ -17,7 +18,7 @@ public sealed class ConsoleChat(
     ConsoleSurface surface,
     ChatOpsBot bot,
     ReleaseQueue work,
-    ReleaseRules rules,
+    AccessRules rules,
     IOptions<ConsoleOptions> options,
     StartupBanner banner,
     IHostApplicationLifetime lifetime,

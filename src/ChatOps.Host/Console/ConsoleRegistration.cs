@@ -1,4 +1,4 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Cards;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Console;

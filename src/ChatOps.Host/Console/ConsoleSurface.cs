@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
 
 namespace ChatOps.Host.Console;
 

@@ -1,4 +1,5 @@
 using ChatOps.Core.Ports;
+using ChatOps.Core.Store;
 using ChatOps.Host.Http;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Telegram;

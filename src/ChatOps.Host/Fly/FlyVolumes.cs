@@ -1,4 +1,3 @@
-using ChatOps.Core.Ports;
 using ChatOps.Host.Http;
 using Flurl.Http;
 

@@ -1,9 +1,6 @@
 using System.Reflection;
 using ChatOps.Core;
-using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
 using ChatOps.Core.Ports;
-using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
 using ChatOps.Host.Console;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
-using ChatOps.Core.Decisions;
-using ChatOps.Core.Domain;
+using ChatOps.Core.Rules;
 using ChatOps.Core.Settings;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +30,7 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
             if (!user.Contains(':', StringComparison.Ordinal) || user.EndsWith(':'))
                 errors.Add($"ChatOps:Access entry '{user}' must look like telegram:123, slack:U0123 or console:alice.");
         }
-        errors.AddRange(ReleaseRules.NeverGranted(options.Access));
+        errors.AddRange(AccessRules.NeverGranted(options.Access));
         if (options.Access.ApprovalTimeout <= TimeSpan.Zero)
             errors.Add("ChatOps:Access:ApprovalTimeout must be positive, e.g. 00:30:00.");
         foreach (var (env, settings) in options.Environments)

@@ -1,6 +1,5 @@
-using ChatOps.Core.Decisions;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Hosting;
@@ -10,7 +9,8 @@ namespace ChatOps.Host.Hosting;
 /// whose instance died, now and then removes migration machines nobody needs, and forgets chat updates handled long ago.
 /// </summary>
 public sealed class ReleaseRunnerService(
-    ReleaseRunner runner, ApprovalDecisions approvals, ReleaseQueue queue, IUpdateLog updates, MigrationMachineSweep migrationMachines, TimeProvider clock,
+    ReleaseRunner runner, ReleaseRecovery recovery, ApprovalExpiry approvals, ReleaseQueue queue, IUpdateLog updates, MigrationMachineSweep migrationMachines,
+    TimeProvider clock,
     IOptions<RunnerOptions> options, ILogger<ReleaseRunnerService> log) : BackgroundService
 {
     // Telegram keeps an undelivered update for 24 hours and Slack retries an event within the hour; a week is well past both.
@@ -26,7 +26,15 @@ public sealed class ReleaseRunnerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await runner.RecoverAsync(stoppingToken);
+        // The runner reads its inbox for as long as the bot runs; what commands and the sweep ask for goes through it.
+        var serving = runner.ServeAsync(stoppingToken);
+        await recovery.RecoverAsync(stoppingToken);
+        await SweepAsync(stoppingToken);
+        await serving;
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
         try
         {
@@ -35,7 +43,7 @@ public sealed class ReleaseRunnerService(
                 try
                 {
                     await approvals.ExpireAsync(stoppingToken);
-                    await runner.RecoverAsync(stoppingToken);
+                    await recovery.RecoverAsync(stoppingToken);
                     await SweepMigrationMachinesAsync(stoppingToken);
                     await ForgetOldUpdatesAsync(stoppingToken);
                 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Cards;
-using ChatOps.Core.Chat;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
 using ChatOps.Host.Chat;
 

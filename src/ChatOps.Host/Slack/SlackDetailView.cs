@@ -1,4 +1,5 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Cards;
+
 
 namespace ChatOps.Host.Slack;
 

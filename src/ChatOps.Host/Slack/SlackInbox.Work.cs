@@ -1,4 +1,5 @@
 using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
 using ChatOps.Host.Chat;
 
 namespace ChatOps.Host.Slack;

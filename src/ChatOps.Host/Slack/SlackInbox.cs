@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
 using ChatOps.Core.Domain;
+using ChatOps.Core.Rules;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ namespace ChatOps.Host.Slack;
 /// keys: the command's trigger_id (hashed), the click's action_ts and user, the event's event_id.
 /// </summary>
 public sealed partial class SlackInbox(
-    ChatOpsBot bot, ReleaseRules rules, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options,
+    ChatOpsBot bot, AccessRules rules, ISlackApi api, SlackSurface surface, SlackPeople people, SlackWork work, IOptions<SlackOptions> options,
     TimeProvider clock, ILogger<SlackInbox> log)
 {
     private const int MaxAckLength = 120;
@@ -74,7 +74,7 @@ public sealed partial class SlackInbox(
             Busy(user);
     }
 
-    // Live, the core's stranger rules decide and answer (ReleaseRules.MayTalkIn); the sandbox keeps the quiet allow list.
+    // Live, the core's stranger rules decide and answer (AccessRules.MayTalkIn); the sandbox keeps the quiet allow list.
     private bool IsAllowed(string what, string channel)
     {
         if (options.Value.Live || options.Value.IsAllowed(channel))

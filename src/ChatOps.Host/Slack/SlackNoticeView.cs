@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 
 namespace ChatOps.Host.Slack;
 

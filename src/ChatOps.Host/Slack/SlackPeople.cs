@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using Microsoft.Extensions.Options;
 

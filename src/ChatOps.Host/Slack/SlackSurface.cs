@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
-using ChatOps.Core.Chat;
+using ChatOps.Core.Domain;
+
 
 namespace ChatOps.Host.Slack;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChatOps.Core.Releases;
 using Microsoft.Extensions.Options;
 
 namespace ChatOps.Host.Slack;

@@ -21,10 +21,21 @@ public static class ReleaseJson
     public static Release Deserialize(string json) =>
         JsonSerializer.Deserialize<Release>(json, Options) ?? throw new InvalidDataException("Empty release record.");
 
-    /// <summary>The record with a pending stop request laid over it; the request is kept beside the record so no save erases it.</summary>
-    public static Release Deserialize(string json, string? requestedBy, string? intent, DateTimeOffset? at)
+    /// <summary>The record with what is kept beside it laid over: the rollback that undoes it, written when that rollback started.</summary>
+    public static Release Deserialize(string json, long? rolledBackBy)
     {
         var release = Deserialize(json);
+        release.Outputs.RollbackReleaseId ??= rolledBackBy;
+        return release;
+    }
+
+    /// <summary>
+    /// The record with a pending stop request and its rollback mark laid over it; both are kept beside the record so no
+    /// save erases them.
+    /// </summary>
+    public static Release Deserialize(string json, long? rolledBackBy, string? requestedBy, string? intent, DateTimeOffset? at)
+    {
+        var release = Deserialize(json, rolledBackBy);
         if (release.IsActive && requestedBy is not null && release.StopRequest is null)
             release.StopRequest = StopRequestOf(requestedBy, intent, at);
         return release;

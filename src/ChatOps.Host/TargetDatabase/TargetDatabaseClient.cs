@@ -1,5 +1,4 @@
 using ChatOps.Core.Ports;
-using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 
 namespace ChatOps.Host.TargetDatabase;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ChatOps.Core.Ports;
-using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using ChatOps.Core.Releases;
 using Telegram.Bot;
 
 namespace ChatOps.Host.Telegram;

@@ -1,7 +1,6 @@
 using System.Globalization;
-using ChatOps.Core.Chat;
+using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 
 namespace ChatOps.Host.Telegram;
 

@@ -1,4 +1,5 @@
 using ChatOps.Core.Commands;
+using ChatOps.Core.Releases;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;

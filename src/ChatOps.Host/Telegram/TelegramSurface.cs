@@ -1,8 +1,6 @@
 using System.Globalization;
 using ChatOps.Core.Cards;
-using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;

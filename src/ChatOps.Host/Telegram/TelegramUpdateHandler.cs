@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
 using ChatOps.Host.Chat;
 using Microsoft.Extensions.Options;
@@ -115,7 +116,7 @@ public sealed class TelegramUpdateHandler(
         }
     }
 
-    // Live, the core's stranger rules decide and answer (ReleaseRules.MayTalkIn); the sandbox keeps the quiet allow list.
+    // Live, the core's stranger rules decide and answer (AccessRules.MayTalkIn); the sandbox keeps the quiet allow list.
     private bool IsAllowed(int updateId, long chatId)
     {
         if (options.Value.Live || options.Value.IsAllowed(chatId))

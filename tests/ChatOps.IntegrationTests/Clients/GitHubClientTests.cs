@@ -1,4 +1,6 @@
 using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Steps;
 using ChatOps.Host.GitHub;
 
 namespace ChatOps.IntegrationTests.Clients;

@@ -1,5 +1,6 @@
 using System.Net;
 using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using ChatOps.Core.Releases;
+using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
 using ChatOps.Host.TargetDatabase;
 using ChatOps.IntegrationTests.Store;

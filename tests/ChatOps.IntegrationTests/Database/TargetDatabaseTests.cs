@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using ChatOps.Core.Ports;
 using ChatOps.Host.Sandbox;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.IntegrationTests.Store;

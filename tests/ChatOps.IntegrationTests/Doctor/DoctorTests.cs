@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.IntegrationTests.Slack;
 using ChatOps.IntegrationTests.Store;

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using ChatOps.Core.Cards;
+using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,9 +1,9 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.IntegrationTests.Store;
 using ChatOps.Sandbox;
@@ -65,11 +65,11 @@ public sealed class HostPair : IAsyncDisposable
                 var release = await host.Store.GetAsync(releaseId, token) ?? throw new InvalidOperationException($"no release #{releaseId}");
                 if (!release.IsActive || stopWhen?.Invoke() == true)
                     return (Release: release, Ended: true);
-                var gate = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
+                var gate = release.Steps.FirstOrDefault(s => s.Name == Runbook.ApprovalStep);
                 if (release.State == ReleaseState.AwaitApproval && gate?.Status == StepStatus.Waiting)
-                    await host.Get<ApprovalDecisions>().DecideAsync(releaseId, null, Bob, approve: true, token);
+                    await host.Get<ApprovalCommands>().DecideAsync(releaseId, null, Bob, approve: true, token);
                 else if (release.State == ReleaseState.NeedsAttention)
-                    await host.Get<StopDecisions>().ResumeAsync(releaseId, Alice, token);
+                    await host.Get<ResumeCommands>().ResumeAsync(releaseId, Alice, token);
                 return (Release: release, Ended: false);
             },
             seen => seen.Ended,

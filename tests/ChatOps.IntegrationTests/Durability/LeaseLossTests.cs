@@ -1,5 +1,6 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOps.IntegrationTests.Durability;

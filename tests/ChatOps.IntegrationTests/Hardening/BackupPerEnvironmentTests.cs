@@ -1,3 +1,4 @@
+using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
 using ChatOps.Host.TargetDatabase;
 using ChatOps.IntegrationTests.Store;
@@ -21,7 +22,7 @@ public sealed class BackupPerEnvironmentTests : IAsyncLifetime
             Directory.Delete(_directory, recursive: true);
     }
 
-    private Task<Core.Releases.BackupRecord> BackupAsync(string environment, string tag, DateTimeOffset since) =>
+    private Task<Core.Ports.BackupRecord> BackupAsync(string environment, string tag, DateTimeOffset since) =>
         _postgres.BackupAsync(TargetConnection.Parse(_database.ConnectionString), environment, new BackupSettings { Directory = _directory, Keep = 1 }, tag, since, CancellationToken.None);
 
     [Fact]

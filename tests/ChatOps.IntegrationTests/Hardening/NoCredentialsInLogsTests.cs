@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.IntegrationTests.Slack;
 using ChatOps.IntegrationTests.Store;

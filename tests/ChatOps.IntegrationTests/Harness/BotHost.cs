@@ -1,6 +1,7 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Cards;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
+using ChatOps.Core.Store;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;

@@ -1,4 +1,5 @@
 using System.Net;
+using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Harness;
 
 namespace ChatOps.IntegrationTests.Hosting;

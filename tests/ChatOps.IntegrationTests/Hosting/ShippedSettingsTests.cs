@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
+using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Hosting;

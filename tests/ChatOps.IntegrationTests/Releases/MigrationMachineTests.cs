@@ -1,4 +1,8 @@
+using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Runner;
+using ChatOps.Core.Settings;
+using ChatOps.Core.Steps;
 using ChatOps.IntegrationTests.Harness;
 
 namespace ChatOps.IntegrationTests.Releases;

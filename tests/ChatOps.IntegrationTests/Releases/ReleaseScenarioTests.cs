@@ -1,6 +1,6 @@
-using ChatOps.Core.Decisions;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.IntegrationTests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -116,11 +116,11 @@ public sealed class ReleaseScenarioTests
         bot.Sandbox.Faults.UnhealthyTags.Add("v0.2.0");
         await bot.SayAsync("/release v0.2.0");
         await bot.SayAsync("/as bob");
-        var approval = bot.Get<ApprovalDecisions>().DecideAsync(1, null, new("console:bob"), approve: true, CancellationToken.None);
+        var approval = bot.Get<ApprovalCommands>().DecideAsync(1, null, new("console:bob"), approve: true, CancellationToken.None);
         Assert.True((await approval).Accepted);
         await bot.WaitForStateAsync(1, ReleaseState.Verify);
 
-        var refused = await bot.Get<StopDecisions>().CancelAsync(1, new("console:alice"), CancellationToken.None);
+        var refused = await bot.Get<StopCommands>().CancelAsync(1, new("console:alice"), CancellationToken.None);
 
         Assert.False(refused.Accepted);
         Assert.Contains("past the point of no return", refused.Message);

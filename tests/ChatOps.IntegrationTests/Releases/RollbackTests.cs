@@ -1,8 +1,8 @@
 using ChatOps.Core.Chat;
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Host.Console;
 using ChatOps.IntegrationTests.Harness;
 
@@ -18,7 +18,7 @@ public sealed class RollbackTests
     private static void AssertEverythingOn(SandboxBot bot, string tag)
     {
         foreach (var app in Apps)
-            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal(tag, ChatOps.Core.Chat.StatusReporter.TagOf(m.Image)));
+            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal(tag, ChatOps.Core.Commands.StatusReporter.TagOf(m.Image)));
     }
 
     /// <summary>#1 v0.2.0 released, #2 v0.3.0 failed at Verify and was never rolled back, #3 v0.4.0 released on top of it.</summary>
@@ -88,11 +88,11 @@ public sealed class RollbackTests
             ["ChatOps:Environments:production:Deploy:Order"] = "in-order",
         });
         await bot.SayAsync("/release v0.2.0");
-        var approved = await bot.Get<ApprovalDecisions>().DecideAsync(1, null, Bob, approve: true, CancellationToken.None);
+        var approved = await bot.Get<ApprovalCommands>().DecideAsync(1, null, Bob, approve: true, CancellationToken.None);
         Assert.True(approved.Accepted, approved.Message);
         await bot.WaitForReleaseAsync(1, "a first machine on v0.2.0", r => r.Outputs.Machines.Any(m => m.After is not null));
 
-        var asked = await bot.Get<StartDecisions>().StartRollbackAsync("production", null, false, Alice, ConsoleChat.Channel, CancellationToken.None);
+        var asked = await bot.Get<RollbackCommands>().StartRollbackAsync("production", null, false, Alice, ConsoleChat.Channel, CancellationToken.None);
 
         Assert.True(asked.Accepted, asked.Message);
         Assert.Contains("stops now (a machine still waiting to turn healthy is not waited for)", asked.Message);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Steps;
 using ChatOps.IntegrationTests.Hardening;
 using ChatOps.Sandbox;
 using Xunit.Abstractions;
@@ -52,7 +54,7 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
                 attentions[ended.Id] = resumed;
                 // Still stuck after the resumes: the operator gives up on it, so the environment is free for the next one.
                 if (ended.State == ReleaseState.NeedsAttention)
-                    await world.Hosts[hostIndex].Get<Core.Decisions.StopDecisions>().CancelAsync(ended.Id, FaultWorld.Releaser, CancellationToken.None);
+                    await world.Hosts[hostIndex].Get<StopCommands>().CancelAsync(ended.Id, FaultWorld.Releaser, CancellationToken.None);
             }
         }));
 

@@ -1,4 +1,4 @@
-using ChatOps.Core.Decisions;
+using ChatOps.Core.Commands;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Harness;
@@ -164,13 +164,13 @@ public sealed class FaultWorld : IAsyncDisposable
             async token =>
             {
                 var release = await host.Store.GetAsync(id, token) ?? throw new InvalidOperationException($"no release #{id}");
-                var gate = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
+                var gate = release.Steps.FirstOrDefault(s => s.Name == Runbook.ApprovalStep);
                 if (release.State == ReleaseState.AwaitApproval && gate?.Status == StepStatus.Waiting)
-                    await host.Get<ApprovalDecisions>().DecideAsync(id, null, Approver, approve: true, token);
+                    await host.Get<ApprovalCommands>().DecideAsync(id, null, Approver, approve: true, token);
                 else if (release.State == ReleaseState.NeedsAttention && attentions.Count < resumes)
                 {
                     attentions.Add($"{release.StoppedAt}: {release.Error}");
-                    await host.Get<StopDecisions>().ResumeAsync(id, Releaser, token);
+                    await host.Get<ResumeCommands>().ResumeAsync(id, Releaser, token);
                 }
                 return release;
             },

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Steps;
 using Xunit.Abstractions;
 
 namespace ChatOps.IntegrationTests.Reliability;

@@ -196,7 +196,7 @@ public sealed class KillWorld : IAsyncDisposable
                 }
                 continue;
             }
-            var gate = release.Steps.FirstOrDefault(s => s.Name == nameof(ReleaseState.AwaitApproval));
+            var gate = release.Steps.FirstOrDefault(s => s.Name == Runbook.ApprovalStep);
             if (release.State == ReleaseState.AwaitApproval && gate?.Status == StepStatus.Waiting && DateTime.UtcNow - approvedAt > TimeSpan.FromSeconds(3))
             {
                 approvedAt = DateTime.UtcNow;

@@ -1,4 +1,4 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Cards;
 using ChatOps.Host.Hosting;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;

@@ -1,7 +1,7 @@
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.IntegrationTests.Harness;
 using static ChatOps.IntegrationTests.Slack.SlackBotHost;
 

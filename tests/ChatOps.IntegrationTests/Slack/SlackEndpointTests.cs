@@ -1,3 +1,5 @@
+using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Host.Hosting;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.Options;
@@ -58,7 +60,7 @@ public sealed class SlackEndpointTests
         Assert.DoesNotContain(bot.Slack.CallsTo("users.info"), c => (string?)c.Body["user"] == Approver);
         Assert.Equal(Core.Releases.ReleaseState.AwaitApproval, (await bot.ReleaseAsync(1)).State);
         Assert.Single(await bot.ReleasesAsync());
-        Assert.Null((await bot.Get<Core.Ports.IEnvironmentStore>().GetAsync("production", CancellationToken.None)).Lock);
+        Assert.Null((await bot.Get<Core.Store.IEnvironmentStore>().GetAsync("production", CancellationToken.None)).Lock);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChatOps.Core.Releases;
 using ChatOps.Host.Slack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
 using ChatOps.Host.Slack;
 using Microsoft.Extensions.DependencyInjection;

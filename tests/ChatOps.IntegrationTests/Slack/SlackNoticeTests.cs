@@ -1,3 +1,4 @@
+using ChatOps.Core.Releases;
 using static ChatOps.IntegrationTests.Slack.SlackBotHost;
 
 namespace ChatOps.IntegrationTests.Slack;

@@ -1,3 +1,4 @@
+using ChatOps.Core.Releases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using static ChatOps.IntegrationTests.Slack.SlackBotHost;

@@ -1,4 +1,4 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Cards;
 using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Durability;
 using ChatOps.IntegrationTests.Store;

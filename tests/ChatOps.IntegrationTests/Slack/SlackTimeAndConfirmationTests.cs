@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatOps.Core.Releases;
 using static ChatOps.IntegrationTests.Slack.SlackBotHost;
 
 namespace ChatOps.IntegrationTests.Slack;

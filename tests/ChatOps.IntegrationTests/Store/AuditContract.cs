@@ -1,5 +1,6 @@
 using System.Data.Common;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.IntegrationTests.Store;
 

@@ -1,4 +1,5 @@
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Host.Store.Postgres;
 using Npgsql;
 
@@ -69,7 +70,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         return database;
     }
 
-    private static Core.Ports.AuditEvent Event(Release release) =>
+    private static Core.Store.AuditEvent Event(Release release) =>
         new(null, release.Environment, release.Requester, "started", null, "Requested", "", release.CreatedAt);
 
     private async Task<List<int>> AppliedVersionsAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Host.Store;
 
 namespace ChatOps.IntegrationTests.Store;
@@ -93,6 +94,24 @@ public abstract class ReleaseStoreContract(ITestStore stores) : StoreContract(st
         var started = Assert.Single(outcomes, o => o.Started is not null).Started!;
         Assert.All(outcomes.Where(o => o.Started is null), o => Assert.Equal(started.Id, o.Holder?.Id));
         Assert.Equal([started.Id], (await Store.Releases.ListAsync(Env, activeOnly: false, limit: 20, None)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_rollback_marks_the_release_it_undoes_when_it_starts_and_no_save_of_that_release_erases_the_mark()
+    {
+        var bad = await StartAsync();
+        await EndAsync(bad, ReleaseState.Failed);
+        var rollback = NewRelease();
+        rollback.Kind = ReleaseKind.Rollback;
+        rollback.RollbackOf = bad.Id;
+
+        var started = (await Store.Releases.TryStartAsync(rollback, Started(rollback), None)).Started!;
+        // The undone release's runner saves the record it loaded before the rollback started.
+        await SaveAsync(bad);
+
+        Assert.Equal(started.Id, (await Store.Releases.GetAsync(bad.Id, None))!.Outputs.RollbackReleaseId);
+        Assert.Equal(started.Id, (await Store.Releases.ListAsync(Env, activeOnly: false, limit: 10, None)).Single(r => r.Id == bad.Id).Outputs.RollbackReleaseId);
+        Assert.Null((await Store.Releases.GetAsync(started.Id, None))!.Outputs.RollbackReleaseId);
     }
 
     [Fact]

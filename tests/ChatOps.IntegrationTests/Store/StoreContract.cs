@@ -1,6 +1,6 @@
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 
 namespace ChatOps.IntegrationTests.Store;
 

@@ -1,4 +1,4 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Store;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Store;
 using ChatOps.Host.Store.Postgres;

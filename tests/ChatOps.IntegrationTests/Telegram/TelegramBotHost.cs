@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ChatOps.Core.Ports;
+using ChatOps.Core.Cards;
 using ChatOps.Host.Hosting;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Domain;
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using ChatOps.Sandbox;
 using static ChatOps.IntegrationTests.Telegram.TelegramBotHost;
 

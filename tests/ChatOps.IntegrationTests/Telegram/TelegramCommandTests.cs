@@ -1,4 +1,5 @@
 using System.Net;
+using ChatOps.Core.Releases;
 using ChatOps.Sandbox;
 using static ChatOps.IntegrationTests.Telegram.TelegramBotHost;
 

@@ -1,3 +1,5 @@
+using ChatOps.Core.Commands;
+using ChatOps.Core.Releases;
 using ChatOps.IntegrationTests.Harness;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +29,7 @@ public sealed class TelegramConfirmationTests
     private static void AssertEverythingOn(TelegramBotHost bot, string tag)
     {
         foreach (var app in new[] { "myloware-api", "myloware-orchestrator" })
-            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal(tag, ChatOps.Core.Chat.StatusReporter.TagOf(m.Image)));
+            Assert.All(bot.Sandbox.Fly.Machines(app), m => Assert.Equal(tag, ChatOps.Core.Commands.StatusReporter.TagOf(m.Image)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ChatOps.Core.Releases;
 using static ChatOps.IntegrationTests.Telegram.TelegramBotHost;
 
 namespace ChatOps.IntegrationTests.Telegram;

@@ -1,4 +1,4 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Store;
 using Npgsql;
 
 namespace ChatOps.Host.Store.Postgres;

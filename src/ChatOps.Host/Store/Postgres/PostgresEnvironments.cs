@@ -1,4 +1,5 @@
 using ChatOps.Core.Ports;
+using ChatOps.Core.Store;
 using Npgsql;
 
 namespace ChatOps.Host.Store.Postgres;

@@ -1,5 +1,5 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using Npgsql;
 
 namespace ChatOps.Host.Store.Postgres;
@@ -14,9 +14,11 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
         RETURNING id
         """;
     private const string WriteRecord = "UPDATE releases SET record = $2::jsonb WHERE id = $1";
+    // The rolled-back release is marked with the rollback that starts, in the start's transaction.
+    private const string MarkRolledBack = "UPDATE releases SET rolled_back_by = $2 WHERE id = $1";
     private const string SelectHolder = "SELECT record FROM releases WHERE environment = $1 AND active";
     private const string SelectRelease = """
-        SELECT r.record, c.requested_by, c.intent, c.at FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = $1
+        SELECT r.record, r.rolled_back_by, c.requested_by, c.intent, c.at FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = $1
         """;
     // Fenced: only the holder of the release's lease writes it, and the event goes in only with the record.
     // One statement, so one round trip and atomic without a transaction around it.
@@ -32,7 +34,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
         SELECT count(*) FROM saved
         """;
     private const string SelectReleases = """
-        SELECT record FROM releases
+        SELECT record, rolled_back_by FROM releases
         WHERE ($1::text IS NULL OR environment = $1) AND (NOT $2 OR active)
         ORDER BY id DESC LIMIT $3
         """;
@@ -85,6 +87,8 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
                 {
                     BatchCommands = { PostgresCommands.BatchCommand(WriteRecord, id, ReleaseJson.Serialize(release)), EventCommand(started with { ReleaseId = id }) },
                 };
+                if (release is { Kind: ReleaseKind.Rollback, RollbackOf: { } undone })
+                    batch.BatchCommands.Add(PostgresCommands.BatchCommand(MarkRolledBack, undone, id));
                 await batch.ExecuteNonQueryAsync(cancellationToken);
                 return new StartOutcome(release, null);
             }
@@ -93,7 +97,8 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     public async Task<Release?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.Command(SelectRelease, id);
-        return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableString(1), r.NullableString(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3)), cancellationToken);
+        return await command.ReadFirstAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableLong(1), r.NullableString(2), r.NullableString(3),
+            r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4)), cancellationToken);
     }
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
@@ -126,7 +131,7 @@ public sealed class PostgresReleases(PostgresDatabase database) : IReleaseStore
     public async Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.Command(SelectReleases, environment, activeOnly, limit);
-        return await command.ReadAllAsync(r => ReleaseJson.Deserialize(r.GetString(0)), cancellationToken);
+        return await command.ReadAllAsync(r => ReleaseJson.Deserialize(r.GetString(0), r.NullableLong(1)), cancellationToken);
     }
 
     public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>

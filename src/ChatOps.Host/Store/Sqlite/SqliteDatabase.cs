@@ -1,4 +1,5 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using static ChatOps.Host.Store.Sqlite.SqliteTime;

@@ -1,5 +1,5 @@
-using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
+using ChatOps.Core.Store;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using static ChatOps.Host.Store.Sqlite.SqliteTime;
@@ -27,6 +27,9 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
                     new { release.Environment, Kind = release.Kind.ToString(), release.Tag, State = release.State.ToString(), release.Requester, Created = Ms(release.CreatedAt), Updated = Ms(release.UpdatedAt) }, tx);
                 await c.ExecuteAsync("UPDATE releases SET record = @record WHERE id = @id", new { record = ReleaseJson.Serialize(release), id = release.Id }, tx);
                 await c.ExecuteAsync(InsertEvent, EventRow(started with { ReleaseId = release.Id }), tx);
+                // The rolled-back release is marked with the rollback that starts, in the start's transaction.
+                if (release is { Kind: ReleaseKind.Rollback, RollbackOf: { } undone })
+                    await c.ExecuteAsync("UPDATE releases SET rolled_back_by = @id WHERE id = @undone", new { id = release.Id, undone }, tx);
                 return new StartOutcome(release, null);
             }, cancellationToken);
         }
@@ -40,9 +43,11 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
     public Task<Release?> GetAsync(long id, CancellationToken cancellationToken) =>
         database.ReadAsync(async c =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<(string Record, string? CancelRequestedBy, string? Intent, long? At)>(
-                "SELECT r.record, c.requested_by, c.intent, c.at FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id", new { id });
-            return row.Record is null ? null : ReleaseJson.Deserialize(row.Record, row.CancelRequestedBy, row.Intent, row.At is { } at ? At(at) : null);
+            var row = await c.QuerySingleOrDefaultAsync<(string Record, long? RolledBackBy, string? CancelRequestedBy, string? Intent, long? At)>(
+                """
+                SELECT r.record, r.rolled_back_by, c.requested_by, c.intent, c.at FROM releases r LEFT JOIN cancel_requests c ON c.release_id = r.id WHERE r.id = @id
+                """, new { id });
+            return row.Record is null ? null : ReleaseJson.Deserialize(row.Record, row.RolledBackBy, row.CancelRequestedBy, row.Intent, row.At is { } at ? At(at) : null);
         });
 
     public Task SaveAsync(Release release, AuditEvent? audit, string leaseOwner, CancellationToken cancellationToken) =>
@@ -81,14 +86,14 @@ public sealed class SqliteReleases(SqliteDatabase database) : IReleaseStore
     public Task<IReadOnlyList<Release>> ListAsync(string? environment, bool activeOnly, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<Release>>(async c =>
         {
-            var rows = await c.QueryAsync<string>(
+            var rows = await c.QueryAsync<(string Record, long? RolledBackBy)>(
                 """
-                SELECT record FROM releases
+                SELECT record, rolled_back_by FROM releases
                 WHERE (@environment IS NULL OR environment = @environment) AND (@activeOnly = 0 OR active = 1)
                 ORDER BY id DESC LIMIT @limit
                 """,
                 new { environment, activeOnly = activeOnly ? 1 : 0, limit });
-            return rows.Select(ReleaseJson.Deserialize).ToList();
+            return rows.Select(row => ReleaseJson.Deserialize(row.Record, row.RolledBackBy)).ToList();
         });
 
     public Task AppendAsync(AuditEvent audit, CancellationToken cancellationToken) =>

@@ -70,5 +70,8 @@ internal static class SqliteSchema
         """
         ALTER TABLE cancel_requests ADD COLUMN intent TEXT NOT NULL DEFAULT 'Cancel';
         """,
+        """
+        ALTER TABLE releases ADD COLUMN rolled_back_by INTEGER;
+        """,
     ];
 }

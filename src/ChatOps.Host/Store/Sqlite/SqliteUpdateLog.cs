@@ -1,4 +1,4 @@
-using ChatOps.Core.Ports;
+using ChatOps.Core.Store;
 using Dapper;
 using static ChatOps.Host.Store.Sqlite.SqliteTime;
 

@@ -11,6 +11,9 @@ public sealed record BakeRecord(DateTimeOffset DeployStartedAt, DateTimeOffset S
     public string LastReason { get; init; } = "";
     public IReadOnlyList<string> Figures { get; init; } = [];
 
+    /// <summary>When the bake ended unable to judge and asked a person; a resume after it is their acceptance.</summary>
+    public DateTimeOffset? AskedAt { get; init; }
+
     public static BakeRecord Start(DateTimeOffset deployStartedAt, DateTimeOffset now, TimeSpan duration) => new(deployStartedAt, now, now + duration);
 
     public TimeSpan Duration => Deadline - StartedAt;

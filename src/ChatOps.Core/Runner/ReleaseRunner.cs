@@ -16,6 +16,7 @@ public sealed class ReleaseRunner(
     ReleaseGates gates,
     ReleaseEndings endings,
     ReleaseQueue queue,
+    TimeProvider clock,
     ILogger<ReleaseRunner> log)
 {
     /// <summary>Reads the runner's inbox until the bot stops: each release asked for is advanced in the background.</summary>
@@ -82,7 +83,7 @@ public sealed class ReleaseRunner(
             await recorder.SaveAsync(release, ReleaseRecorder.System, "begin", Runbook.Start, "started", cancellationToken);
             return true;
         }
-        if (!Runbook.HasWorkToDo(release) || Runbook.StepOf(release) is not { Step: { } step } row)
+        if (!Runbook.HasWorkToDo(release) && !Runbook.IsWatchDue(release, clock.GetUtcNow()) || Runbook.StepOf(release) is not { Step: { } step } row)
             return false;
 
         var state = release.State;

@@ -43,5 +43,5 @@ public static class BakeWatch
 
     // Whole minutes, rounded up: "8 min left" reads better at 3 a.m. than "7 min 12 s left".
     private static string Left(TimeSpan left) =>
-        left > TimeSpan.FromMinutes(1) ? $"{Math.Ceiling(left.TotalMinutes):0} min" : $"{Math.Ceiling(left.TotalSeconds):0} s";
+        left >= TimeSpan.FromMinutes(1) ? $"{Math.Ceiling(left.TotalMinutes):0} min" : $"{Math.Ceiling(left.TotalSeconds):0} s";
 }

@@ -14,6 +14,9 @@ internal sealed class ProxyCounters : IDisposable
     // After a pause (a debugger, a starved test machine) the load does not arrive all at once.
     private static readonly TimeSpan MostAtOnce = TimeSpan.FromSeconds(10);
 
+    // How long the apps had been serving when the sandbox started.
+    private static readonly TimeSpan History = TimeSpan.FromMinutes(15);
+
     private readonly Lock _gate = new();
     private readonly SandboxOptions _options;
     private readonly FlyCloud _fly;
@@ -27,32 +30,39 @@ internal sealed class ProxyCounters : IDisposable
     {
         _options = options;
         _fly = fly;
-        _last = DateTimeOffset.UtcNow;
+        // The apps were serving before the sandbox started, as apps on Fly were before the bot: a bake's baseline (the
+        // window before its deploy) finds traffic even when the first release comes a minute after the start.
+        var now = DateTimeOffset.UtcNow;
+        _last = now - History;
+        for (var at = _last + MostAtOnce; at < now; at += MostAtOnce)
+            AdvanceTo(at);
         Advance();
         _timer = new Timer(_ => Advance(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Serves the load since the last advance.</summary>
-    public void Advance()
+    public void Advance() => AdvanceTo(DateTimeOffset.UtcNow);
+
+    private void AdvanceTo(DateTimeOffset now)
     {
         lock (_gate)
         {
-            var now = DateTimeOffset.UtcNow;
+            if (now <= _last)
+                return;
             var elapsed = Math.Min((now - _last).TotalSeconds, MostAtOnce.TotalSeconds);
             _last = now;
             var traffic = _options.Traffic;
             foreach (var app in _options.Apps.Select(a => a.FlyApp).Distinct(StringComparer.Ordinal))
             {
-                var totals = _totals.TryGetValue(app, out var t) ? t : _totals[app] = AppTotals.Empty;
+                var totals = _totals.TryGetValue(app, out var t) ? t : AppTotals.Empty;
+                var served = new List<(int Status, double Seconds)>();
                 foreach (var (id, region, image) in _fly.ServingMachines(app))
                 {
                     if (!_machines.TryGetValue((app, id), out var machine))
                         _machines[(app, id)] = machine = new MachineCounters(app, id, region);
-                    var behaviour = traffic.BehaviourOf(ImageRef.Parse(image).Tag);
-                    foreach (var (status, seconds) in machine.Serve(traffic.RateOf(app) * elapsed, behaviour))
-                        totals = totals.Add(status, seconds);
+                    served.AddRange(machine.Serve(traffic.RateOf(app) * elapsed, traffic.BehaviourOf(ImageRef.Parse(image).Tag)));
                 }
-                _totals[app] = totals = totals with { At = now };
+                _totals[app] = totals = totals.Add(served) with { At = now };
                 var history = _history.TryGetValue(app, out var h) ? h : _history[app] = [];
                 history.Add(totals);
                 history.RemoveAll(s => s.At < now - Kept);
@@ -95,10 +105,11 @@ internal sealed record AppTotals(DateTimeOffset At, long Requests, long Errors, 
 {
     public static AppTotals Empty => new(DateTimeOffset.MinValue, 0, 0, new long[LatencyModel.Buckets.Length + 1]);
 
-    public AppTotals Add(int status, double seconds)
+    public AppTotals Add(IReadOnlyList<(int Status, double Seconds)> served)
     {
         var buckets = (long[])Buckets.Clone();
-        buckets[LatencyModel.BucketOf(seconds)]++;
-        return this with { Requests = Requests + 1, Errors = Errors + (status >= 500 ? 1 : 0), Buckets = buckets };
+        foreach (var (_, seconds) in served)
+            buckets[LatencyModel.BucketOf(seconds)]++;
+        return this with { Requests = Requests + served.Count, Errors = Errors + served.Count(s => s.Status >= 500), Buckets = buckets };
     }
 }

@@ -23,6 +23,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<AccessRules>();
         services.AddSingleton<GateRules>();
         services.AddSingleton<StopRules>();
+        services.AddSingleton<BakeRules>();
         services.AddSingleton<LockRules>();
         services.AddSingleton<PromotionRule>();
         services.AddSingleton<RollbackRules>();
@@ -66,6 +67,7 @@ public static class ReleaseCoreRegistration
         services.AddHandler<RollbackConfirmations>();
         services.AddHandler<ApprovalCommands>();
         services.AddHandler<ResumeCommands>();
+        services.AddHandler<BakeCommands>();
         services.AddHandler<LockCommands>();
         services.AddSingleton<ICommandHandler>(sp => sp.GetRequiredService<StopCommands>());
         services.AddSingleton<ButtonPresses>();

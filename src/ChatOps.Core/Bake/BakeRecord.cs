@@ -11,6 +11,9 @@ public sealed record BakeRecord(DateTimeOffset DeployStartedAt, DateTimeOffset S
     public string LastReason { get; init; } = "";
     public IReadOnlyList<string> Figures { get; init; } = [];
 
+    /// <summary>A person ended the bake early: skipped it (the release passes) or marked the release faulty (it fails).</summary>
+    public BakeEnd? EndedEarly { get; init; }
+
     /// <summary>When the bake ended unable to judge and asked a person; a resume after it is their acceptance.</summary>
     public DateTimeOffset? AskedAt { get; init; }
 
@@ -36,3 +39,6 @@ public sealed record BakeRecord(DateTimeOffset DeployStartedAt, DateTimeOffset S
         return next < Deadline ? next : Deadline;
     }
 }
+
+/// <summary>Who ended a bake early, why, and whether as faulty.</summary>
+public sealed record BakeEnd(string By, string Reason, bool Faulty);

@@ -19,6 +19,10 @@ public sealed class BakeStep : IReleaseStep
         if (!settings.IsEnabled)
             return StepOutcome.Skip("no bake configured (ChatOps:Environments:<env>:Bake:Duration)");
         var outputs = context.Release.Outputs;
+        if (outputs.Bake?.EndedEarly is { } ended)
+            return ended.Faulty
+                ? StepOutcome.Fail($"marked faulty by {ended.By} during the bake: {ended.Reason}")
+                : StepOutcome.Done($"bake skipped by {ended.By}: {ended.Reason}");
         if (outputs.Bake is { AskedAt: not null } asked)
             return StepOutcome.Done($"accepted by a person after the bake could not judge it: {asked.LastReason}");
 

@@ -97,6 +97,48 @@ public sealed class BakeScenarioTests : CoreScenario
         Assert.Equal(deadline, (await ReleaseAsync(1)).Outputs.Bake!.Deadline);
     }
 
+    [Fact]
+    public async Task An_approver_skips_a_bake_with_a_reason_and_the_release_is_released_at_once()
+    {
+        await ReleaseThroughChecksAsync();
+
+        var refused = await SayAsync(Alice, "/bake 1 --skip \"watched by hand\"");
+        var skipped = await SayAsync(Bob, "/bake 1 --skip \"hotfix, watched by hand\"");
+
+        var release = await ReleaseAsync(1);
+        Assert.True(refused.IsRefusal, refused.Text);
+        Assert.False(skipped.IsRefusal, skipped.Text);
+        Assert.Equal(ReleaseState.Released, release.State);
+        Assert.Equal($"bake skipped by {Bob.Id}: hotfix, watched by hand", release.Step(nameof(ReleaseState.Bake)).Detail);
+    }
+
+    [Fact]
+    public async Task A_releaser_marks_a_baking_release_faulty_and_it_fails_and_is_rolled_back_with_auto_rollback()
+    {
+        await RestartWithAsync(settings => settings.Environments.Values.ToList().ForEach(e => e.AutoRollback = true));
+        await ReleaseThroughChecksAsync();
+
+        var marked = await SayAsync(Alice, "/bake 1 --faulty \"checkout errors on the dashboard\"");
+
+        var release = await ReleaseAsync(1);
+        Assert.False(marked.IsRefusal, marked.Text);
+        Assert.Equal(ReleaseState.Failed, release.State);
+        Assert.Equal($"marked faulty by {Alice.Id} during the bake: checkout errors on the dashboard", release.Error);
+        Assert.Contains(await Core.Store.Releases.ListAsync(release.Environment, activeOnly: false, limit: 10, CancellationToken.None), r => r.Kind == ReleaseKind.Rollback);
+    }
+
+    [Fact]
+    public async Task A_bake_cannot_be_ended_once_the_release_has_left_it()
+    {
+        await ReleaseThroughChecksAsync();
+        await PassAsync(TimeSpan.FromMinutes(10));
+
+        var late = await SayAsync(Bob, "/bake 1 --skip \"too late\"");
+
+        Assert.True(late.IsRefusal);
+        Assert.Contains("is not baking (it is at Released)", late.Text);
+    }
+
     private async Task ReleaseThroughChecksAsync()
     {
         await SayAsync(Alice, "/release v1.1.0");

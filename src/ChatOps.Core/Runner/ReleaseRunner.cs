@@ -95,6 +95,7 @@ public sealed class ReleaseRunner(
             return false;
         }
         var deployment = Runbook.IsPastPointOfNoReturn(release) ? await gates.PassPointOfNoReturnAsync(release, record, cancellationToken) : null;
+        var firstTurn = row.Kind == StepKind.Watch && record.Status != StepStatus.Waiting;
         var outcome = await steps.RunAsync(step, release, record, cancellationToken);
         if (deployment is not null)
             (await deployment).ApplyTo(release);
@@ -103,6 +104,8 @@ public sealed class ReleaseRunner(
             workflow.StopInStep(record, outcome);
             return !await endings.CarryOutStopRequestAsync(release, cancellationToken);
         }
+        if (row.Kind == StepKind.Watch)
+            await gates.WatchedAsync(release, firstTurn, outcome.OutcomeUnknown, cancellationToken);
         var action = outcome.Result.ToString().ToLowerInvariant();
         var gateOpened = false;
         switch (workflow.Apply(record, outcome))

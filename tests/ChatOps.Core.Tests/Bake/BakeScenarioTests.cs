@@ -1,7 +1,11 @@
 using ChatOps.Core.Bake;
+using ChatOps.Core.Chat;
+using ChatOps.Core.Commands;
+using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Runner;
 using ChatOps.Core.Settings;
+using ChatOps.Core.Store;
 using ChatOps.Testing;
 
 namespace ChatOps.Core.Tests.Bake;
@@ -137,6 +141,59 @@ public sealed class BakeScenarioTests : CoreScenario
 
         Assert.True(late.IsRefusal);
         Assert.Contains("is not baking (it is at Released)", late.Text);
+    }
+
+    [Fact]
+    public async Task The_card_of_a_baking_release_offers_mark_faulty_which_fails_the_bake()
+    {
+        await ReleaseThroughChecksAsync();
+        var button = CardButton(CardAction.MarkFaulty);
+
+        var pressed = await PressAsync(Alice, button);
+
+        var release = await ReleaseAsync(1);
+        Assert.False(pressed.IsRefusal, pressed.Text);
+        Assert.Equal(ReleaseState.Failed, release.State);
+        Assert.Equal($"marked faulty by {Alice.Id} during the bake: the card's Mark faulty button", release.Error);
+    }
+
+    [Fact]
+    public async Task A_bake_that_cannot_judge_offers_accept_beside_roll_back_and_accept_releases_it()
+    {
+        _metrics.After = new TrafficFigures(12, 0, double.NaN);
+        await ReleaseThroughChecksAsync();
+        await PassAsync(TimeSpan.FromMinutes(10));
+        var card = Core.Surface.Cards.Last(c => c.ReleaseId == 1);
+
+        var accepted = await PressAsync(Bob, card.Buttons.Single(b => b.Action == CardAction.Accept).Token);
+
+        Assert.Contains(card.Buttons, b => b.Action == CardAction.Rollback);
+        Assert.DoesNotContain(card.Buttons, b => b.Action == CardAction.MarkFaulty);
+        Assert.False(accepted.IsRefusal, accepted.Text);
+        Assert.Equal(ReleaseState.Released, (await ReleaseAsync(1)).State);
+    }
+
+    [Fact]
+    public async Task Roll_back_on_the_card_of_a_bake_that_could_not_judge_rolls_the_release_back()
+    {
+        _metrics.After = new TrafficFigures(12, 0, double.NaN);
+        await ReleaseThroughChecksAsync();
+        await PassAsync(TimeSpan.FromMinutes(10));
+
+        await PressAsync(Alice, CardButton(CardAction.Rollback));
+        await PressYesAsync(Alice);
+
+        Assert.Contains(await Core.Store.Releases.ListAsync((await ReleaseAsync(1)).Environment, activeOnly: false, limit: 10, CancellationToken.None), r => r.Kind == ReleaseKind.Rollback);
+    }
+
+    private string CardButton(CardAction action) =>
+        Core.Surface.Cards.Last(c => c.ReleaseId == 1).Buttons.Single(b => b.Action == action).Token;
+
+    private async Task<BotReply> PressAsync(ChatUser user, string token)
+    {
+        var reply = await Core.Bot.PressAsync(new ButtonPress(user, SignalSurface.Channel, token), CancellationToken.None);
+        await Core.WhenIdleAsync();
+        return reply;
     }
 
     private async Task ReleaseThroughChecksAsync()

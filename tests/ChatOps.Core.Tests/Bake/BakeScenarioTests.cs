@@ -186,6 +186,35 @@ public sealed class BakeScenarioTests : CoreScenario
         Assert.Contains(await Core.Store.Releases.ListAsync((await ReleaseAsync(1)).Environment, activeOnly: false, limit: 10, CancellationToken.None), r => r.Kind == ReleaseKind.Rollback);
     }
 
+    [Fact]
+    public async Task A_bake_that_cannot_judge_calls_the_approvers_with_accept_and_roll_back()
+    {
+        _metrics.After = new TrafficFigures(12, 0, double.NaN);
+        await ReleaseThroughChecksAsync();
+
+        await PassAsync(TimeSpan.FromMinutes(10));
+
+        var call = Core.Surface.Notices.Last();
+        Assert.Contains(Bob, call.Mentions);
+        Assert.Equal([CardAction.Accept, CardAction.Rollback], call.Buttons.Select(b => b.Action));
+        Assert.Contains("not enough traffic to judge", call.Text);
+    }
+
+    [Fact]
+    public async Task A_failed_bake_without_auto_rollback_calls_the_approvers_with_roll_back()
+    {
+        _metrics.After = new TrafficFigures(1842, 120, 0.640);
+        await ReleaseThroughChecksAsync();
+
+        await PassAsync(Minute);
+
+        var call = Core.Surface.Notices.Last();
+        Assert.Equal(ReleaseState.Failed, (await ReleaseAsync(1)).State);
+        Assert.Contains(Bob, call.Mentions);
+        Assert.Equal([CardAction.Rollback], call.Buttons.Select(b => b.Action));
+        Assert.Contains("5xx 6.5 % against 0.3 % before", call.Text);
+    }
+
     private string CardButton(CardAction action) =>
         Core.Surface.Cards.Last(c => c.ReleaseId == 1).Buttons.Single(b => b.Action == action).Token;
 

@@ -20,6 +20,15 @@ else
   echo "WARNING: no PostgreSQL; tests that need it will fail." >&2
 fi
 
+# The bake tests start their own Prometheus (scripts/prometheus.sh) scraping the simulated services.
+if ! command -v prometheus >/dev/null 2>&1; then
+  if [[ "${CI:-}" == "true" ]]; then
+    echo "FATAL: prometheus is not installed and CI=true; the bake tests need it (.ci/run installs Debian's package)." >&2
+    exit 1
+  fi
+  echo "WARNING: no prometheus (apt-get install prometheus); the bake tests against it will fail." >&2
+fi
+
 # Core is one direction: rules, then commands, then the chat; nothing calls back up (see README "Where things are").
 python3 scripts/core-dependencies.py
 

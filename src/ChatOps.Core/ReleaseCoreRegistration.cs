@@ -23,6 +23,7 @@ public static class ReleaseCoreRegistration
         services.AddSingleton<AccessRules>();
         services.AddSingleton<GateRules>();
         services.AddSingleton<StopRules>();
+        services.AddSingleton<BakeRules>();
         services.AddSingleton<LockRules>();
         services.AddSingleton(sp => new FreezeRules(sp.GetRequiredService<ChatOpsSettings>(), sp.GetRequiredService<AccessPolicy>()));
         services.AddSingleton<PromotionRule>();
@@ -67,6 +68,7 @@ public static class ReleaseCoreRegistration
         services.AddHandler<RollbackConfirmations>();
         services.AddHandler<ApprovalCommands>();
         services.AddHandler<ResumeCommands>();
+        services.AddHandler<BakeCommands>();
         services.AddHandler<LockCommands>();
         services.AddHandler<IncidentCommands>();
         services.AddSingleton<ICommandHandler>(sp => sp.GetRequiredService<StopCommands>());

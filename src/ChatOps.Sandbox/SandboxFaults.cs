@@ -6,6 +6,7 @@ public sealed class SandboxFaults
     private volatile bool _failMigration;
     private PendingFaults? _fly;
     private PendingFaults? _gitHub;
+    private PendingFaults? _prometheus;
 
     // Every Fly Machines API call waits here while it is closed.
     public SandboxHold FlyHold { get; } = new();
@@ -39,6 +40,23 @@ public sealed class SandboxFaults
         lock (_gate)
         {
             _gitHub = new PendingFaults(count, new InjectedFault(statusCode, retryAfter));
+        }
+    }
+
+    // The sandbox's Prometheus query endpoint answers the next calls with this status (429, 503) instead.
+    public void FailNextPrometheusCalls(int count, int statusCode, TimeSpan? retryAfter = null)
+    {
+        lock (_gate)
+        {
+            _prometheus = new PendingFaults(count, new InjectedFault(statusCode, retryAfter));
+        }
+    }
+
+    internal InjectedFault? TakePrometheus()
+    {
+        lock (_gate)
+        {
+            return Take(ref _prometheus);
         }
     }
 

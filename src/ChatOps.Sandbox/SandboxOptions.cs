@@ -34,6 +34,9 @@ public sealed class SandboxOptions
     public SandboxLatency? Latency { get; set; }
 
     internal SandboxLatency Latencies => Latency ?? SandboxLatency.Sandbox(Delay);
+    // The steady load on the services, per machine, and which tags behave badly under it.
+    public SandboxTraffic Traffic { get; set; } = new();
+
     public string[] RequiredChecks { get; set; } = ["test", "coverage", "ruff", "black"];
 }
 

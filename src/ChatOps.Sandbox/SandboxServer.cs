@@ -5,10 +5,12 @@ namespace ChatOps.Sandbox;
 public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ProxyCounters _counters;
 
     private SandboxServer(WebApplication app, SandboxOptions options, Uri baseUrl, GitHubRepo gitHub, FlyCloud fly,
-        SandboxFaults faults, MutationLog mutations, CallLog calls, GitHubAccess gitHubAccess)
+        SandboxFaults faults, MutationLog mutations, CallLog calls, GitHubAccess gitHubAccess, ProxyCounters counters)
     {
+        _counters = counters;
         Calls = calls;
         GitHubAccess = gitHubAccess;
         _app = app;
@@ -25,6 +27,14 @@ public sealed class SandboxServer : IAsyncDisposable
     public Uri GitHubApiUrl => new(BaseUrl, "github");
     public Uri FlyApiUrl => new(BaseUrl, "fly");
     public Uri FlyRegistryUrl => new(BaseUrl, RegistryEndpoints.Prefix.TrimStart('/'));
+
+    // Fly's managed Prometheus stands at https://api.fly.io/prometheus/<org-slug>; this one answers the bake's queries.
+    public Uri PrometheusUrl => new(BaseUrl, MetricsEndpoints.PrometheusPrefix.TrimStart('/'));
+
+    // Where a real Prometheus scrapes the simulated proxy's per-machine metrics (/metrics).
+    public string ScrapeTarget => BaseUrl.Authority;
+
+    public SandboxTraffic Traffic => Options.Traffic;
     public GitHubRepo GitHub { get; }
 
     // Who may call the simulated GitHub, with which permissions; the app's installation tokens.
@@ -54,6 +64,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var fly = new FlyCloud(options, faults, mutations);
         var calls = new CallLog();
         var latency = new LatencyGate(options);
+        var counters = new ProxyCounters(options, fly);
         var (app, baseUrl) = await LoopbackHost.StartAsync(app =>
         {
             app.Use(calls.InvokeAsync);
@@ -62,13 +73,15 @@ public sealed class SandboxServer : IAsyncDisposable
             app.MapFly(fly, options, faults, mutations);
             app.MapRegistry(fly, options);
             app.MapTargetServices(options, fly, faults);
+            app.MapProxyMetrics(counters, options, faults);
         }, cancellationToken);
         gitHub.ApiUrl = new Uri(baseUrl, "github").ToString();
-        return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations, calls, gitHubAccess);
+        return new SandboxServer(app, options, baseUrl, gitHub, fly, faults, mutations, calls, gitHubAccess, counters);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _counters.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

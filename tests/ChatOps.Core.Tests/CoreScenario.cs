@@ -1,3 +1,4 @@
+using ChatOps.Core.Bake;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Commands;
@@ -24,11 +25,14 @@ public abstract class CoreScenario : IAsyncLifetime
     /// <summary>Where the core records deployments; none unless a test class sets it in its constructor.</summary>
     protected IDeploymentRecords? DeploymentRecords { get; init; }
 
+    /// <summary>The metrics a bake reads; none (no Prometheus) unless a test class sets it in its constructor.</summary>
+    protected IMetricsQuery? Metrics { get; init; }
+
     public Task InitializeAsync()
     {
         var settings = ShapedSettings.Create(1);
         Configure(settings);
-        Core = new CoreRig(settings, Clock, deploymentRecords: DeploymentRecords);
+        Core = new CoreRig(settings, Clock, deploymentRecords: DeploymentRecords, metrics: Metrics);
         return Task.CompletedTask;
     }
 
@@ -46,7 +50,7 @@ public abstract class CoreScenario : IAsyncLifetime
         var settings = ShapedSettings.Create(1);
         Configure(settings);
         configure(settings);
-        Core = new CoreRig(settings, Clock, deploymentRecords: DeploymentRecords);
+        Core = new CoreRig(settings, Clock, deploymentRecords: DeploymentRecords, metrics: Metrics);
     }
 
     /// <summary>Types a line as <paramref name="user"/> and waits for the work it started to settle.</summary>

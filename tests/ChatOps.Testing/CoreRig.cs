@@ -1,4 +1,5 @@
 using ChatOps.Core;
+using ChatOps.Core.Bake;
 using ChatOps.Core.Cards;
 using ChatOps.Core.Chat;
 using ChatOps.Core.Ports;
@@ -20,7 +21,7 @@ public sealed class CoreRig : IAsyncDisposable
     /// <param name="stores">The store's ports; an <see cref="InMemoryStore"/> by default.</param>
     /// <param name="deploymentRecords">Where deployments are recorded; none (GitHub:Deployments=false) by default.</param>
     public CoreRig(ChatOpsSettings settings, TimeProvider? clock = null, StorePorts? stores = null, RunnerSettings? runnerSettings = null, bool recordCards = true,
-        IDeploymentRecords? deploymentRecords = null)
+        IDeploymentRecords? deploymentRecords = null, IMetricsQuery? metrics = null)
     {
         Clock = clock ?? TimeProvider.System;
         Store = stores ?? StorePorts.Of(new InMemoryStore(Clock));
@@ -37,7 +38,7 @@ public sealed class CoreRig : IAsyncDisposable
             .AddSingleton<IDeployTarget>(Fleet)
             .AddSingleton<IServiceProbes>(Fleet)
             .AddSingleton<IDatabaseOperations>(Database)
-            .AddSingleton(sp => new ReleasePorts(sp.GetRequiredService<ISourceControl>(), Fleet, sp.GetRequiredService<IDatabaseOperations>(), Fleet, Fleet))
+            .AddSingleton(sp => new ReleasePorts(sp.GetRequiredService<ISourceControl>(), Fleet, sp.GetRequiredService<IDatabaseOperations>(), Fleet, Fleet, metrics))
             .AddSingleton(Store.Releases)
             .AddSingleton(Store.Approvals)
             .AddSingleton(Store.Environments)

@@ -172,8 +172,14 @@ public static class CardRenderer
         }
         if (Runbook.IsBeforePointOfNoReturn(release))
             Add(CardAction.Cancel, "Cancel", ButtonStyle.Default);
+        if (release.State == ReleaseState.Bake)
+            Add(CardAction.MarkFaulty, "Mark faulty", ButtonStyle.Danger);
+        if (release is { State: ReleaseState.NeedsAttention, StoppedAt: ReleaseState.Bake })
+            Add(CardAction.Accept, "Accept", ButtonStyle.Primary);
         var running = release.IsActive && release.Kind == ReleaseKind.Release && Runbook.IsPastPointOfNoReturn(release);
-        if (running || (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs is { RollbackReleaseId: null, RollbackAsked: null }))
+        // A bake that could not judge waits for a person: Accept, or Roll back.
+        var askedAtBake = release is { State: ReleaseState.NeedsAttention, StoppedAt: ReleaseState.Bake };
+        if (running || askedAtBake || (release.State == ReleaseState.Failed && release.ChangedProduction && release.Outputs is { RollbackReleaseId: null, RollbackAsked: null }))
             Add(CardAction.Rollback, "Roll back", ButtonStyle.Danger);
         return buttons;
     }

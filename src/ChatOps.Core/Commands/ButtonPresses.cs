@@ -14,6 +14,8 @@ public sealed class ButtonPresses(
     StopCommands stops,
     RollbackConfirmations rollbacks,
     LockCommands locks,
+    BakeCommands bakes,
+    ResumeCommands resumes,
     TimeProvider clock)
 {
     public async Task<BotReply> PressAsync(string token, ChatUser user, ChatChannel channel, CancellationToken cancellationToken)
@@ -32,6 +34,9 @@ public sealed class ButtonPresses(
                 ? Decision.No(stale)
                 : await stops.CancelAsync(button.ReleaseId, user, cancellationToken),
             CardAction.Rollback => await rollbacks.AskAsync(button, user, channel, cancellationToken),
+            CardAction.MarkFaulty or CardAction.Accept when GateRules.MayPress(button, clock.GetUtcNow()) is { } stale => Decision.No(stale),
+            CardAction.MarkFaulty => await bakes.EndAsync(new BakeCommand(button.ReleaseId, "the card's Mark faulty button", Faulty: true), user, cancellationToken),
+            CardAction.Accept => await resumes.ResumeAsync(button.ReleaseId, user, cancellationToken),
             _ => await ConfirmAsync(button, user, channel, cancellationToken),
         });
     }

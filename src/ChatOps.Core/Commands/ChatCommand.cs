@@ -41,6 +41,9 @@ public sealed record CancelCommand(long? ReleaseId) : ChatCommand;
 
 public sealed record ResumeCommand(long ReleaseId) : ChatCommand;
 
+/// <summary>/bake: end a release's bake early with a reason: <see cref="Faulty"/> fails it (the Mark faulty button's words), else it passes.</summary>
+public sealed record BakeCommand(long ReleaseId, string Reason, bool Faulty) : ChatCommand;
+
 public sealed record StatusCommand(string Environment, long? ReleaseId) : ChatCommand;
 
 public sealed record HistoryCommand(string Environment) : ChatCommand

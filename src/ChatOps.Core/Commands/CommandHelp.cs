@@ -51,6 +51,12 @@ public static class CommandHelp
             ]),
         new("resume", "/resume <id>", "continue a release that needs attention",
             [new("/resume 12", "runs release #12 again from the step that stopped, once you have checked why it stopped")]),
+        new("bake", "/bake <id> --skip \"<reason>\" | --faulty \"<reason>\"",
+            "end a release's bake early: --skip (approvers) releases it now, --faulty (releasers and approvers) fails it and rolls back where AutoRollback is on; audited, on the card",
+            [
+                new("/bake 12 --skip \"hotfix, watched by hand\"", "an approver ends release #12's bake: it is Released now, the reason on the card"),
+                new("/bake 12 --faulty \"checkout errors on the dashboard\"", "fails release #12's bake as faulty, as the card's Mark faulty button does"),
+            ]),
         new("status", "/status [env|id]", "what runs now and what is deployed, or one release's timeline",
             [
                 new("/status", "what runs in the default environment, the image of each service, the last migration and any lock"),

@@ -66,6 +66,7 @@ public sealed class CommandParser
             "approve" => ParseId(args, "approve", id => new ApproveCommand(id) { OverrideFreeze = thaw.Value }),
             "reject" => ParseId(args, "reject", id => new RejectCommand(id)),
             "resume" => ParseId(args, "resume", id => new ResumeCommand(id)),
+            "bake" => ParseBake(text),
             "cancel" => ParseCancel(args),
             "status" => ParseStatus(args),
             "history" => ParseHistory(args),
@@ -97,6 +98,22 @@ public sealed class CommandParser
             return null;
         text = text.Remove(match.Index, match.Length);
         return (match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value).Trim();
+    }
+
+    // The reason may hold spaces: quoted ("…" or “…”), or the rest of the line.
+    private static readonly Regex BakePattern = new(@"^/bake(?:@\S+)?\s+#?(\d+)\s+--(skip|faulty)(?:\s+(?:""([^""]*)""|“([^”]*)”|([^\s""“].*?)))?\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    private static ParseResult ParseBake(string text)
+    {
+        var usage = CommandHelp.Usage["bake"];
+        var match = BakePattern.Match(text.Trim());
+        if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            return ParseResult.Fail($"/bake needs a release id and --skip or --faulty with a reason. Usage: {usage}, e.g. /bake 12 --skip \"hotfix, watched by hand\"");
+        var reason = (match.Groups[3].Success ? match.Groups[3].Value : match.Groups[4].Success ? match.Groups[4].Value : match.Groups[5].Value).Trim();
+        if (reason.Length == 0)
+            return ParseResult.Fail($"/bake --{match.Groups[2].Value.ToLowerInvariant()} needs a reason in quotes, e.g. /bake {id} --{match.Groups[2].Value.ToLowerInvariant()} \"the error rate is up on the dashboard\".");
+        return ParseResult.Ok(new BakeCommand(id, reason, string.Equals(match.Groups[2].Value, "faulty", StringComparison.OrdinalIgnoreCase)));
     }
 
     private ParseResult ParseIncident(Arguments args, string? title)

@@ -1,3 +1,4 @@
+using ChatOps.Core.Bake;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Steps;
 
@@ -57,6 +58,8 @@ public sealed class ReleaseOutputs
     /// <summary>The approval gate whose approvers were reminded, so a reminder goes out once per gate.</summary>
     public string? RemindedGate { get; set; }
     public ReleaseLinks Links { get; set; } = new();
+    /// <summary>The release's bake: its window, stored when it starts so a resumed bake keeps its deadline, and its latest figures.</summary>
+    public BakeRecord? Bake { get; set; }
     /// <summary>What the release brings since the running release: shown with the approval.</summary>
     public ReleaseChanges? Changes { get; set; }
 }

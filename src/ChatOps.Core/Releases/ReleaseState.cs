@@ -14,6 +14,7 @@ public enum ReleaseState
     Verify,
     Smoke,
     Observe,
+    Bake,
     Document,
     Released,
     Failed,

@@ -181,6 +181,9 @@ public sealed class ReleaseWorkflow
             case StepResult.AwaitApproval:
                 record.Status = StepStatus.Waiting;
                 return AfterStep.OpenGate;
+            case StepResult.Watching:
+                record.Status = StepStatus.Waiting;
+                return AfterStep.Save;
             case StepResult.NothingToApprove:
                 record.Status = StepStatus.Skipped;
                 var guarded = _release.Step(NextRow(record.Name).Name);

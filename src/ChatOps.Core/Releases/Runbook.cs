@@ -25,6 +25,8 @@ public static class Runbook
         new(ReleaseState.Verify,        new VerifyStep(),       StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { ChecksServices = true },
         new(ReleaseState.Smoke,         new SmokeStep(),        StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { ChecksServices = true },
         new(ReleaseState.Observe,       new ObserveStep(),      StepKind.Work,    NoReturn,     AfterCrash.RunAgain),
+        // Watched under real traffic for Bake:Duration, resting between evaluations; a failure is answered like Verify's.
+        new(ReleaseState.Bake,          new BakeStep(),         StepKind.Watch,   NoReturn,     AfterCrash.RunAgain)   { ChecksServices = true },
         // Verified and smoke-tested by now: documentation that fails is noted on a released release, never a reason to roll back.
         new(ReleaseState.Document,      new DocumentStep(),     StepKind.Work,    NoReturn,     AfterCrash.RunAgain)   { Paperwork = true },
     ];
@@ -109,6 +111,8 @@ public static class Runbook
         var notes = new List<string>();
         if (row.Kind == StepKind.Gate)
             notes.Add("waits for an approver (/approve, /reject; expires)");
+        if (row.Kind == StepKind.Watch)
+            notes.Add("watches the release under traffic for Bake:Duration, where the environment sets one");
         if (row.AfterCrash == AfterCrash.AskHuman)
             notes.Add("cut off by a crash, it stops for a human (/resume or /cancel)");
         if (row.ChangesProduction)
@@ -132,9 +136,15 @@ public static class Runbook
             return true;
         if (StepOf(release) is not { } row)
             return false;
-        return row.Kind != StepKind.Gate
+        return row.Kind == StepKind.Work
             || release.Steps.FirstOrDefault(s => s.Name == row.Name)?.Status is null or StepStatus.Pending or StepStatus.Running;
     }
+
+    /// <summary>A watch resting between turns whose next turn is due: the sweep's wake runs it.</summary>
+    public static bool IsWatchDue(Release release, DateTimeOffset now) =>
+        StepOf(release) is { Kind: StepKind.Watch } row
+        && release.Steps.FirstOrDefault(s => s.Name == row.Name) is { Status: StepStatus.Waiting, WakeAt: { } wakeAt }
+        && wakeAt <= now;
 
     /// <summary>Before the point of no return: nothing in production has changed yet, so a cancel is clean.</summary>
     public static bool IsBeforePointOfNoReturn(Release release) =>
@@ -165,6 +175,12 @@ public enum StepKind
 
     /// <summary>A part of the state's step, shown and recorded as a line of its own.</summary>
     Part,
+
+    /// <summary>
+    /// Watches for a while: each run is one turn (the step says when the next is due) and the release rests in between,
+    /// woken by the sweep, so a watch of minutes holds no lease and no thread.
+    /// </summary>
+    Watch,
 }
 
 public enum AfterCrash

@@ -21,6 +21,8 @@ public sealed class StepRecord
     public int Attempts { get; set; }
     /// <summary>When the running step last said where it is; a step quiet for too long says so on the card.</summary>
     public DateTimeOffset? ProgressAt { get; set; }
+    /// <summary>For a watch resting between turns: when its next turn is due (the sweep wakes it then).</summary>
+    public DateTimeOffset? WakeAt { get; set; }
 
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

@@ -8,7 +8,8 @@ namespace ChatOps.Core.Rules;
 
 /// <summary>
 /// Staging before production: a tag goes to an environment with <c>PromoteFrom</c> only once it reached Released
-/// there at least <c>MinBake</c> ago and was not rolled back since, and then with exactly the images that ran there.
+/// there at least <c>MinBake</c> ago, passed its bake there (where that environment bakes: accepted by a person after
+/// an inconclusive bake is not passed) and was not rolled back since, and then with exactly the images that ran there.
 /// Pure: decided from the source environment's history, read before.
 /// </summary>
 public sealed class PromotionRule(ChatOpsSettings settings, AccessPolicy access)
@@ -72,6 +73,9 @@ public sealed class PromotionRule(ChatOpsSettings settings, AccessPolicy access)
         if (source.RolledBackBy(sourceHistory) is { } rollback)
             return PromotionVerdict.No($"{tag} was rolled back on {from} by rollback #{rollback.Id} ({rollback.Requester}) after release #{source.Id}: "
                 + $"it is not promoted to {environment}. Release a fixed tag to {from} first.");
+        if (source.Outputs.Bake is { } bake && (bake.AskedAt is not null || bake.LastVerdict != ChatOps.Core.Bake.BakeVerdict.Passed))
+            return PromotionVerdict.No($"Release #{source.Id} of {tag} on {from} did not pass its bake: it could not be judged ({bake.LastReason}) and was accepted by a person. "
+                + $"{environment} takes only what passed its bake on {from}: release {tag} to {from} again under traffic, or an approver may override with --skip-promotion \"<reason>\".");
         var releasedAt = ReleasedAt(source);
         var allowedFrom = releasedAt + target.MinBake;
         if (now < allowedFrom)

@@ -52,7 +52,13 @@ public sealed class ReleaseAnnouncer(CardPublisher cards, IApprovalStore approva
         var buttons = open.Where(t => t.Action == CardAction.Rollback)
             .Select(t => new CardButton("Roll back", t.Action, t.Token, ButtonStyle.Danger)).Take(1).ToList();
         var expired = release.State == ReleaseState.Cancelled && release.Outputs.RejectedBy is null && release.CancelRequestedBy is null;
-        await cards.NotifyAsync(release, Notices.Closing(release, expired ? ApproversToCall(release) : [], buttons), cancellationToken);
+        // A bake that failed with nothing rolling it back, or that could not judge, is the approvers' to answer now.
+        var bakeAsks = release.StoppedAt == ReleaseState.Bake && release.Outputs.RollbackReleaseId is null
+            && (release.State == ReleaseState.NeedsAttention
+                || (release.State == ReleaseState.Failed && !(settings.Environments.TryGetValue(release.Environment, out var environment) && environment.AutoRollback)));
+        if (bakeAsks && release.State == ReleaseState.NeedsAttention && open.FirstOrDefault(t => t.Action == CardAction.Accept) is { } accept)
+            buttons.Insert(0, new CardButton("Accept", accept.Action, accept.Token, ButtonStyle.Primary));
+        await cards.NotifyAsync(release, Notices.Closing(release, expired || bakeAsks ? ApproversToCall(release) : [], buttons), cancellationToken);
     }
 
     /// <summary>The Approve button of the gate that is open now: its expiry is the gate's.</summary>

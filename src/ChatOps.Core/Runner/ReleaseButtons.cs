@@ -10,6 +10,7 @@ public sealed class ReleaseButtons(IApprovalStore approvals, ChatOpsSettings set
     public const string CancelGate = "cancel";
     public const string RollbackGate = "rollback";
     public const string ConfirmGate = "confirm-rollback";
+    public const string BakeGate = "bake";
 
     /// <summary>How long the second press of a rollback stays open: long enough to read it, short enough to mean now.</summary>
     public static readonly TimeSpan ConfirmLifetime = TimeSpan.FromMinutes(1);
@@ -30,6 +31,20 @@ public sealed class ReleaseButtons(IApprovalStore approvals, ChatOpsSettings set
         await approvals.IssueAsync(New(release.Id, CardAction.Reject, gate, release.Outputs.PlanHash, timeout), cancellationToken);
         if (release.Kind == ReleaseKind.Release)
             await approvals.IssueAsync(New(release.Id, CardAction.Cancel, CancelGate, null, timeout), cancellationToken);
+    }
+
+    /// <summary>Mark faulty, for the bake's whole window; a fresh one voids an earlier one (a turn cut off by a crash runs again).</summary>
+    public async Task OfferMarkFaultyAsync(Release release, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        await approvals.VoidAsync(release.Id, BakeGate, clock.GetUtcNow(), cancellationToken);
+        await approvals.IssueAsync(New(release.Id, CardAction.MarkFaulty, BakeGate, null, lifetime), cancellationToken);
+    }
+
+    /// <summary>Accept, once a bake could not judge the release; Mark faulty goes, Roll back stays beside it.</summary>
+    public async Task OfferAcceptAsync(Release release, CancellationToken cancellationToken)
+    {
+        await approvals.VoidAsync(release.Id, BakeGate, clock.GetUtcNow(), cancellationToken);
+        await approvals.IssueAsync(New(release.Id, CardAction.Accept, BakeGate, null, RollbackLifetime), cancellationToken);
     }
 
     public Task OfferRollbackAsync(Release release, CancellationToken cancellationToken) =>

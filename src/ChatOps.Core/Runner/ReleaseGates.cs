@@ -16,6 +16,15 @@ public sealed class ReleaseGates(ReleaseButtons buttons, ReleaseAnnouncer announ
     /// <summary>After the open gate is saved, so the call never names a gate that a crash left unwritten.</summary>
     public Task OpenedAsync(Release release, CancellationToken cancellationToken) => announcer.GateOpenedAsync(release, cancellationToken);
 
+    /// <summary>A watch's buttons: Mark faulty when it starts, Accept when it ends unable to judge (the release then waits for a person).</summary>
+    public async Task WatchedAsync(Release release, bool firstTurn, bool asksAPerson, CancellationToken cancellationToken)
+    {
+        if (asksAPerson)
+            await buttons.OfferAcceptAsync(release, cancellationToken);
+        else if (firstTurn && release.Outputs.Bake is { } bake)
+            await buttons.OfferMarkFaultyAsync(release, bake.Duration + TimeSpan.FromHours(1), cancellationToken);
+    }
+
     /// <summary>
     /// From here production changes: the Cancel button goes, and the first time, a Roll back button comes, which
     /// stops the release at its next safe point and rolls back what it moved. The GitHub deployment begins here too,

@@ -16,6 +16,7 @@ public sealed class ReleaseRunner(
     ReleaseGates gates,
     ReleaseEndings endings,
     ReleaseQueue queue,
+    TimeProvider clock,
     ILogger<ReleaseRunner> log)
 {
     /// <summary>Reads the runner's inbox until the bot stops: each release asked for is advanced in the background.</summary>
@@ -82,7 +83,7 @@ public sealed class ReleaseRunner(
             await recorder.SaveAsync(release, ReleaseRecorder.System, "begin", Runbook.Start, "started", cancellationToken);
             return true;
         }
-        if (!Runbook.HasWorkToDo(release) || Runbook.StepOf(release) is not { Step: { } step } row)
+        if (!Runbook.HasWorkToDo(release) && !Runbook.IsWatchDue(release, clock.GetUtcNow()) || Runbook.StepOf(release) is not { Step: { } step } row)
             return false;
 
         var state = release.State;
@@ -94,6 +95,7 @@ public sealed class ReleaseRunner(
             return false;
         }
         var deployment = Runbook.IsPastPointOfNoReturn(release) ? await gates.PassPointOfNoReturnAsync(release, record, cancellationToken) : null;
+        var firstTurn = row.Kind == StepKind.Watch && record.Status != StepStatus.Waiting;
         var outcome = await steps.RunAsync(step, release, record, cancellationToken);
         if (deployment is not null)
             (await deployment).ApplyTo(release);
@@ -102,6 +104,8 @@ public sealed class ReleaseRunner(
             workflow.StopInStep(record, outcome);
             return !await endings.CarryOutStopRequestAsync(release, cancellationToken);
         }
+        if (row.Kind == StepKind.Watch)
+            await gates.WatchedAsync(release, firstTurn, outcome.OutcomeUnknown, cancellationToken);
         var action = outcome.Result.ToString().ToLowerInvariant();
         var gateOpened = false;
         switch (workflow.Apply(record, outcome))

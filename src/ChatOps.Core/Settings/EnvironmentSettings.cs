@@ -1,3 +1,5 @@
+using ChatOps.Core.Bake;
+
 namespace ChatOps.Core.Settings;
 
 public sealed class EnvironmentSettings
@@ -19,6 +21,9 @@ public sealed class EnvironmentSettings
 
     /// <summary>How long the tag must have been Released on <see cref="PromoteFrom"/> before it may go here.</summary>
     public TimeSpan MinBake { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long a release is watched under traffic after its checks before it is Released (Duration zero: not at all).</summary>
+    public BakeSettings Bake { get; set; } = new();
 
     /// <summary>The environment's public URL, shown on its GitHub deployments (empty: none).</summary>
     public string Url { get; set; } = "";

@@ -1,3 +1,4 @@
+using ChatOps.Core.Bake;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Settings;
@@ -6,7 +7,9 @@ namespace ChatOps.Core.Steps;
 
 /// <summary>The outside systems a release talks to, each behind its own small interface.</summary>
 /// <param name="Registry">Where the images' digests are read; without one, a plan binds image references only.</param>
-public sealed record ReleasePorts(ISourceControl SourceControl, IDeployTarget DeployTarget, IDatabaseOperations Database, IServiceProbes Probes, IImageRegistry? Registry = null);
+/// <param name="Metrics">Where the bake reads its figures (Prometheus); without one, a bake watches the machines alone.</param>
+public sealed record ReleasePorts(
+    ISourceControl SourceControl, IDeployTarget DeployTarget, IDatabaseOperations Database, IServiceProbes Probes, IImageRegistry? Registry = null, IMetricsQuery? Metrics = null);
 
 /// <summary>Settings the runner takes from outside the ChatOps section (GitHub:RequiredChecks, the bot's version).</summary>
 public sealed record RunnerSettings(IReadOnlyList<string> RequiredChecks, string BotVersion)
@@ -77,6 +80,9 @@ public enum StepResult
     AwaitApproval,
     NothingToApprove,
     PlanChanged,
+
+    /// <summary>A watch's turn is done and the next is due later: the release rests in its state until then.</summary>
+    Watching,
 }
 
 public sealed record StepOutcome(StepResult Result, string Detail)

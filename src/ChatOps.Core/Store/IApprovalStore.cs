@@ -26,6 +26,10 @@ public enum CardAction
     ConfirmRollback,
     /// <summary>The second press that /unlock --force asks for: it lifts a freeze someone else put there for a reason.</summary>
     ConfirmUnlock,
+    /// <summary>During a bake: the release is bad, whatever the figures say; the bake fails (and rolls back with AutoRollback).</summary>
+    MarkFaulty,
+    /// <summary>After a bake that could not judge: the release is accepted as it is (a /resume).</summary>
+    Accept,
 }
 
 public sealed record ActionToken(

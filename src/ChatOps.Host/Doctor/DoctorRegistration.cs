@@ -1,6 +1,7 @@
 using ChatOps.Core.Ports;
 using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
+using ChatOps.Host.PrometheusQueries;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.TargetDatabase;
@@ -17,6 +18,8 @@ public static class DoctorRegistration
         services.AddSingleton<IDoctorChecks, GitHubDoctor>();
         services.AddSingleton<IDoctorChecks, ChatOps.Host.GitHub.GitHubPermissionsDoctor>();
         services.AddSingleton<IDoctorChecks, FlyDoctor>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{PrometheusOptions.Section}:Url"]))
+            services.AddSingleton<IDoctorChecks, PrometheusDoctor>();
         if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
             services.AddSingleton<IDoctorChecks, TelegramDoctor>();
         if (!string.IsNullOrWhiteSpace(configuration["Slack:BotToken"]))

@@ -1,5 +1,6 @@
 using System.Reflection;
 using ChatOps.Core;
+using ChatOps.Core.Bake;
 using ChatOps.Core.Ports;
 using ChatOps.Core.Settings;
 using ChatOps.Core.Steps;
@@ -9,6 +10,7 @@ using ChatOps.Host.Fly;
 using ChatOps.Host.GitHub;
 using ChatOps.Host.Incidents;
 using ChatOps.Host.Probes;
+using ChatOps.Host.PrometheusQueries;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.TargetDatabase;
@@ -40,12 +42,15 @@ public static class ChatOpsServices
         services.AddSlack(configuration);
         services.AddIncidentWebhook();
         services.AddServiceProbes();
+        services.AddPrometheus(configuration);
         services.AddTargetDatabase();
         services.AddDoctor(configuration);
         services.AddReadinessChecks();
         services.AddSingleton(sp => new ReleasePorts(
             sp.GetRequiredService<ISourceControl>(), sp.GetRequiredService<IDeployTarget>(),
-            sp.GetRequiredService<IDatabaseOperations>(), sp.GetRequiredService<IServiceProbes>(), sp.GetRequiredService<IImageRegistry>()));
+            sp.GetRequiredService<IDatabaseOperations>(), sp.GetRequiredService<IServiceProbes>(), sp.GetRequiredService<IImageRegistry>(),
+            // No Prometheus:Url, no figures: a bake then watches the machines alone.
+            sp.GetRequiredService<IOptions<PrometheusOptions>>().Value.IsConfigured ? sp.GetRequiredService<IMetricsQuery>() : null));
         services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
         services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.Section).ValidateOnStart();
         services.AddSingleton(sp =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatOps.Core.Bake;
 using ChatOps.Core.Rules;
 using ChatOps.Core.Settings;
 using Microsoft.Extensions.Options;
@@ -40,11 +41,32 @@ public sealed class ChatOpsSettingsValidator : IValidateOptions<ChatOpsSettings>
                 errors.Add($"ChatOps:Environments:{env}:PromoteFrom '{settings.PromoteFrom}' must name another of ChatOps:Environments ({string.Join(", ", options.Environments.Keys)}).");
             if (settings.MinBake < TimeSpan.Zero)
                 errors.Add($"ChatOps:Environments:{env}:MinBake must not be negative.");
+            errors.AddRange(ValidateBake($"ChatOps:Environments:{env}:Bake", settings.Bake));
             if (settings.Url.Length > 0 && !Uri.TryCreate(settings.Url, UriKind.Absolute, out _))
                 errors.Add($"ChatOps:Environments:{env}:Url must be an absolute URL.");
             errors.AddRange(FreezeCalendar.Problems($"ChatOps:Environments:{env}:Freezes", settings.Freezes));
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    // Interval is not held to a minute here: the tests bake in seconds. Fly's Prometheus lags up to a minute, and the
+    // docs say so; a shorter interval only asks more often, never judges more.
+    private static IEnumerable<string> ValidateBake(string key, BakeSettings bake)
+    {
+        if (bake.Duration < TimeSpan.Zero)
+            yield return $"{key}:Duration must not be negative (zero: no bake).";
+        if (bake.IsEnabled && (bake.Interval <= TimeSpan.Zero || bake.Interval > bake.Duration))
+            yield return $"{key}:Interval must be positive and not longer than Bake:Duration, e.g. 00:01:00.";
+        if (bake.MinRequests < 0 || bake.ErrorRatioMargin < 0 || bake.LatencyMargin < 0 || bake.LatencyNoise < TimeSpan.Zero)
+            yield return $"{key}: MinRequests, ErrorRatioMargin, LatencyMargin and LatencyNoise must not be negative.";
+        for (var i = 0; i < bake.Checks.Count; i++)
+        {
+            var check = bake.Checks[i];
+            if (check.Name.Length == 0 || check.Query.Length == 0)
+                yield return $"{key}:Checks:{i} needs a Name and a Query.";
+            if (check.Compare is not (BakeSettings.Baseline or BakeSettings.Absolute))
+                yield return $"{key}:Checks:{i}:Compare must be {BakeSettings.Baseline} or {BakeSettings.Absolute}, not '{check.Compare}'.";
+        }
     }
 
     private static IEnumerable<string> ValidateEnvironment(string key, EnvironmentSettings env)

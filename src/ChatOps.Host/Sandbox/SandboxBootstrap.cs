@@ -31,6 +31,7 @@ public static class SandboxBootstrap
             options.Delay = TimeSpan.FromMilliseconds(int.Parse(delay, System.Globalization.CultureInfo.InvariantCulture));
         if (configuration["Sandbox:Latency"] is { Length: > 0 } profile)
             options.Latency = SandboxLatency.Named(profile, options.Delay);
+        SandboxTrafficSettings.Apply(configuration, settings, options.Traffic);
         var sandbox = await SandboxServer.StartAsync(options, cancellationToken);
         // So an operator can try a bad release in the console: its machines never turn healthy.
         foreach (var tag in configuration.GetSection("Sandbox:UnhealthyTags").Get<string[]>() ?? [])
@@ -59,6 +60,9 @@ public static class SandboxBootstrap
             ["Fly:ApiBaseUrl"] = sandbox.FlyApiUrl.ToString().TrimEnd('/'),
             ["Fly:ApiToken"] = sandbox.Options.FlyToken,
             ["Fly:RegistryUrl"] = sandbox.FlyRegistryUrl.ToString().TrimEnd('/'),
+            // Read with the Fly token, as Fly's own Prometheus is.
+            ["Prometheus:Url"] = sandbox.PrometheusUrl.ToString().TrimEnd('/'),
+            ["Prometheus:Token"] = "",
         };
         var settings = configuration.GetSection("ChatOps").Get<ChatOpsSettings>() ?? new ChatOpsSettings();
         foreach (var (name, env) in settings.Environments)

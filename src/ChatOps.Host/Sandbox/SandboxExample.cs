@@ -12,6 +12,9 @@ public static class SandboxExample
 {
     private const string Environments = "ChatOps:Environments";
 
+    /// <summary><c>false</c>: the example environments have no bake.</summary>
+    public const string ExampleBakesKey = "Sandbox:ExampleBakes";
+
     /// <summary>
     /// The example beneath <paramref name="configuration"/>: key by key (a setting of the operator's replaces the
     /// example's), except the environments. Sources only add and override, so an example environment beneath an
@@ -22,6 +25,12 @@ public static class SandboxExample
     public static MemoryConfigurationSource Beneath(IConfiguration configuration)
     {
         var example = Read();
+        // Tests release through the example world in real time: its bakes of minutes are off for them.
+        if (string.Equals(configuration[ExampleBakesKey], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var key in example.Keys.Where(k => k.Contains(":Bake:", StringComparison.OrdinalIgnoreCase)).ToList())
+                example.Remove(key);
+        }
         if (NamesServices(configuration))
         {
             foreach (var key in example.Keys.Where(k => k.StartsWith(Environments + ":", StringComparison.OrdinalIgnoreCase)).ToList())

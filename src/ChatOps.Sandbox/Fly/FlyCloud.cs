@@ -120,6 +120,21 @@ public sealed partial class FlyCloud
         }
     }
 
+    // The machines Fly's proxy sends requests to, with the image each runs: the simulated traffic follows them.
+    internal IReadOnlyList<(string Id, string Region, string Image)> ServingMachines(string app)
+    {
+        if (!_apps.TryGetValue(app, out var state))
+        {
+            return [];
+        }
+
+        lock (state.Gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            return [.. state.Machines.Select(m => Advance(m, now)).Where(m => m.HasServices && m.State == "started").Select(m => (m.Id, m.Region, m.Image))];
+        }
+    }
+
     internal FlyAppState? FindApp(string app) => _apps.GetValueOrDefault(app);
 
     private FlyAppState App(string app) => _apps.GetValueOrDefault(app) ?? throw new ArgumentException($"unknown Fly app {app}", nameof(app));

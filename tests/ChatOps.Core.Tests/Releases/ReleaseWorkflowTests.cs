@@ -17,7 +17,8 @@ public sealed class ReleaseWorkflowTests
         { ReleaseState.Deploy, ReleaseState.Verify },
         { ReleaseState.Verify, ReleaseState.Smoke },
         { ReleaseState.Smoke, ReleaseState.Observe },
-        { ReleaseState.Observe, ReleaseState.Document },
+        { ReleaseState.Observe, ReleaseState.Bake },
+        { ReleaseState.Bake, ReleaseState.Document },
         { ReleaseState.Document, ReleaseState.Released },
     };
 

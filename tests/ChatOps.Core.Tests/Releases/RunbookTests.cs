@@ -7,7 +7,7 @@ public sealed class RunbookTests
     [Fact]
     public void The_release_card_lists_the_runbook_steps_in_order() =>
         Assert.Equal(
-            ["Preflight", "Tag", "Backup", "AwaitApproval", "Migrate", "VerifySchema", "Deploy", "Verify", "Smoke", "Observe", "Document"],
+            ["Preflight", "Tag", "Backup", "AwaitApproval", "Migrate", "VerifySchema", "Deploy", "Verify", "Smoke", "Observe", "Bake", "Document"],
             Runbook.CardLines(new Release { Kind = ReleaseKind.Release }));
 
     [Fact]

@@ -29,7 +29,9 @@ public sealed class ReleaseRunnerTests : CoreScenario
         var release = await ReleaseAsync(1);
         Assert.False(approved.IsRefusal, approved.Text);
         Assert.Equal(ReleaseState.Released, release.State);
-        Assert.All(Runbook.CardLines(release), step => Assert.Equal(StepStatus.Done, release.Step(step).Status));
+        // An environment without Bake:Duration has no bake: the step says so and the release is Released at once.
+        Assert.All(Runbook.CardLines(release).Where(step => step != nameof(ReleaseState.Bake)), step => Assert.Equal(StepStatus.Done, release.Step(step).Status));
+        Assert.Equal(StepStatus.Skipped, release.Step(nameof(ReleaseState.Bake)).Status);
         Assert.Equal(4, Core.Fleet.Updates.Count);
     }
 

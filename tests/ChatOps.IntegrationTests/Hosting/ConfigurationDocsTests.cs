@@ -8,6 +8,7 @@ using ChatOps.Host.GitHub;
 using ChatOps.Host.Hosting;
 using ChatOps.Host.Http;
 using ChatOps.Host.Incidents;
+using ChatOps.Host.PrometheusQueries;
 using ChatOps.Host.Slack;
 using ChatOps.Host.Store;
 using ChatOps.Host.Telegram;
@@ -26,6 +27,7 @@ public sealed partial class ConfigurationDocsTests
         (ConsoleOptions.Section, typeof(ConsoleOptions)), (OutsideCallOptions.Section, typeof(OutsideCallOptions)),
         (ChatOps.Host.Metrics.MetricsOptions.Section, typeof(ChatOps.Host.Metrics.MetricsOptions)),
         (IncidentWebhookOptions.Section, typeof(IncidentWebhookOptions)),
+        (PrometheusOptions.Section, typeof(PrometheusOptions)),
     ];
 
     // Set by the host from the resolved start-up mode after binding, whatever the settings say: not configuration.

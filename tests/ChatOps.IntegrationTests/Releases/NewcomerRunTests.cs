@@ -24,6 +24,8 @@ public sealed class NewcomerRunTests
         info.Environment["ChatOps__VerifyInterval"] = "00:00:00.200";
         // This session releases straight to production, as the README's first run does; the promotion tests cover staging first.
         info.Environment["ChatOps__Environments__production__PromoteFrom"] = "";
+        // The example world bakes production for 10 real minutes; the bake is tried in tests/ChatOps.*Tests/Bake.
+        info.Environment["Sandbox__ExampleBakes"] = "false";
 
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -12,7 +12,7 @@ public static class SandboxExample
 {
     private const string Environments = "ChatOps:Environments";
 
-    /// <summary><c>false</c>: the example environments have no bake.</summary>
+    /// <summary><c>true</c>: the example environments bake (production 10 min, staging 2 min); off by default.</summary>
     public const string ExampleBakesKey = "Sandbox:ExampleBakes";
 
     /// <summary>
@@ -25,8 +25,9 @@ public static class SandboxExample
     public static MemoryConfigurationSource Beneath(IConfiguration configuration)
     {
         var example = Read();
-        // Tests release through the example world in real time: its bakes of minutes are off for them.
-        if (string.Equals(configuration[ExampleBakesKey], "false", StringComparison.OrdinalIgnoreCase))
+        // A newcomer's first release (and the tests, which release through the example world in real time) should not
+        // wait minutes in a bake: the example's bakes are there only for whoever asks to watch one.
+        if (!string.Equals(configuration[ExampleBakesKey], "true", StringComparison.OrdinalIgnoreCase))
         {
             foreach (var key in example.Keys.Where(k => k.Contains(":Bake:", StringComparison.OrdinalIgnoreCase)).ToList())
                 example.Remove(key);

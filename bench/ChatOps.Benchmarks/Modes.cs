@@ -22,6 +22,7 @@ public static class Modes
               throughput [sqlite|sqlite-file|postgres|all] [--seconds 10] [--environments 1,4] [--warmup 20]
               takeover [short|default|all] [--runs 3]                    needs CHATOPS_BENCH_POSTGRES
               releasetime [zero|realistic|all] [--order parallel|in-order|all]   release and rollback against the critical path
+              bake [--minutes 3]                                         a bake's CPU and calls per minute against an idle window
               minimal-endpoint [--url http://127.0.0.1:18091] [--seconds 120]   the baseline endpoint (BENCH_TELEGRAM_SECRET, BENCH_SLACK_SECRET)
               chat-sims [--chats 64] [--seconds 120]                     Telegram and Slack API simulators for a scripted host
               insert-loop [--concurrency 32] [--seconds 10] [--multiplexing]  plain Npgsql INSERT … ON CONFLICT DO NOTHING, needs CHATOPS_BENCH_POSTGRES
@@ -91,6 +92,14 @@ public static class Modes
             foreach (var shape in order == "all" ? ["in-order", "parallel"] : new[] { order })
                 await ReleaseTime.ReleaseTimeRun.RunAsync(profile, shape);
         }
+        return 0;
+    }
+
+    /// <summary>A bake's cost while it waits, per bake minute, beside an idle window of the same length.</summary>
+    public static async Task<int> BakeAsync(string[] args)
+    {
+        Bake.BakeIdleRun.PrintHeader();
+        await Bake.BakeIdleRun.RunAsync(TimeSpan.FromMinutes(Number(args, "--minutes", 3)), TimeSpan.FromMinutes(1));
         return 0;
     }
 

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "throughput" => await Modes.ThroughputAsync(args[1..]),
     "takeover" => await Modes.TakeoverAsync(args[1..]),
     "releasetime" => await Modes.ReleaseTimeAsync(args[1..]),
+    "bake" => await Modes.BakeAsync(args[1..]),
     "minimal-endpoint" => await Modes.MinimalEndpointAsync(args[1..]),
     "chat-sims" => await Modes.ChatSimsAsync(args[1..]),
     "insert-loop" => await Modes.InsertLoopAsync(args[1..]),

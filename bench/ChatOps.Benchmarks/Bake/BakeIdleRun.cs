@@ -4,9 +4,7 @@ using ChatOps.Benchmarks.Takeover;
 using ChatOps.Core.Commands;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Store;
-using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
-using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -99,22 +97,10 @@ public static class BakeIdleRun
         }
     }
 
-    private static async Task<ChatOpsApp> StartHostAsync(SandboxServer sandbox, TimeSpan bake, TimeSpan interval)
-    {
-        var overrides = new Dictionary<string, string?>
+    private static Task<ChatOpsApp> StartHostAsync(SandboxServer sandbox, TimeSpan bake, TimeSpan interval) =>
+        SandboxHost.StartAsync(sandbox, new Dictionary<string, string?>
         {
-            ["ChatOps:Mode"] = "sandbox",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Console:Enabled"] = "false",
-            ["ChatOps:Environments:production:PromoteFrom"] = "",
             ["ChatOps:Environments:production:Bake:Duration"] = bake.ToString("c", CultureInfo.InvariantCulture),
             ["ChatOps:Environments:production:Bake:Interval"] = interval.ToString("c", CultureInfo.InvariantCulture),
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-            ["Metrics:Port"] = "0",
-        };
-        var app = await ChatOpsApp.CreateAsync([], overrides, services =>
-            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));
-        await app.Web.StartAsync();
-        return app;
-    }
+        });
 }

@@ -3,9 +3,7 @@ using System.Globalization;
 using ChatOps.Benchmarks.Takeover;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Store;
-using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
-using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -72,22 +70,6 @@ public static class ReleaseTimeRun
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(at - origin).TotalMilliseconds,8:0} {text}"));
     }
 
-    private static async Task<ChatOpsApp> StartHostAsync(SandboxServer sandbox, string order)
-    {
-        var overrides = new Dictionary<string, string?>
-        {
-            ["ChatOps:Mode"] = "sandbox",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Console:Enabled"] = "false",
-            ["ChatOps:Environments:production:Deploy:Order"] = order,
-            // Straight to production: the promotion rule of the example is not what is measured here.
-            ["ChatOps:Environments:production:PromoteFrom"] = "",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-            ["Metrics:Port"] = "0",
-        };
-        var app = await ChatOpsApp.CreateAsync([], overrides, services =>
-            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));
-        await app.Web.StartAsync();
-        return app;
-    }
+    private static Task<ChatOpsApp> StartHostAsync(SandboxServer sandbox, string order) =>
+        SandboxHost.StartAsync(sandbox, new Dictionary<string, string?> { ["ChatOps:Environments:production:Deploy:Order"] = order });
 }

@@ -4,9 +4,7 @@ using ChatOps.Core.Chat;
 using ChatOps.Core.Domain;
 using ChatOps.Core.Releases;
 using ChatOps.Core.Store;
-using ChatOps.Host.Console;
 using ChatOps.Host.Hosting;
-using ChatOps.Host.Sandbox;
 using ChatOps.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,19 +41,7 @@ public static class ResponsivenessRun
     {
         var options = new SandboxOptions { Latency = SandboxLatency.Zero };
         await using var sandbox = await SandboxServer.StartAsync(options);
-        var overrides = new Dictionary<string, string?>
-        {
-            ["ChatOps:Mode"] = "sandbox",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Console:Enabled"] = "false",
-            // Straight to production: the promotion rule of the example is not what is measured here.
-            ["ChatOps:Environments:production:PromoteFrom"] = "",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-            ["Metrics:Port"] = "0",
-        };
-        var host = await ChatOpsApp.CreateAsync([], overrides, services =>
-            services.AddSingleton(new ConsoleIO(TextReader.Null, TextWriter.Null, interactive: false)), SandboxSimulators.Shared(sandbox));
-        await host.Web.StartAsync();
+        var host = await SandboxHost.StartAsync(sandbox, new Dictionary<string, string?>());
         try
         {
             var store = host.Services.GetRequiredService<IReleaseStore>();
